@@ -1,0 +1,117 @@
+"""The profile model: the one definition of input format v1.
+
+Every measured field is optional and ``None`` means *unknown*: the tool never fills in a default.
+Validation is strict on purpose (durable-rules compares loosely, so ``"12"`` or ``true`` must never
+reach it): numbers must be JSON numbers, levels must be the exact lower-case words listed here.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Literal, get_args, get_origin
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+FORMAT_VERSION = 1
+
+Cytokine = Literal["low", "normal", "elevated"]
+Checkpoint = Literal["low", "normal", "elevated"]
+CellPresence = Literal["absent", "present", "abundant"]
+Hypoxia = Literal["low", "moderate", "high"]
+Acidity = Literal["normal", "acidic"]
+Infiltration = Literal["inflamed", "excluded", "desert"]
+Presentation = Literal["intact", "reduced", "lost"]
+IciHistory = Literal["naive", "primary_resistance", "acquired_resistance"]
+
+#: fields that are echoed but never reasoned on
+TEXT_FIELDS = ("id", "description", "tumor_type")
+
+
+class Profile(BaseModel):
+    """A hypothetical tumour profile. Absent or null fields are unknown, never assumed."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        strict=True,
+        populate_by_name=True,
+        title="icitrace profile (format v1)",
+        json_schema_extra={
+            "description": (
+                "A hypothetical tumour profile for icitrace. Illustrative only, not for clinical use: "
+                "no names, dates of birth, record numbers or other identifying data belong here. "
+                "Every field is optional; absent or null means unknown."
+            )
+        },
+    )
+
+    schema_ref: str | None = Field(None, alias="$schema", description="optional JSON Schema reference")
+    id: str | None = Field(None, description="profile id; defaults to the file's stem", max_length=200)
+    description: str | None = Field(None, description="free text, echoed, never reasoned on")
+    tumor_type: str | None = Field(None, description="free text, echoed, never reasoned on")
+
+    tmb: float | None = Field(None, ge=0, description="tumour mutational burden, mutations per megabase")
+    pd_l1_tps: float | None = Field(None, ge=0, le=100, description="PD-L1 tumour proportion score, %")
+    pd_l1_cps: float | None = Field(None, ge=0, le=100, description="PD-L1 combined positive score (capped at 100)")
+    il10: Cytokine | None = Field(None, description="IL-10 level")
+    tgf_beta: Cytokine | None = Field(None, description="TGF-beta level")
+    tim3: Checkpoint | None = Field(None, description="TIM-3 expression")
+    lag3: Checkpoint | None = Field(None, description="LAG-3 expression")
+    vista: Checkpoint | None = Field(None, description="VISTA expression")
+    tregs: CellPresence | None = Field(None, description="regulatory T cells")
+    mdscs: CellPresence | None = Field(None, description="myeloid-derived suppressor cells")
+    hypoxia: Hypoxia | None = Field(None, description="tumour hypoxia")
+    acidity: Acidity | None = Field(None, description="tumour microenvironment acidity")
+    t_cell_infiltration: Infiltration | None = Field(None, description="immune phenotype")
+    mhc_class_i: Presentation | None = Field(None, description="MHC class I expression")
+    tumor_antigens: Presentation | None = Field(None, description="tumour-associated antigen expression")
+    oncogenic_alterations: list[str] | None = Field(
+        None, description='oncogenic pathway alterations, e.g. "WNT/beta-catenin activation"; [] = none found'
+    )
+    epigenetic_silencing: bool | None = Field(None, description="immune-related genes silenced epigenetically")
+    ici_history: IciHistory | None = Field(
+        None, description="SITC definitions: primary = never responded; acquired = responded, then progressed"
+    )
+
+    @field_validator("tmb", "pd_l1_tps", "pd_l1_cps")
+    @classmethod
+    def _finite(cls, value: float | None) -> float | None:
+        # NaN matches nothing in the engine and Infinity crashes it (GUIDE §2): refuse both here.
+        if value is not None and not math.isfinite(value):
+            raise ValueError("must be a finite number")
+        return value
+
+    def known(self) -> dict[str, object]:
+        """The reasoned-on fields whose value is known, in model order."""
+        return {name: getattr(self, name) for name in reasoned_fields() if getattr(self, name) is not None}
+
+    def unknown(self) -> list[str]:
+        """The reasoned-on fields left unknown, in model order."""
+        return [name for name in reasoned_fields() if getattr(self, name) is None]
+
+
+def reasoned_fields() -> tuple[str, ...]:
+    """Fields the rules may reason on (everything but the echoed text fields)."""
+    return tuple(n for n in Profile.model_fields if n not in TEXT_FIELDS and n != "schema_ref")
+
+
+def field_kind(name: str) -> str:
+    """'number', 'level', 'list' or 'bool' for a reasoned-on field."""
+    arm = _value_type(name)
+    if arm is float:
+        return "number"
+    if arm is bool:
+        return "bool"
+    if get_origin(arm) is list:
+        return "list"
+    return "level"
+
+
+def field_levels(name: str) -> tuple[str, ...]:
+    """The allowed words of a level field, in their natural order; () for other kinds."""
+    arm = _value_type(name)
+    return tuple(get_args(arm)) if get_origin(arm) is Literal else ()
+
+
+def _value_type(name: str) -> object:
+    """The annotation of a field without its ``| None``."""
+    return next(a for a in get_args(Profile.model_fields[name].annotation) if a is not type(None))
