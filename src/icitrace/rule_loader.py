@@ -1,0 +1,268 @@
+"""Load a rule directory into a checked ``RuleBook``, or fail with every problem at file:line.
+
+A rule directory holds ``catalog.yaml`` (the public vocabulary), ``cutoffs.yaml`` (named outside
+cut-offs) and any number of rule files (``*.yaml`` with a top-level ``rules:`` list).
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from .profile import field_kind, field_levels, reasoned_fields
+from .rule_model import MAX_RULES, REVIEW_CITATION, Catalog, Cutoff, Rule
+from .yaml_source import YamlDoc, YamlProblem
+
+CATALOG_FILE = "catalog.yaml"
+CUTOFFS_FILE = "cutoffs.yaml"
+
+
+@dataclass(frozen=True)
+class RuleProblem:
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}"
+
+
+class RulesError(Exception):
+    """The rule directory cannot be used; ``problems`` says where and why."""
+
+    def __init__(self, problems: list[RuleProblem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass(frozen=True)
+class RuleBook:
+    """A checked rule base: catalogue, cut-offs and rules in definition (= firing tie-break) order."""
+
+    directory: Path
+    catalog: Catalog
+    cutoffs: dict[str, Cutoff]
+    rules: tuple[Rule, ...]
+    digest: str
+    by_id: dict[str, Rule] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "by_id", {r.id: r for r in self.rules})
+
+    @property
+    def version(self) -> str:
+        return self.catalog.rules_version
+
+    @cached_property
+    def producers(self) -> dict[str, list[Rule]]:
+        """Finding id -> the rules that conclude it, in order."""
+        out: dict[str, list[Rule]] = {f: [] for f in self.catalog.findings}
+        for rule in self.rules:
+            if rule.then.finding:
+                out[rule.then.finding].append(rule)
+        return out
+
+    def finding_kind(self, finding_id: str) -> str:
+        return self.catalog.findings[finding_id].kind
+
+    def label(self, conclusion_id: str) -> str:
+        entry = self.catalog.findings.get(conclusion_id) or self.catalog.strategies[conclusion_id]
+        return entry.label
+
+
+def load_rules(directory: Path) -> RuleBook:
+    """Read and check every file of a rule directory; raise ``RulesError`` listing all problems."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise RulesError([RuleProblem(str(directory), 0, "not a rule directory (expected a folder of YAML files)")])
+    problems: list[RuleProblem] = []
+    digest = hashlib.sha256()
+    docs: dict[str, YamlDoc] = {}
+    for path in sorted(directory.glob("*.yaml")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+        try:
+            docs[path.name] = YamlDoc(path)
+        except YamlProblem as problem:
+            problems.append(RuleProblem(str(path), problem.line, problem.message))
+        except (OSError, UnicodeDecodeError) as error:
+            problems.append(RuleProblem(str(path), 0, f"cannot read: {error}"))
+    for required in (CATALOG_FILE, CUTOFFS_FILE):
+        if required not in docs and not any(p.file.endswith(required) for p in problems):
+            problems.append(RuleProblem(str(directory / required), 0, "missing: every rule directory needs it"))
+    if problems:
+        raise RulesError(problems)
+
+    catalog = _model(docs[CATALOG_FILE], Catalog, (), problems)
+    cutoffs = _cutoffs(docs[CUTOFFS_FILE], problems)
+    rules = [
+        rule
+        for name, doc in docs.items()
+        if name not in (CATALOG_FILE, CUTOFFS_FILE)
+        for rule in _rules_of(doc, problems)
+    ]
+    if catalog is None:
+        raise RulesError(problems)
+    _check_rules(rules, catalog, cutoffs, problems)
+    if problems:
+        raise RulesError(problems)
+    # Findings first, then strategies: the engine breaks ties by position, so traces read top-down.
+    rules.sort(key=lambda r: r.then.kind != "finding")
+    return RuleBook(directory, catalog, cutoffs, tuple(rules), digest.hexdigest()[:12])
+
+
+def _model(doc: YamlDoc, model: type[BaseModel], loc: tuple[Any, ...], problems: list[RuleProblem]) -> Any:
+    data = doc.data
+    for step in loc:
+        data = data[step]
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        for err in error.errors():
+            where = loc + tuple(err["loc"])
+            problems.append(RuleProblem(str(doc.path), doc.line(where), _say(err)))
+        return None
+
+
+def _say(err: dict[str, Any]) -> str:
+    path = ".".join(str(p) for p in err["loc"])
+    if err["type"] == "extra_forbidden":
+        return f"unknown key `{err['loc'][-1]}`"
+    if err["type"] == "missing":
+        return f"missing key `{path}`"
+    message = err["msg"].removeprefix("Value error, ")
+    return f"{path}: {message}" if path else message
+
+
+def _cutoffs(doc: YamlDoc, problems: list[RuleProblem]) -> dict[str, Cutoff]:
+    table = doc.data.get("cutoffs") if isinstance(doc.data, dict) else None
+    if not isinstance(table, dict) or set(doc.data) != {"cutoffs"}:
+        problems.append(RuleProblem(str(doc.path), 1, "expected a single top-level mapping `cutoffs:`"))
+        return {}
+    out: dict[str, Cutoff] = {}
+    for name, body in table.items():
+        if not isinstance(body, dict):
+            problems.append(RuleProblem(str(doc.path), doc.line(("cutoffs", name)), f"cut-off `{name}` must be a mapping"))
+            continue
+        cutoff = _model(doc, Cutoff, ("cutoffs", name), problems)
+        if cutoff is None:
+            continue
+        cutoff = cutoff.model_copy(update={"name": name})
+        if cutoff.field not in reasoned_fields() or field_kind(cutoff.field) != "number":
+            problems.append(RuleProblem(str(doc.path), doc.line(("cutoffs", name, "field")),
+                                        f"cut-off `{name}`: `{cutoff.field}` is not a numeric profile field"))
+        out[name] = cutoff
+    return out
+
+
+def _rules_of(doc: YamlDoc, problems: list[RuleProblem]) -> list[Rule]:
+    if not isinstance(doc.data, dict) or set(doc.data) != {"rules"} or not isinstance(doc.data["rules"], list):
+        problems.append(RuleProblem(str(doc.path), 1, "a rule file holds one top-level list `rules:`"))
+        return []
+    out = []
+    for index, body in enumerate(doc.data["rules"]):
+        if not isinstance(body, dict):
+            problems.append(RuleProblem(str(doc.path), doc.line(("rules", index)), "each rule is a mapping"))
+            continue
+        rule = _model(doc, Rule, ("rules", index), problems)
+        if rule is not None:
+            rule._file = str(doc.path)
+            rule._line = doc.line(("rules", index))
+            rule._doc, rule._index = doc, index  # kept to point later problems at the right line
+            out.append(rule)
+    return out
+
+
+def _check_rules(rules: list[Rule], catalog: Catalog, cutoffs: dict[str, Cutoff], problems: list[RuleProblem]) -> None:
+    if len(rules) > MAX_RULES:
+        problems.append(RuleProblem(rules[MAX_RULES]._file, rules[MAX_RULES]._line,
+                                    f"more than {MAX_RULES} rules: the engine is only proven safe below that"))
+    seen: dict[str, Rule] = {}
+    for rule in rules:
+        def bad(loc: tuple[Any, ...], message: str, rule: Rule = rule) -> None:
+            line = rule._doc.line(("rules", rule._index) + loc)
+            problems.append(RuleProblem(rule._file, line, f"rule `{rule.id}`: {message}"))
+
+        if rule.id in seen:
+            bad(("id",), f"duplicate rule id (first defined at {seen[rule.id].where})")
+        seen.setdefault(rule.id, rule)
+        for i, cond in enumerate(rule.when):
+            for message, key in _condition_problems(cond, catalog, cutoffs):
+                bad(("when", i, key), message)
+        table = catalog.findings if rule.then.finding else catalog.strategies
+        if rule.then.id not in table:
+            bad(("then",), f"unknown {rule.then.kind} `{rule.then.id}`{_near(rule.then.id, table)}")
+        if rule.then.strategy and not any(c.op in ("finding", "count") for c in rule.when):
+            bad(("when",), "a strategy rule must name the finding(s) it comes from (`finding:` or `count:`)")
+        for cite in rule.citations:
+            if not REVIEW_CITATION.match(cite) and cite not in cutoffs:
+                bad(("citations",), f"citation `{cite}` is neither a review reference [1]-[10] / conclusion nor a cut-off name")
+        if not any(REVIEW_CITATION.match(c) for c in rule.citations):
+            bad(("citations",), "cite at least one reference of the review ([1]-[10] or conclusion)")
+        for name in rule.cutoffs():
+            if name in cutoffs and name not in rule.citations:
+                bad(("citations",), f"uses cut-off `{name}` but does not cite it")
+    _check_cycles(rules, problems)
+
+
+def _condition_problems(cond: Any, catalog: Catalog, cutoffs: dict[str, Cutoff]) -> list[tuple[str, str]]:
+    op = cond.op
+    if op == "finding":
+        return [] if cond.finding in catalog.findings else [(f"unknown finding `{cond.finding}`{_near(cond.finding, catalog.findings)}", "finding")]
+    if op == "count":
+        return []
+    name = cond.field
+    if name not in reasoned_fields():
+        return [(f"unknown profile field `{name}`{_near(name, reasoned_fields())}", "field")]
+    kind = field_kind(name)
+    allowed = {"number": ("below", "at_least"), "level": ("is", "in"), "bool": ("is",), "list": ("not_empty",)}[kind]
+    if op not in allowed:
+        return [(f"`{op}` does not apply to {kind} field `{name}` (use {' or '.join(allowed)})", op)]
+    if kind == "bool" and not isinstance(cond.is_, bool):
+        return [(f"`{name}` is true or false, not `{cond.is_}`", "is")]
+    if kind == "level":
+        words = [cond.is_] if op == "is" else cond.in_
+        wrong = [w for w in words if w not in field_levels(name)]
+        if wrong:
+            return [(f"`{wrong[0]}` is not a level of `{name}` (one of: {', '.join(field_levels(name))})", op)]
+    if kind == "number":
+        cutoff = cutoffs.get(cond.cutoff)
+        if cutoff is None:
+            return [(f"unknown cut-off `{cond.cutoff}`{_near(cond.cutoff, cutoffs)}", op)]
+        if cutoff.field != name:
+            return [(f"cut-off `{cond.cutoff}` is for `{cutoff.field}`, not `{name}`", op)]
+    return []
+
+
+def _check_cycles(rules: list[Rule], problems: list[RuleProblem]) -> None:
+    """Refuse findings that depend on themselves through other findings (forward chaining would loop)."""
+    needs: dict[str, set[str]] = {}
+    for rule in rules:
+        if rule.then.finding:
+            needs.setdefault(rule.then.finding, set()).update(c.finding for c in rule.when if c.finding)
+    state: dict[str, int] = {}
+
+    def visit(node: str, path: list[str]) -> None:
+        state[node] = 1
+        for nxt in sorted(needs.get(node, ())):
+            if state.get(nxt) == 1:
+                first = next(r for r in rules if r.then.finding == node)
+                problems.append(RuleProblem(first._file, first._line, "findings depend on each other in a cycle: "
+                                            + " -> ".join(path + [node, nxt])))
+            elif nxt not in state:
+                visit(nxt, path + [node])
+        state[node] = 2
+
+    for node in sorted(needs):
+        if node not in state:
+            visit(node, [])
+
+
+def _near(word: str, choices: Any) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1)
+    return f" (did you mean `{close[0]}`?)" if close else ""

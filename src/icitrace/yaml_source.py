@@ -1,0 +1,82 @@
+"""Safe YAML reading that remembers where everything was written.
+
+Rule files are data typed by hand, so every problem must point at a file and line. PyYAML's node
+tree keeps those marks; we build plain data from it and keep the tree to look lines up later.
+Anchors and aliases are refused outright: rule files never need them, and refusing them rules out
+alias-expansion bombs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+
+class YamlProblem(Exception):
+    def __init__(self, line: int, message: str):
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+class _Loader(yaml.SafeLoader):
+    def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark
+            raise YamlProblem(mark.line + 1, "anchors and aliases (*name) are not allowed in rule files")
+        node = super().compose_node(parent, index)
+        if isinstance(node, yaml.MappingNode):
+            _refuse_duplicate_keys(node)
+        return node
+
+
+def _refuse_duplicate_keys(node: yaml.MappingNode) -> None:
+    seen: set[str] = set()
+    for key, _ in node.value:
+        if isinstance(key, yaml.ScalarNode):
+            if key.value in seen:
+                raise YamlProblem(key.start_mark.line + 1, f"duplicate key `{key.value}`")
+            seen.add(key.value)
+
+
+class YamlDoc:
+    """Plain data from one YAML file plus the node tree, to answer 'which line was that?'."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        text = path.read_text(encoding="utf-8")
+        loader = _Loader(text)
+        try:
+            try:
+                self.node = loader.get_single_node()
+                self.data = loader.construct_document(self.node) if self.node is not None else None
+            finally:
+                loader.dispose()
+        except yaml.MarkedYAMLError as error:
+            mark = error.problem_mark or error.context_mark
+            raise YamlProblem(mark.line + 1 if mark else 1, f"YAML syntax: {error.problem or error}") from None
+
+    def line(self, loc: tuple[object, ...] = ()) -> int:
+        """The 1-based line of the item at ``loc`` (keys and indices), or of its nearest parent."""
+        node = self.node
+        if node is None:
+            return 1
+        for step in loc:
+            child = _child(node, step)
+            if child is None:
+                break
+            node = child
+        return node.start_mark.line + 1
+
+
+def _child(node: yaml.Node, step: object) -> yaml.Node | None:
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if key.value == step:
+                return value
+            if isinstance(step, str) and key.value == step.rstrip("_"):
+                return value
+    elif isinstance(node, yaml.SequenceNode) and isinstance(step, int) and 0 <= step < len(node.value):
+        return node.value[step]
+    return None
