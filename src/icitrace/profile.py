@@ -13,6 +13,7 @@ from typing import Literal, get_args, get_origin
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 FORMAT_VERSION = 1
+MIN_POSITIVE = 0.0001
 
 Cytokine = Literal["low", "normal", "elevated"]
 Checkpoint = Literal["low", "normal", "elevated"]
@@ -49,7 +50,7 @@ class Profile(BaseModel):
     description: str | None = Field(None, description="free text, echoed, never reasoned on")
     tumor_type: str | None = Field(None, description="free text, echoed, never reasoned on")
 
-    tmb: float | None = Field(None, ge=0, description="tumour mutational burden, mutations per megabase")
+    tmb: float | None = Field(None, ge=0, le=10_000, description="tumour mutational burden, mutations per megabase")
     pd_l1_tps: float | None = Field(None, ge=0, le=100, description="PD-L1 tumour proportion score, %")
     pd_l1_cps: float | None = Field(None, ge=0, le=100, description="PD-L1 combined positive score (capped at 100)")
     il10: Cytokine | None = Field(None, description="IL-10 level")
@@ -78,6 +79,10 @@ class Profile(BaseModel):
         # NaN matches nothing in the engine and Infinity crashes it (GUIDE §2): refuse both here.
         if value is not None and not math.isfinite(value):
             raise ValueError("must be a finite number")
+        # Measured: the C engine rejects numbers that JSON writes in exponent form (1e-05, error 204).
+        # No assay reports below 0.0001, so such values are refused rather than rounded.
+        if value is not None and 0 < value < MIN_POSITIVE:
+            raise ValueError(f"must be 0 or at least {MIN_POSITIVE} (smaller values are below any assay's resolution)")
         return value
 
     def known(self) -> dict[str, object]:

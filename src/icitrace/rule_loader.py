@@ -197,6 +197,8 @@ def _check_rules(rules: list[Rule], catalog: Catalog, cutoffs: dict[str, Cutoff]
         table = catalog.findings if rule.then.finding else catalog.strategies
         if rule.then.id not in table:
             bad(("then",), f"unknown {rule.then.kind} `{rule.then.id}`{_near(rule.then.id, table)}")
+        if sum(c.op == "count" for c in rule.when) > 1:
+            bad(("when",), "at most one `count:` condition per rule")
         if rule.then.strategy and not any(c.op in ("finding", "count") for c in rule.when):
             bad(("when",), "a strategy rule must name the finding(s) it comes from (`finding:` or `count:`)")
         for cite in rule.citations:

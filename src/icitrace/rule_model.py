@@ -40,7 +40,8 @@ class Cutoff(_Strict):
     caveat: str = Field(min_length=10)
 
     def show(self) -> str:
-        return f"{self.name} {_num(self.value)} {self.unit}"
+        gap = "" if self.unit.startswith("%") else " "
+        return f"{self.name} {_num(self.value)}{gap}{self.unit}"
 
 
 class FindingEntry(_Strict):

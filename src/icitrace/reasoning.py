@@ -1,0 +1,103 @@
+"""Three-valued reading of the rule model: does each rule hold, fail, or stay undecided?
+
+The engine decides what fires. This module answers the questions the engine cannot: which rules
+could not be evaluated because a field is unknown, and which fields would settle them. It reads the
+same rule model the compiler compiles, and a test checks that the rules it says hold are exactly the
+rules durable-rules fires.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .profile import Profile
+from .rule_loader import RuleBook
+from .rule_model import Condition, Rule
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """``holds`` is True, False or None (undecided); ``missing`` names the unknown fields behind None."""
+
+    holds: bool | None
+    missing: tuple[str, ...] = ()
+
+
+TRUE = Verdict(True)
+FALSE = Verdict(False)
+
+
+def assess(book: RuleBook, profile: Profile) -> dict[str, Verdict]:
+    """Rule id -> verdict, iterated to a fixed point over finding dependencies."""
+    known = profile.known()
+    rules: dict[str, Verdict] = {}
+    while True:
+        findings = finding_verdicts(book, rules)
+        updated = {rule.id: _rule_verdict(rule, known, findings, book) for rule in book.rules}
+        if updated == rules:
+            return rules
+        rules = updated
+
+
+def finding_verdicts(book: RuleBook, rules: dict[str, Verdict]) -> dict[str, Verdict]:
+    """Finding id -> verdict, from the verdicts of the rules that conclude it."""
+    out = {}
+    for finding, producers in book.producers.items():
+        # Before the first pass nothing is known about any rule: treat it as undecided.
+        verdicts = [rules.get(r.id, Verdict(None)) for r in producers]
+        out[finding] = _any(verdicts)
+    return out
+
+
+def _rule_verdict(rule: Rule, known: dict, findings: dict[str, Verdict], book: RuleBook) -> Verdict:
+    return _all([condition_verdict(c, known, findings, book) for c in rule.when])
+
+
+def condition_verdict(cond: Condition, known: dict, findings: dict[str, Verdict], book: RuleBook) -> Verdict:
+    if cond.finding is not None:
+        return findings[cond.finding]
+    if cond.count is not None:
+        of_kind = [v for f, v in findings.items() if book.finding_kind(f) == cond.count.kind]
+        holding = sum(v.holds is True for v in of_kind)
+        open_ = [v for v in of_kind if v.holds is None]
+        if holding >= cond.count.at_least:
+            return TRUE
+        if holding + len(open_) < cond.count.at_least:
+            return FALSE
+        return Verdict(None, _union(v.missing for v in open_))
+    if cond.field not in known:
+        return Verdict(None, (cond.field,))
+    return TRUE if test_value(cond, known[cond.field], book) else FALSE
+
+
+def test_value(cond: Condition, value: object, book: RuleBook) -> bool:
+    """Whether a known field value satisfies a field condition (the engine's semantics, in Python)."""
+    op = cond.op
+    if op == "is":
+        return value == cond.is_ and type(value) is type(cond.is_)
+    if op == "in":
+        return value in cond.in_
+    if op == "not_empty":
+        return len(value) > 0  # type: ignore[arg-type]
+    threshold = book.cutoffs[cond.cutoff].value
+    return value < threshold if op == "below" else value >= threshold  # type: ignore[operator]
+
+
+def _all(verdicts: list[Verdict]) -> Verdict:
+    if any(v.holds is False for v in verdicts):
+        return FALSE
+    if all(v.holds is True for v in verdicts):
+        return TRUE
+    return Verdict(None, _union(v.missing for v in verdicts if v.holds is None))
+
+
+def _any(verdicts: list[Verdict]) -> Verdict:
+    if any(v.holds is True for v in verdicts):
+        return TRUE
+    if all(v.holds is False for v in verdicts):
+        return FALSE
+    return Verdict(None, _union(v.missing for v in verdicts if v.holds is None))
+
+
+def _union(groups) -> tuple[str, ...]:  # noqa: ANN001
+    return tuple(dict.fromkeys(f for g in groups for f in g))
