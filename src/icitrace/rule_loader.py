@@ -171,7 +171,7 @@ def _rules_of(doc: YamlDoc, problems: list[RuleProblem]) -> list[Rule]:
             continue
         rule = _model(doc, Rule, ("rules", index), problems)
         if rule is not None:
-            rule._file = str(doc.path)
+            rule._file = f"{doc.path.parent.name}/{doc.path.name}"  # stable across checkouts
             rule._line = doc.line(("rules", index))
             rule._doc, rule._index = doc, index  # kept to point later problems at the right line
             out.append(rule)
@@ -180,13 +180,13 @@ def _rules_of(doc: YamlDoc, problems: list[RuleProblem]) -> list[Rule]:
 
 def _check_rules(rules: list[Rule], catalog: Catalog, cutoffs: dict[str, Cutoff], problems: list[RuleProblem]) -> None:
     if len(rules) > MAX_RULES:
-        problems.append(RuleProblem(rules[MAX_RULES]._file, rules[MAX_RULES]._line,
+        problems.append(RuleProblem(str(rules[MAX_RULES]._doc.path), rules[MAX_RULES]._line,
                                     f"more than {MAX_RULES} rules: the engine is only proven safe below that"))
     seen: dict[str, Rule] = {}
     for rule in rules:
         def bad(loc: tuple[Any, ...], message: str, rule: Rule = rule) -> None:
             line = rule._doc.line(("rules", rule._index) + loc)
-            problems.append(RuleProblem(rule._file, line, f"rule `{rule.id}`: {message}"))
+            problems.append(RuleProblem(str(rule._doc.path), line, f"rule `{rule.id}`: {message}"))
 
         if rule.id in seen:
             bad(("id",), f"duplicate rule id (first defined at {seen[rule.id].where})")
@@ -254,7 +254,7 @@ def _check_cycles(rules: list[Rule], problems: list[RuleProblem]) -> None:
         for nxt in sorted(needs.get(node, ())):
             if state.get(nxt) == 1:
                 first = next(r for r in rules if r.then.finding == node)
-                problems.append(RuleProblem(first._file, first._line, "findings depend on each other in a cycle: "
+                problems.append(RuleProblem(str(first._doc.path), first._line, "findings depend on each other in a cycle: "
                                             + " -> ".join(path + [node, nxt])))
             elif nxt not in state:
                 visit(nxt, path + [node])
