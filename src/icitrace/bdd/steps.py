@@ -1,0 +1,261 @@
+"""The shipped Gherkin step library: write scenarios about the rule base without any Python.
+
+One regular expression per family of sentences (pytest-bdd silently picks one definition when two
+match, GUIDE §3), each matched in full. Every step fails with a message that names what was wrong
+and lists what would have been valid.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pytest_bdd import given, parsers, then, when
+
+from ..evaluate import evaluate, rulebook, shipped_dir
+from ..profile import Profile, field_kind, field_levels, reasoned_fields
+from ..profile_io import ProfileError, read_profile, validate
+from ..render_text import render_text
+from ..result import Result
+from ..rule_model import REVIEW_CITATION
+
+#: Every sentence the library understands, as documented in the README (kept in one place so that a
+#: test can prove each one matches exactly one step, and typos can be answered with the nearest).
+SENTENCES = (
+    'Given the profile "profiles/cold-desert.json"',
+    "Given a profile with:",
+    'Given the profile field "tmb" is 9.9',
+    'Given the profile field "hypoxia" is "high"',
+    'Given the profile field "tmb" is unknown',
+    "When the profile is evaluated",
+    'Then the finding "hypoxic_tme" is inferred',
+    'Then the finding "hypoxic_tme" is not inferred',
+    'Then the finding "hypoxic_tme" is inferred by rule "hypoxia-high"',
+    'Then the strategy "hypoxia_targeting" is suggested',
+    'Then the strategy "hypoxia_targeting" is not suggested',
+    'Then the strategy "hypoxia_targeting" is suggested by rule "hypoxia-to-hypoxia-targeting"',
+    'Then the rule "hypoxia-high" fires',
+    'Then the rule "hypoxia-high" does not fire',
+    'Then the rule "hypoxia-high" is not evaluated because "hypoxia" is unknown',
+    "Then no finding is inferred",
+    'Then the rationale mentions "hypoxic"',
+    "Then every conclusion cites the review",
+)
+
+EDITABLE = reasoned_fields() + ("id", "description", "tumor_type")
+
+
+@dataclass
+class Case:
+    """What one scenario has built so far: the profile data, then the result."""
+
+    data: dict[str, Any] = field(default_factory=dict)
+    result: Result | None = None
+    feature_dir: Path = field(default_factory=Path.cwd)
+
+
+@pytest.fixture
+def icitrace_case() -> Case:
+    return Case()
+
+
+def _fail(message: str) -> None:
+    pytest.fail(message, pytrace=False)
+
+
+def _choose(kind: str, word: str, valid: Any) -> None:
+    valid = list(valid)
+    if word not in valid:
+        near = difflib.get_close_matches(word, valid, n=3)
+        hint = f" Did you mean {', '.join(repr(n) for n in near)}?" if near else ""
+        _fail(f"unknown {kind} {word!r}.{hint} Valid: {', '.join(valid)}")
+
+
+def _result(case: Case) -> Result:
+    if case.result is None:
+        _fail('no result yet: add "When the profile is evaluated" before the Then steps')
+    return case.result  # type: ignore[return-value]
+
+
+# --- Given -------------------------------------------------------------------------------------
+
+
+@given(parsers.re(r'the profile "(?P<name>[^"]+)"'))
+def given_profile_file(name: str, icitrace_case: Case) -> None:
+    path = _find_profile(name, icitrace_case.feature_dir)
+    try:
+        profile = read_profile(str(path))
+    except ProfileError as error:
+        _fail(str(error))
+    icitrace_case.data = profile.model_dump(exclude_none=True, exclude={"schema_ref"})
+
+
+def _find_profile(name: str, feature_dir: Path) -> Path:
+    """From the feature file's folder, then the working directory, then the shipped profiles."""
+    shipped = shipped_dir("profiles")
+    for candidate in (feature_dir / name, Path.cwd() / name, shipped / name, shipped / f"{name}.json"):
+        if candidate.is_file():
+            return candidate
+    names = sorted(p.stem for p in shipped.glob("*.json"))
+    _fail(f"profile {name!r} not found next to the feature file, in the working directory, or among "
+          f"the shipped profiles ({', '.join(names)})")
+    raise AssertionError  # unreachable
+
+
+@given("a profile with:")
+def given_profile_table(datatable: list[list[str]], icitrace_case: Case) -> None:
+    rows = [row for row in datatable if row and row[0].strip().lower() != "field"]
+    for row in rows:
+        if len(row) != 2:
+            _fail(f"each row of the table is | field | value |, got {row}")
+        _set(icitrace_case, row[0].strip(), row[1].strip())
+
+
+@given(parsers.re(r'the profile field "(?P<name>[^"]+)" is (?P<value>.+)'))
+def given_field(name: str, value: str, icitrace_case: Case) -> None:
+    _set(icitrace_case, name, value.strip())
+
+
+def _set(case: Case, name: str, text: str) -> None:
+    _choose("profile field", name, EDITABLE)
+    case.result = None
+    value = typed_value(name, text)
+    if value is None:
+        case.data.pop(name, None)
+    else:
+        case.data[name] = value
+
+
+def typed_value(name: str, text: str) -> Any:
+    """A step's text as the profile model types it; ``unknown`` is None."""
+    if text == "unknown":
+        return None
+    bare = text[1:-1] if len(text) >= 2 and text[0] == text[-1] == '"' else text
+    kind = field_kind(name) if name in reasoned_fields() else "text"
+    if kind == "number":
+        try:
+            return float(bare)
+        except ValueError:
+            _fail(f'field "{name}" takes a number such as 9.9, or unknown; got {text}')
+    if kind == "bool":
+        if bare not in ("true", "false"):
+            _fail(f'field "{name}" takes true or false, or unknown; got {text}')
+        return bare == "true"
+    if kind == "list":
+        return [item.strip() for item in bare.split(",") if item.strip()]
+    if kind == "level":
+        _choose(f'level of "{name}"', bare, field_levels(name))
+    return bare
+
+
+# --- When --------------------------------------------------------------------------------------
+
+
+@when("the profile is evaluated")
+def when_evaluated(icitrace_case: Case) -> None:
+    try:
+        profile: Profile = validate(dict(icitrace_case.data), "scenario profile", default_id="scenario")
+    except ProfileError as error:
+        _fail(str(error))
+    icitrace_case.result = evaluate(profile, rulebook())
+
+
+# --- Then --------------------------------------------------------------------------------------
+
+
+@then(parsers.re(r'the finding "(?P<fid>[^"]+)" is\s+(?P<neg>not\s+)?inferred(?: by rule "(?P<rule>[^"]+)")?'))
+def then_finding(fid: str, neg: str | None, rule: str | None, icitrace_case: Case) -> None:
+    book = rulebook()
+    _choose("finding", fid, book.catalog.findings)
+    result = _result(icitrace_case)
+    rules = [f.rule for f in result.findings if f.id == fid]
+    _check(fid, "finding", "inferred", neg, rule, rules, book)
+
+
+@then(parsers.re(r'the strategy "(?P<sid>[^"]+)" is\s+(?P<neg>not\s+)?suggested(?: by rule "(?P<rule>[^"]+)")?'))
+def then_strategy(sid: str, neg: str | None, rule: str | None, icitrace_case: Case) -> None:
+    book = rulebook()
+    _choose("strategy", sid, book.catalog.strategies)
+    result = _result(icitrace_case)
+    rules = [r for s in result.strategies if s.id == sid for r in s.rules]
+    _check(sid, "strategy", "suggested", neg, rule, rules, book)
+
+
+def _check(cid: str, kind: str, verb: str, neg: str | None, rule: str | None, rules: list[str], book: Any) -> None:
+    if rule is not None:
+        _choose("rule", rule, book.by_id)
+        if book.by_id[rule].then.id != cid:
+            _fail(f"rule {rule!r} concludes {book.by_id[rule].then.id!r}, never {kind} {cid!r}")
+    held = (rule in rules) if rule else bool(rules)
+    want = not neg
+    if held != want:
+        how = f" by rule {rule!r}" if rule else ""
+        seen = f" (it was {verb} by: {', '.join(rules)})" if rules else ""
+        _fail(f"expected {kind} {cid!r} {'' if want else 'not '}{verb}{how}, but it was"
+              f"{'' if held else ' not'}{seen}")
+
+
+@then(parsers.re(r'the rule "(?P<rid>[^"]+)" (?P<verb>fires|does\s+not\s+fire)'))
+def then_rule_fires(rid: str, verb: str, icitrace_case: Case) -> None:
+    _choose("rule", rid, rulebook().by_id)
+    fired = any(t.rule == rid for t in _result(icitrace_case).trace)
+    want = verb == "fires"
+    if fired != want:
+        _fail(f"expected rule {rid!r} {'to fire' if want else 'not to fire'}, but it "
+              f"{'did' if fired else 'did not'}")
+
+
+@then(parsers.re(r'the rule "(?P<rid>[^"]+)" is not evaluated because "(?P<name>[^"]+)" is unknown'))
+def then_rule_not_evaluated(rid: str, name: str, icitrace_case: Case) -> None:
+    _choose("rule", rid, rulebook().by_id)
+    _choose("profile field", name, reasoned_fields())
+    entry = next((n for n in _result(icitrace_case).not_evaluated if n.rule == rid), None)
+    if entry is None or name not in entry.missing:
+        state = f"it misses {', '.join(entry.missing)}" if entry else "it was evaluated"
+        _fail(f"expected rule {rid!r} not to be evaluated for lack of {name!r}, but {state}")
+
+
+@then("no finding is inferred")
+def then_no_finding(icitrace_case: Case) -> None:
+    found = sorted({f.id for f in _result(icitrace_case).findings})
+    if found:
+        _fail(f"expected no finding, got: {', '.join(found)}")
+
+
+@then(parsers.re(r'the rationale mentions "(?P<text>[^"]+)"'))
+def then_rationale(text: str, icitrace_case: Case) -> None:
+    rationale = render_text([_result(icitrace_case)])
+    if text not in rationale:
+        _fail(f"the rationale does not mention {text!r}; it reads:\n{rationale}")
+
+
+@then("every conclusion cites the review")
+def then_cites_review(icitrace_case: Case) -> None:
+    result = _result(icitrace_case)
+    for item in [*result.findings, *result.strategies]:
+        if not any(REVIEW_CITATION.match(c) for c in item.citations):
+            _fail(f"{item.id} cites no reference of the review: {item.citations}")
+
+
+# --- guards against scenarios that pass without checking anything (GUIDE §3) ---------------------
+
+
+def pytest_bdd_before_scenario(request: Any, feature: Any, scenario: Any) -> None:
+    request.getfixturevalue("icitrace_case").feature_dir = Path(feature.filename).parent
+    if not any(step.type == "then" for step in scenario.steps):
+        pytest.fail(f'scenario "{scenario.name}" ({feature.rel_filename}) has no Then step, so it would '
+                    "pass without checking anything; add at least one Then", pytrace=False)
+
+
+def pytest_bdd_step_func_lookup_error(request: Any, feature: Any, scenario: Any, step: Any, exception: Any) -> None:
+    written = f"{step.keyword} {step.name}"
+    shape = lambda s: re.sub(r'"[^"]*"|\b\d+(\.\d+)?\b', '"…"', s)  # noqa: E731 - compare sentence shapes
+    near = difflib.get_close_matches(shape(written), [shape(s) for s in SENTENCES], n=3, cutoff=0.4)
+    examples = [s for s in SENTENCES if shape(s) in near]
+    hint = "\n".join(f"  {s}" for s in dict.fromkeys(examples)) or "  (see the README for the list)"
+    pytest.fail(f'no icitrace step matches "{written}" (line {step.line_number} of {feature.rel_filename}).\n'
+                f"Nearest shipped sentences:\n{hint}", pytrace=False)
