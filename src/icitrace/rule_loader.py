@@ -30,7 +30,8 @@ class RuleProblem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.message}"
+        where = f"{self.file}:{self.line}" if self.line else self.file  # 0: the whole file
+        return f"{where}: {self.message}"
 
 
 class RulesError(Exception):
@@ -196,7 +197,7 @@ def _check_rules(rules: list[Rule], catalog: Catalog, cutoffs: dict[str, Cutoff]
                 bad(("when", i, key), message)
         table = catalog.findings if rule.then.finding else catalog.strategies
         if rule.then.id not in table:
-            bad(("then",), f"unknown {rule.then.kind} `{rule.then.id}`{_near(rule.then.id, table)}")
+            bad(("then", rule.then.kind), f"unknown {rule.then.kind} `{rule.then.id}`{_near(rule.then.id, table)}")
         if sum(c.op == "count" for c in rule.when) > 1:
             bad(("when",), "at most one `count:` condition per rule")
         if rule.then.strategy and not any(c.op in ("finding", "count") for c in rule.when):

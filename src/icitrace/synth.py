@@ -1,0 +1,47 @@
+"""Reproducible synthetic hypothetical profiles, for tests, teaching and benchmarks.
+
+Each field is unknown with probability ``p_unknown``; numbers are drawn so that a good share land
+near the cut-offs, where rules change their answer.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+
+from .profile import field_kind, field_levels, reasoned_fields
+
+#: values around the shipped cut-offs (TMB 10, TPS 1 and 50, CPS 10) plus the range ends
+_NUMBER_POINTS = {
+    "tmb": (0, 0.5, 9.9, 10, 10.1, 10_000),
+    "pd_l1_tps": (0, 0.9, 1, 49.9, 50, 100),
+    "pd_l1_cps": (0, 9.9, 10, 100),
+}
+_NUMBER_RANGE = {"tmb": (0, 60), "pd_l1_tps": (0, 100), "pd_l1_cps": (0, 100)}
+_ALTERATIONS = ("WNT/beta-catenin activation", "PTEN loss", "KRAS mutation", "JAK1/2 loss")
+
+
+def synth_profiles(n: int, seed: int = 0, p_unknown: float = 0.3) -> Iterator[dict]:
+    """``n`` profile dicts (valid input format v1), the same for the same seed."""
+    rng = random.Random(seed)
+    for index in range(n):
+        profile: dict = {"id": f"synth-{seed}-{index}"}
+        for name in reasoned_fields():
+            if rng.random() < p_unknown:
+                continue
+            profile[name] = _value(rng, name)
+        yield profile
+
+
+def _value(rng: random.Random, name: str) -> object:
+    kind = field_kind(name)
+    if kind == "number":
+        if rng.random() < 0.3:
+            return float(rng.choice(_NUMBER_POINTS[name]))
+        low, high = _NUMBER_RANGE[name]
+        return round(rng.uniform(low, high), 1)
+    if kind == "bool":
+        return rng.random() < 0.5
+    if kind == "list":
+        return rng.sample(_ALTERATIONS, rng.randint(0, 2))
+    return rng.choice(field_levels(name))

@@ -1,0 +1,32 @@
+"""Shared helpers: the shipped rule base, the shipped profiles, and the real CLI in a subprocess."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from icitrace.evaluate import rulebook, shipped_dir
+
+ROOT = Path(__file__).resolve().parent.parent
+PROFILES = sorted(shipped_dir("profiles").glob("*.json"))
+
+
+@pytest.fixture(scope="session")
+def book():
+    return rulebook()
+
+
+def icitrace_command() -> list[str]:
+    """The installed console script next to this interpreter (the real command users run)."""
+    script = Path(sys.executable).with_name("icitrace")
+    return [str(script)] if script.exists() else [shutil.which("icitrace") or "icitrace"]
+
+
+def run_cli(*args: str, stdin: bytes | None = None, env: dict | None = None, cwd: Path = ROOT):
+    return subprocess.run(icitrace_command() + list(args), input=stdin, capture_output=True, cwd=cwd,
+                          env={**os.environ, **(env or {})}, timeout=120)
