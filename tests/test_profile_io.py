@@ -19,7 +19,7 @@ def test_id_defaults_to_the_file_stem(tmp_path):
 @pytest.mark.parametrize(
     "content, expected",
     [
-        ('{"tmb": 4,}', "line 1, column 11"),
+        ('{\n  "tmb": 4\n  "hypoxia": "high"\n}', "line 3, column 3: invalid JSON (Expecting ',' delimiter)"),
         ("", "is empty"),
         ("[1, 2]", "got an array"),
         ("42", "got a number"),

@@ -9,6 +9,7 @@ caller in durable-rules, so the session state is checked after every run and tur
 from __future__ import annotations
 
 import copy
+import time
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
@@ -17,6 +18,13 @@ from durable import engine as durable
 
 from .compiler import CompiledRuleset
 from .facts import finding_fact
+
+
+# durable-rules stamps every action with datetime.utcfromtimestamp(), deprecated since Python 3.12:
+# two DeprecationWarnings per action (measured: 637,550 in 20,000 profiles, and 360 MB held by
+# pytest's warning capture). Only differences of these stamps are ever used, so the plain epoch
+# clock is an exact stand-in.
+durable._unix_now = time.time
 
 
 class EngineError(Exception):

@@ -37,9 +37,8 @@ def render_text(results: list[Result], *, color: bool = False, width: int = 100)
 
 def _one(out: Console, r: Result) -> None:
     p = r.profile
-    out.print(f"[bold]icitrace[/] {r.icitrace_version} | rules {r.rules_version} ({r.rules_digest}) "
-              f"| profile [bold]{escape(p.id)}[/]")
     out.print(f"[bold yellow]{escape(r.disclaimer)}[/]")
+    out.print(f"[dim]icitrace {r.icitrace_version} | rules {r.rules_version} ({r.rules_digest})[/]")
     out.print()
     out.print(f"[bold]Profile[/] {escape(p.id)}")
     if p.description:

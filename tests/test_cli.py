@@ -1,0 +1,179 @@
+"""End to end: the real `icitrace` command in a subprocess, on real files."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import PROFILES, run_cli
+
+pytestmark = pytest.mark.cli
+
+CONTRACT = {
+    "disclaimer": str, "profile": dict, "rules_version": str, "findings": list, "strategies": list,
+    "not_evaluated": list, "trace": list,
+}
+FINDING_KEYS = {"id", "label", "kind", "rule", "evidence", "citations", "because"}
+STRATEGY_KEYS = {"id", "label", "rules", "from_findings", "evidence", "citations"}
+
+
+@pytest.fixture(scope="module")
+def all_json():
+    """One run over every shipped profile, JSON out."""
+    done = run_cli("suggest", *map(str, PROFILES), "--format", "json")
+    assert done.returncode == 0, done.stderr.decode()
+    return done
+
+
+@pytest.fixture(scope="module")
+def all_text():
+    done = run_cli("suggest", *map(str, PROFILES))
+    assert done.returncode == 0, done.stderr.decode()
+    return done.stdout.decode()
+
+
+def test_json_contract_holds_for_every_shipped_profile(all_json):
+    results = json.loads(all_json.stdout)
+    assert [r["profile"]["id"] for r in results] == [p.stem for p in PROFILES]
+    for result in results:
+        for key, kind in CONTRACT.items():
+            assert isinstance(result[key], kind), key
+        assert "not for clinical use" in result["disclaimer"]
+        for finding in result["findings"]:
+            assert FINDING_KEYS <= set(finding)
+            assert finding["kind"] in ("mechanism", "biomarker signal")
+            assert all({"field", "value", "condition"} == set(b) for b in finding["because"])
+        for strategy in result["strategies"]:
+            assert STRATEGY_KEYS <= set(strategy) and strategy["from_findings"] and strategy["rules"]
+        for entry in result["not_evaluated"]:
+            assert set(entry) >= {"rule", "missing"} and entry["missing"]
+        fired = [t["rule"] for t in result["trace"]]
+        assert [t["step"] for t in result["trace"]] == list(range(1, len(fired) + 1))
+        assert len(fired) == len(set(fired))
+        assert {f["rule"] for f in result["findings"]} | {r for s in result["strategies"] for r in s["rules"]} == set(fired)
+
+
+def test_every_catalogue_entry_is_reached_by_a_shipped_profile(all_json, book):
+    results = json.loads(all_json.stdout)
+    reached = {f["id"] for r in results for f in r["findings"]} | {s["id"] for r in results for s in r["strategies"]}
+    assert set(book.catalog.findings) | set(book.catalog.strategies) <= reached
+
+
+@pytest.mark.parametrize("profile", PROFILES, ids=[p.stem for p in PROFILES])
+def test_text_rationale_for_each_shipped_profile(all_text, profile):
+    blocks = all_text.split("ILLUSTRATIVE ONLY - not for clinical use.")
+    block = next(b for b in blocks[1:] if f"Profile {profile.stem}\n" in b)
+    assert "Findings (" in block and "Candidate strategies named in the review" in block
+    assert "Not evaluated" in block and "Trace (" in block
+
+
+def test_text_starts_with_the_disclaimer_and_has_no_colour_when_piped(all_text):
+    assert all_text.startswith("ILLUSTRATIVE ONLY - not for clinical use.")
+    assert "\x1b[" not in all_text
+    assert not any(line != line.rstrip() for line in all_text.splitlines())
+
+
+def test_output_is_byte_identical_across_runs_and_hash_seeds(all_json):
+    again = run_cli("suggest", *map(str, PROFILES), "--format", "json", env={"PYTHONHASHSEED": "12345"})
+    assert again.stdout == all_json.stdout
+    text_a = run_cli("suggest", str(PROFILES[0]), env={"PYTHONHASHSEED": "1"}).stdout
+    text_b = run_cli("suggest", str(PROFILES[0]), env={"PYTHONHASHSEED": "2"}).stdout
+    assert text_a == text_b
+
+
+def test_one_profile_gives_an_object_and_stdin_works():
+    body = Path(PROFILES[0]).read_bytes()
+    done = run_cli("suggest", "-", "--format", "json", stdin=body)
+    assert done.returncode == 0
+    result = json.loads(done.stdout)
+    assert isinstance(result, dict) and result["profile"]["id"] == "stdin"
+
+
+def test_nothing_inferred_is_still_success():
+    done = run_cli("suggest", "-", stdin=b'{"hypoxia": "low"}')
+    assert done.returncode == 0
+    assert "Findings (0): none inferred" in done.stdout.decode()
+
+
+@pytest.mark.parametrize(
+    "content, expected",
+    [
+        (b'{\n  "tmb": 4\n  "hypoxia": "high"\n}', "line 3, column 3"),
+        (b"", "is empty"),
+        (b'{"tmb": "12"}', 'field "tmb": expected a JSON number'),
+        (b'{"name": "Jane Doe", "tmb": 3}', "hypothetical profiles only"),
+        (b'{"hypoxia": "HIGH"}', "lower case"),
+        (b'{"tmb": NaN}', "NaN"),
+    ],
+)
+def test_bad_profile_exits_2_with_one_clear_message(tmp_path, content, expected):
+    path = tmp_path / "bad.json"
+    path.write_bytes(content)
+    done = run_cli("suggest", str(path), "--format", "json")
+    err = done.stderr.decode()
+    assert done.returncode == 2
+    assert done.stdout == b""
+    assert str(path) in err and expected in err
+    assert "Traceback" not in err
+
+
+def test_missing_file_exits_2(tmp_path):
+    done = run_cli("suggest", str(tmp_path / "nope.json"))
+    assert done.returncode == 2 and b"no such file" in done.stderr and b"Traceback" not in done.stderr
+
+
+def test_one_bad_profile_does_not_stop_the_others(tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"tmb": -1}')
+    done = run_cli("suggest", str(PROFILES[0]), str(bad), str(PROFILES[1]), "--format", "json")
+    assert done.returncode == 2
+    results = json.loads(done.stdout)
+    assert [r["profile"]["id"] for r in results] == [PROFILES[0].stem, PROFILES[1].stem]
+    assert b"1 of 3 profiles failed" in done.stderr
+
+
+def test_validate_reports_each_file(tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"hypoxia": "severe"}')
+    done = run_cli("validate", str(PROFILES[0]), str(bad))
+    assert done.returncode == 2
+    assert f"{PROFILES[0]}: ok".encode() in done.stderr and b'field "hypoxia"' in done.stderr
+    assert run_cli("validate", *map(str, PROFILES)).returncode == 0
+
+
+def test_broken_rules_stop_the_run_with_file_and_line(tmp_path):
+    import shutil
+
+    from icitrace.evaluate import shipped_dir
+
+    rules = tmp_path / "rules"
+    shutil.copytree(shipped_dir("rules"), rules)
+    path = rules / "microenvironment.yaml"
+    path.write_text(path.read_text().replace("      finding: hypoxic_tme", "      finding: hypoxia_tme"))
+    done = run_cli("suggest", str(PROFILES[0]), "--rules", str(rules))
+    assert done.returncode == 2 and done.stdout == b""
+    assert f"{path}:10: rule `hypoxia-high`: unknown finding `hypoxia_tme`".encode() in done.stderr
+
+
+def test_rules_list_and_show(book):
+    listing = run_cli("rules", "list").stdout.decode().splitlines()
+    assert len(listing) == len(book.rules)
+    shown = run_cli("rules", "show", "tmb-below-high").stdout.decode()
+    assert "tmb < tmb_high 10 mut/Mb" in shown and "KEYNOTE-158" in shown and "caveat:" in shown
+    assert "Explanation:" in shown and "[8]" in shown
+    unknown = run_cli("rules", "show", "tmb-below-hihg")
+    assert unknown.returncode == 2 and b"did you mean: tmb-below-high" in unknown.stderr
+
+
+def test_schema_is_the_model_schema():
+    from icitrace.profile import Profile
+
+    done = run_cli("schema")
+    assert json.loads(done.stdout) == Profile.model_json_schema(by_alias=True)
+
+
+@pytest.mark.parametrize("command", [["--help"], ["suggest", "--help"], ["validate", "--help"], ["schema", "--help"],
+                                     ["rules", "--help"], ["rules", "list", "--help"], ["rules", "show", "--help"]])
+def test_every_command_has_help_with_an_example(command):
+    done = run_cli(*command)
+    assert done.returncode == 0 and b"Example" in done.stdout
