@@ -1,0 +1,47 @@
+"""The compiler: rules become durable-rules definitions whose joins cannot fire twice."""
+
+import json
+
+from icitrace.compiler import compile_rules
+
+
+def test_every_rule_becomes_one_engine_rule_named_after_it(book):
+    compiled = compile_rules(book)
+    assert list(compiled.definition) == [r.id for r in book.rules]
+    assert all(rule["run"] == rid for rid, rule in compiled.definition.items())
+
+
+def test_field_conditions_share_one_profile_pattern(book):
+    rule = compile_rules(book).definition["tmb-below-high"]
+    assert rule["all"] == [{"p": {"$and": [{"t": "profile"}, {"$lt": {"tmb": 10.0}}]}}]
+
+
+def test_level_lists_compile_to_exclusive_alternatives(book):
+    rule = compile_rules(book).definition["tregs-present"]
+    assert rule["all"][0]["p"]["$and"][1] == {"$or": [{"tregs": "present"}, {"tregs": "abundant"}]}
+
+
+def test_strategy_rules_join_findings_and_profile(book):
+    rule = compile_rules(book).definition["tregs-to-treg-depletion"]
+    names = [next(iter(p)) for p in rule["all"]]
+    assert names == ["p", "f0"]
+    assert rule["all"][1]["f0"] == {"$and": [{"t": "finding"}, {"id": "suppressive_immune_cells"}]}
+
+
+def test_count_joins_are_asymmetric(book):
+    rule = compile_rules(book).definition["many-mechanisms-to-single-cell-profiling"]
+    numbers = [p[f"k{n}"]["$and"][2] for n, p in enumerate(rule["all"], start=1)]
+    assert numbers == [{"n": 1}, {"n": 2}, {"n": 3}]
+
+
+def test_only_consumed_findings_become_facts(book):
+    compiled = compile_rules(book)
+    # every mechanism is counted by a join; biomarker signals only where a strategy rule reads them
+    assert {f for f, kind in compiled.asserted.items() if kind == "mechanism"} == {
+        f for f, e in book.catalog.findings.items() if e.kind == "mechanism"}
+    assert compiled.derives["tmb-below-high"] == "low_immunogenicity"
+
+
+def test_definition_is_plain_json_with_no_code(book):
+    text = compile_rules(book).as_json()
+    assert json.loads(text) == compile_rules(book).definition
