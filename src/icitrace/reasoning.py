@@ -84,18 +84,19 @@ def test_value(cond: Condition, value: object, book: RuleBook) -> bool:
 
 
 def _all(verdicts: list[Verdict]) -> Verdict:
-    if any(v.holds is False for v in verdicts):
-        return FALSE
-    if all(v.holds is True for v in verdicts):
-        return TRUE
-    return Verdict(None, _union(v.missing for v in verdicts if v.holds is None))
+    return _combine(verdicts, decisive=False)
 
 
 def _any(verdicts: list[Verdict]) -> Verdict:
-    if any(v.holds is True for v in verdicts):
-        return TRUE
-    if all(v.holds is False for v in verdicts):
-        return FALSE
+    return _combine(verdicts, decisive=True)
+
+
+def _combine(verdicts: list[Verdict], decisive: bool) -> Verdict:
+    """Kleene's three-valued AND (one False decides) or OR (one True decides)."""
+    if any(v.holds is decisive for v in verdicts):
+        return Verdict(decisive)
+    if all(v.holds is (not decisive) for v in verdicts):
+        return Verdict(not decisive)
     return Verdict(None, _union(v.missing for v in verdicts if v.holds is None))
 
 
