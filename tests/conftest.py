@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from icitrace.bdd.steps import icitrace_command
 from icitrace.evaluate import rulebook, shipped_dir
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -19,12 +18,6 @@ PROFILES = sorted(shipped_dir("profiles").glob("*.json"))
 @pytest.fixture(scope="session")
 def book():
     return rulebook()
-
-
-def icitrace_command() -> list[str]:
-    """The installed console script next to this interpreter (the real command users run)."""
-    script = Path(sys.executable).with_name("icitrace")
-    return [str(script)] if script.exists() else [shutil.which("icitrace") or "icitrace"]
 
 
 def run_cli(*args: str, stdin: bytes | None = None, env: dict | None = None, cwd: Path = ROOT):

@@ -163,5 +163,31 @@ def rules_show(
     sys.stdout.write(rule_doc(book, book.by_id[rule_id]))
 
 
+@rules_app.command("coverage", epilog="Example: icitrace rules coverage tests/features")
+def rules_coverage(
+    features: Path = typer.Argument(Path("tests/features"), metavar="[FEATURES_DIR]",
+                                    help="Folder of .feature files (default: tests/features)."),
+    rules: Optional[Path] = RULES_OPTION,
+) -> None:
+    """Run the scenarios and count, per rule, the scenarios where it fires and where it does not.
+
+    Fails (exit 1) when a scenario fails or a rule lacks either kind of scenario.
+    """
+    from .rule_coverage import measure, report
+
+    book = _load_rules(rules)
+    if not features.is_dir():
+        _fail(f"{features}: not a folder of .feature files")
+    coverage = measure(features, book, rules)
+    sys.stdout.write(report(coverage, book))
+    if coverage.pytest_exit == 5 or not coverage.scenarios:
+        _fail(f"{features}: no scenario evaluated a profile", 1)
+    if coverage.pytest_exit:
+        _fail("some scenarios failed (pytest's report is above, on stderr)", 1)
+    if coverage.gaps(book):
+        _fail("rules without a scenario where they fire and one where they do not: "
+              + ", ".join(coverage.gaps(book)), 1)
+
+
 def main() -> None:
     app()

@@ -8,7 +8,11 @@ and lists what would have been valid.
 from __future__ import annotations
 
 import difflib
+import os
 import re
+import shutil
+import subprocess
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -46,6 +50,9 @@ SENTENCES = (
     "Then every conclusion cites the review",
 )
 
+#: environment variable naming a rule directory for scenarios (default: the shipped rules)
+RULES_ENV = "ICITRACE_RULES"
+
 EDITABLE = reasoned_fields() + ("id", "description", "tumor_type")
 
 
@@ -56,6 +63,10 @@ class Case:
     data: dict[str, Any] = field(default_factory=dict)
     result: Result | None = None
     feature_dir: Path = field(default_factory=Path.cwd)
+    #: run through the real `icitrace` command (scenarios tagged @cli) instead of in-process
+    via_cli: bool = False
+    #: every result this scenario produced, for `icitrace rules coverage`
+    history: list[Result] = field(default_factory=list)
 
 
 @pytest.fixture
@@ -161,7 +172,31 @@ def when_evaluated(icitrace_case: Case) -> None:
         profile: Profile = validate(dict(icitrace_case.data), "scenario profile", default_id="scenario")
     except ProfileError as error:
         _fail(str(error))
-    icitrace_case.result = evaluate(profile, rulebook())
+    result = _run_cli(profile) if icitrace_case.via_cli else evaluate(profile, _book())
+    icitrace_case.result = result
+    icitrace_case.history.append(result)
+
+
+def icitrace_command() -> list[str]:
+    """The installed console script beside this interpreter: the real command users run."""
+    script = Path(sys.executable).with_name("icitrace")
+    return [str(script) if script.exists() else shutil.which("icitrace") or "icitrace"]
+
+
+def _run_cli(profile: Profile) -> Result:
+    """The same evaluation through the installed command, JSON over a pipe (about 10x slower)."""
+    rules = ["--rules", os.environ[RULES_ENV]] if os.environ.get(RULES_ENV) else []
+    command = [*icitrace_command(), "suggest", "-", "--format", "json", *rules]
+    done = subprocess.run(command, input=profile.model_dump_json(by_alias=True, exclude_none=True).encode(),
+                          capture_output=True, timeout=120)
+    if done.returncode != 0:
+        _fail(f"icitrace exited {done.returncode}: {done.stderr.decode()}")
+    return Result.model_validate_json(done.stdout)
+
+
+def _book():  # noqa: ANN202
+    """The rule base the scenarios speak about: $ICITRACE_RULES, else the shipped rules."""
+    return rulebook(os.environ.get(RULES_ENV) or None)
 
 
 # --- Then --------------------------------------------------------------------------------------
@@ -169,7 +204,7 @@ def when_evaluated(icitrace_case: Case) -> None:
 
 @then(parsers.re(r'the finding "(?P<fid>[^"]+)" is\s+(?P<neg>not\s+)?inferred(?: by rule "(?P<rule>[^"]+)")?'))
 def then_finding(fid: str, neg: str | None, rule: str | None, icitrace_case: Case) -> None:
-    book = rulebook()
+    book = _book()
     _choose("finding", fid, book.catalog.findings)
     result = _result(icitrace_case)
     rules = [f.rule for f in result.findings if f.id == fid]
@@ -178,7 +213,7 @@ def then_finding(fid: str, neg: str | None, rule: str | None, icitrace_case: Cas
 
 @then(parsers.re(r'the strategy "(?P<sid>[^"]+)" is\s+(?P<neg>not\s+)?suggested(?: by rule "(?P<rule>[^"]+)")?'))
 def then_strategy(sid: str, neg: str | None, rule: str | None, icitrace_case: Case) -> None:
-    book = rulebook()
+    book = _book()
     _choose("strategy", sid, book.catalog.strategies)
     result = _result(icitrace_case)
     rules = [r for s in result.strategies if s.id == sid for r in s.rules]
@@ -201,7 +236,7 @@ def _check(cid: str, kind: str, verb: str, neg: str | None, rule: str | None, ru
 
 @then(parsers.re(r'the rule "(?P<rid>[^"]+)" (?P<verb>fires|does\s+not\s+fire)'))
 def then_rule_fires(rid: str, verb: str, icitrace_case: Case) -> None:
-    _choose("rule", rid, rulebook().by_id)
+    _choose("rule", rid, _book().by_id)
     fired = any(t.rule == rid for t in _result(icitrace_case).trace)
     want = verb == "fires"
     if fired != want:
@@ -211,7 +246,7 @@ def then_rule_fires(rid: str, verb: str, icitrace_case: Case) -> None:
 
 @then(parsers.re(r'the rule "(?P<rid>[^"]+)" is not evaluated because "(?P<name>[^"]+)" is unknown'))
 def then_rule_not_evaluated(rid: str, name: str, icitrace_case: Case) -> None:
-    _choose("rule", rid, rulebook().by_id)
+    _choose("rule", rid, _book().by_id)
     _choose("profile field", name, reasoned_fields())
     entry = next((n for n in _result(icitrace_case).not_evaluated if n.rule == rid), None)
     if entry is None or name not in entry.missing:
@@ -244,8 +279,14 @@ def then_cites_review(icitrace_case: Case) -> None:
 # --- guards against scenarios that pass without checking anything (GUIDE §3) ---------------------
 
 
+def pytest_configure(config: Any) -> None:
+    config.addinivalue_line("markers", "cli: the scenario runs the real icitrace command in a subprocess")
+
+
 def pytest_bdd_before_scenario(request: Any, feature: Any, scenario: Any) -> None:
-    request.getfixturevalue("icitrace_case").feature_dir = Path(feature.filename).parent
+    case = request.getfixturevalue("icitrace_case")
+    case.feature_dir = Path(feature.filename).parent
+    case.via_cli = "cli" in scenario.tags
     if not any(step.type == "then" for step in scenario.steps):
         pytest.fail(f'scenario "{scenario.name}" ({feature.rel_filename}) has no Then step, so it would '
                     "pass without checking anything; add at least one Then", pytrace=False)

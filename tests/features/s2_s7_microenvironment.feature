@@ -1,0 +1,105 @@
+Feature: The tumour microenvironment (review [2] and [7])
+  Hypoxia, acidity, suppressive cells and T-cell exclusion, and the strategies that act on them.
+
+  Scenario Outline: Only high hypoxia marks a hypoxic microenvironment
+    Given the profile field "hypoxia" is "<level>"
+    When the profile is evaluated
+    Then the rule "hypoxia-high" <outcome>
+    And the rule "hypoxia-to-hypoxia-targeting" <outcome>
+
+    Examples:
+      | level    | outcome       |
+      | high     | fires         |
+      | moderate | does not fire |
+      | low      | does not fire |
+
+  Scenario: Unknown hypoxia leaves the hypoxia rules undecided
+    Given the profile field "acidity" is "acidic"
+    When the profile is evaluated
+    Then the rule "hypoxia-high" is not evaluated because "hypoxia" is unknown
+    And the rule "hypoxia-to-hypoxia-targeting" is not evaluated because "hypoxia" is unknown
+    And the strategy "hypoxia_targeting" is not suggested
+
+  Scenario Outline: An acidic microenvironment
+    Given the profile field "acidity" is "<acidity>"
+    When the profile is evaluated
+    Then the rule "acidity-acidic" <outcome>
+
+    Examples:
+      | acidity | outcome       |
+      | acidic  | fires         |
+      | normal  | does not fire |
+
+  Scenario Outline: Regulatory T cells, present or abundant, lead to Treg depletion
+    Given the profile field "tregs" is "<tregs>"
+    When the profile is evaluated
+    Then the rule "tregs-present" <outcome>
+    And the rule "tregs-to-treg-depletion" <outcome>
+
+    Examples:
+      | tregs    | outcome       |
+      | abundant | fires         |
+      | present  | fires         |
+      | absent   | does not fire |
+
+  Scenario Outline: MDSCs, present or abundant, lead to MDSC targeting
+    Given the profile field "mdscs" is "<mdscs>"
+    When the profile is evaluated
+    Then the rule "mdscs-present" <outcome>
+    And the rule "mdscs-to-mdsc-targeting" <outcome>
+
+    Examples:
+      | mdscs    | outcome       |
+      | abundant | fires         |
+      | present  | fires         |
+      | absent   | does not fire |
+
+  Scenario: MDSCs alone give suppressive cells but not Treg depletion
+    Given a profile with:
+      | field | value   |
+      | mdscs | present |
+      | tregs | absent  |
+    When the profile is evaluated
+    Then the finding "suppressive_immune_cells" is inferred by rule "mdscs-present"
+    And the rule "tregs-to-treg-depletion" does not fire
+    And the strategy "mdsc_targeting" is suggested by rule "mdscs-to-mdsc-targeting"
+
+  Scenario: Tregs alone do not lead to MDSC targeting
+    Given a profile with:
+      | field | value    |
+      | tregs | abundant |
+      | mdscs | absent   |
+    When the profile is evaluated
+    Then the rule "mdscs-to-mdsc-targeting" does not fire
+    And the strategy "treg_depletion" is suggested by rule "tregs-to-treg-depletion"
+
+  Scenario Outline: Excluded and desert phenotypes keep T cells out
+    Given the profile field "t_cell_infiltration" is "<phenotype>"
+    When the profile is evaluated
+    Then the rule "t-cells-not-infiltrating" <outcome>
+    And the rule "exclusion-to-oncolytic-virus" <outcome>
+    And the rule "exclusion-to-tlr-agonist" <outcome>
+    And the rule "exclusion-to-sting-agonist" <outcome>
+    And the rule "exclusion-to-chemotherapy" <outcome>
+
+    Examples:
+      | phenotype | outcome       |
+      | desert    | fires         |
+      | excluded  | fires         |
+      | inflamed  | does not fire |
+
+  Scenario Outline: TGF-beta inhibition needs TGF-beta itself raised
+    Given a profile with:
+      | field    | value      |
+      | il10     | <il10>     |
+      | tgf_beta | <tgf_beta> |
+    When the profile is evaluated
+    Then the finding "immunosuppressive_cytokines" is <cytokines> inferred
+    And the rule "tgf-beta-to-tgf-beta-inhibition" <outcome>
+
+    Examples:
+      | il10     | tgf_beta | cytokines | outcome       |
+      | normal   | elevated |           | fires         |
+      | elevated | elevated |           | fires         |
+      | elevated | normal   |           | does not fire |
+      | normal   | low      | not       | does not fire |

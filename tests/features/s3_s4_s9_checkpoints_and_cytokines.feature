@@ -1,0 +1,39 @@
+Feature: Alternative checkpoints and the suppressive cytokine baseline (review [3], [4] and [9])
+
+  Scenario Outline: Each raised checkpoint leads to its own inhibitor combination
+    Given the profile field "<checkpoint>" is "<level>"
+    When the profile is evaluated
+    Then the rule "<finding_rule>" <outcome>
+    And the rule "<strategy_rule>" <outcome>
+    And the rule "alt-checkpoints-to-multi-pathway" <outcome>
+
+    Examples:
+      | checkpoint | level    | finding_rule   | strategy_rule      | outcome       |
+      | tim3       | elevated | tim3-elevated  | tim3-to-anti-tim3  | fires         |
+      | tim3       | normal   | tim3-elevated  | tim3-to-anti-tim3  | does not fire |
+      | lag3       | elevated | lag3-elevated  | lag3-to-anti-lag3  | fires         |
+      | lag3       | low      | lag3-elevated  | lag3-to-anti-lag3  | does not fire |
+      | vista      | elevated | vista-elevated | vista-to-anti-vista | fires        |
+      | vista      | normal   | vista-elevated | vista-to-anti-vista | does not fire |
+
+  Scenario: LAG-3 alone does not lead to an anti-TIM-3 combination
+    Given a profile with:
+      | field | value    |
+      | lag3  | elevated |
+      | tim3  | normal   |
+    When the profile is evaluated
+    Then the finding "alternative_checkpoint_upregulation" is inferred by rule "lag3-elevated"
+    And the rule "tim3-to-anti-tim3" does not fire
+    And the strategy "multi_pathway_combination" is suggested by rule "alt-checkpoints-to-multi-pathway"
+
+  Scenario Outline: Raised IL-10 or TGF-beta marks a suppressive baseline
+    Given the profile field "<cytokine>" is "<level>"
+    When the profile is evaluated
+    Then the rule "<rule>" <outcome>
+
+    Examples:
+      | cytokine | level    | rule              | outcome       |
+      | il10     | elevated | il10-elevated     | fires         |
+      | il10     | normal   | il10-elevated     | does not fire |
+      | tgf_beta | elevated | tgf-beta-elevated | fires         |
+      | tgf_beta | low      | tgf-beta-elevated | does not fire |

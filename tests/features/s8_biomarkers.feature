@@ -1,0 +1,67 @@
+Feature: Biomarker signals at their cut-offs (review [8]; outside cut-offs)
+  Every numeric cut-off is tested on both sides of its edge.
+
+  Scenario Outline: TMB either side of the TMB-high cut-off (10 mut/Mb)
+    Given the profile field "tmb" is <tmb>
+    When the profile is evaluated
+    Then the rule "tmb-below-high" <low>
+    And the rule "low-tmb-to-biomarker-guided" <low>
+    And the rule "low-tmb-to-vaccine" <low>
+    And the rule "tmb-high" <high>
+    And the rule "high-tmb-to-biomarker-guided" <high>
+
+    Examples:
+      | tmb  | low           | high          |
+      | 0    | fires         | does not fire |
+      | 9.9  | fires         | does not fire |
+      | 10   | does not fire | fires         |
+      | 10.1 | does not fire | fires         |
+
+  Scenario Outline: PD-L1 TPS around the negative cut-off (1%)
+    Given the profile field "pd_l1_tps" is <tps>
+    When the profile is evaluated
+    Then the rule "pd-l1-tps-negative" <outcome>
+    And the rule "low-pdl1-to-biomarker-guided" <outcome>
+
+    Examples:
+      | tps  | outcome       |
+      | 0    | fires         |
+      | 0.9  | fires         |
+      | 1    | does not fire |
+      | 1.1  | does not fire |
+
+  Scenario Outline: PD-L1 TPS around the high cut-off (50%)
+    Given the profile field "pd_l1_tps" is <tps>
+    When the profile is evaluated
+    Then the rule "pd-l1-tps-high" <outcome>
+    And the rule "high-pdl1-to-biomarker-guided" <outcome>
+
+    Examples:
+      | tps  | outcome       |
+      | 49.9 | does not fire |
+      | 50   | fires         |
+      | 100  | fires         |
+
+  Scenario Outline: PD-L1 CPS around 10
+    Given the profile field "pd_l1_cps" is <cps>
+    When the profile is evaluated
+    Then the rule "pd-l1-cps-low" <outcome>
+
+    Examples:
+      | cps  | outcome       |
+      | 9.9  | fires         |
+      | 10   | does not fire |
+      | 10.1 | does not fire |
+
+  Scenario: An unknown TMB is reported, not assumed low
+    Given the profile field "hypoxia" is "high"
+    And the profile field "tmb" is unknown
+    When the profile is evaluated
+    Then the rule "tmb-below-high" is not evaluated because "tmb" is unknown
+    And the finding "low_immunogenicity" is not inferred
+
+  Scenario: A later field step can make a known field unknown again
+    Given the profile "sparse-unknowns"
+    And the profile field "tmb" is unknown
+    When the profile is evaluated
+    Then no finding is inferred
