@@ -11,6 +11,10 @@ import pytest
 from icitrace.bdd.steps import icitrace_command
 from icitrace.evaluate import rulebook, shipped_dir
 
+pytest_plugins = ["pytester"]
+# A user's scenario folder, run on its own by test_bdd_library (its module name clashes with ours).
+collect_ignore = ["example_project"]
+
 ROOT = Path(__file__).resolve().parent.parent
 PROFILES = sorted(shipped_dir("profiles").glob("*.json"))
 

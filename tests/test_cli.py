@@ -177,3 +177,28 @@ def test_schema_is_the_model_schema():
 def test_every_command_has_help_with_an_example(command):
     done = run_cli(*command)
     assert done.returncode == 0 and b"Example" in done.stdout
+
+
+def test_rules_coverage_passes_on_the_project_scenarios(book):
+    done = run_cli("rules", "coverage", "tests/features")
+    assert done.returncode == 0, done.stdout.decode() + done.stderr.decode()
+    lines = done.stdout.decode().splitlines()
+    assert lines[-1].endswith("every rule both fires and does not fire.")
+    counts = {line.split()[0]: (int(line.split()[1]), int(line.split()[2])) for line in lines[1:-1]}
+    assert set(counts) == {r.id for r in book.rules}
+    assert all(fired and missed for fired, missed in counts.values())
+
+
+def test_rules_coverage_names_rules_without_scenarios(tmp_path):
+    features = tmp_path / "features"
+    features.mkdir()
+    (features / "one.feature").write_text("""Feature: one
+  Scenario: hypoxia only
+    Given the profile field "hypoxia" is "high"
+    When the profile is evaluated
+    Then the rule "hypoxia-high" fires
+""")
+    done = run_cli("rules", "coverage", str(features))
+    assert done.returncode == 1
+    assert b"hypoxia-high                                  1              0  <- needs a scenario" in done.stdout
+    assert b"rules without a scenario where they fire and one where they do not: " in done.stderr

@@ -63,6 +63,7 @@ Feature: The shipped teaching profiles lead where a teacher expects
     And the strategy "multi_pathway_combination" is suggested by rule "alt-checkpoints-to-multi-pathway"
     And the finding "high_tmb" is inferred
 
+  @cli
   Scenario: MHC class I loss points to chemotherapy and to cells that need no MHC
     Given the profile "mhc-loss"
     When the profile is evaluated
@@ -73,6 +74,7 @@ Feature: The shipped teaching profiles lead where a teacher expects
     And the finding "low_pdl1_expression" is not inferred
     And the finding "high_pdl1_expression" is not inferred
 
+  @cli
   Scenario: A sparse profile reports what it cannot decide instead of guessing
     Given the profile "sparse-unknowns"
     When the profile is evaluated

@@ -8,6 +8,7 @@ and lists what would have been valid.
 from __future__ import annotations
 
 import difflib
+import functools
 import os
 import re
 import shutil
@@ -287,9 +288,27 @@ def pytest_bdd_before_scenario(request: Any, feature: Any, scenario: Any) -> Non
     case = request.getfixturevalue("icitrace_case")
     case.feature_dir = Path(feature.filename).parent
     case.via_cli = "cli" in scenario.tags
+    duplicates = _duplicate_scenarios(feature.filename)
+    if duplicates:
+        pytest.fail(f"{feature.rel_filename}: scenario names must be unique in a feature file, or pytest-bdd "
+                    f"silently runs only the last one: {duplicates}", pytrace=False)
     if not any(step.type == "then" for step in scenario.steps):
         pytest.fail(f'scenario "{scenario.name}" ({feature.rel_filename}) has no Then step, so it would '
                     "pass without checking anything; add at least one Then", pytrace=False)
+
+
+_SCENARIO_LINE = re.compile(r"^\s*(?:Scenario|Scenario Outline|Scenario Template|Example):\s*(.*?)\s*$")
+
+
+@functools.lru_cache(maxsize=None)
+def _duplicate_scenarios(filename: str) -> str:
+    """'"name" at lines 3 and 12; ...' for repeated scenario names, or ''."""
+    lines: dict[str, list[int]] = {}
+    for number, line in enumerate(Path(filename).read_text(encoding="utf-8").splitlines(), start=1):
+        match = _SCENARIO_LINE.match(line)
+        if match:
+            lines.setdefault(match.group(1), []).append(number)
+    return "; ".join(f'"{name}" at lines {" and ".join(map(str, at))}' for name, at in lines.items() if len(at) > 1)
 
 
 def pytest_bdd_step_func_lookup_error(request: Any, feature: Any, scenario: Any, step: Any, exception: Any) -> None:
