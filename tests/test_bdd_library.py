@@ -1,5 +1,6 @@
 """The shipped step library as a user meets it: exact sentences, clear failures, a fresh folder."""
 
+import fnmatch
 import shutil
 import subprocess
 import sys
@@ -30,36 +31,87 @@ def test_the_readme_documents_every_sentence():
 
 
 def run_feature(pytester, feature: str):
+    return run_features(pytester, {"case": feature})
+
+
+def run_features(pytester, features: dict[str, str]):
     pytester.makepyfile(test_user_scenarios=TEST_MODULE)
     (pytester.path / "features").mkdir()
-    (pytester.path / "features" / "case.feature").write_text(feature)
+    for name, text in features.items():
+        (pytester.path / "features" / f"{name}.feature").write_text(text)
     return pytester.runpytest("-p", "no:cacheprovider")
 
 
-def test_a_sentence_with_a_typo_fails_with_the_nearest_sentences(pytester):
-    result = run_feature(pytester, """Feature: f
+# Each mistake below is one scenario; all run in a single pytest session (a session costs ~1 s).
+MISTAKES = {
+    'Given the profile field "hypoxya" is "high"':
+        "*unknown profile field 'hypoxya'. Did you mean 'hypoxia'? Valid: tmb, pd_l1_tps*",
+    'Given the profile field "hypoxia" is "severe"': "*unknown level of \"hypoxia\" 'severe'*Valid: low, moderate, high*",
+    'Given the profile field "tmb" is "high"': '*field "tmb" takes a number such as 9.9, or unknown; got "high"*',
+    'Then the finding "hypoxic" is inferred': "*unknown finding 'hypoxic'. Did you mean 'hypoxic_tme'*",
+    'Then the strategy "tim3" is suggested': "*unknown strategy 'tim3'*Valid: ici_plus_chemotherapy*",
+    'Then the rule "hypoxia-hi" fires': "*unknown rule 'hypoxia-hi'. Did you mean 'hypoxia-high'*",
+    'Then the finding "hypoxic_tme" is inferred by rule "acidity-acidic"':
+        "*rule 'acidity-acidic' concludes 'acidic_tme', never finding 'hypoxic_tme'*",
+    'Then the finding "acidic_tme" is inferred': "*expected finding 'acidic_tme' inferred, but it was not*",
+    'Then the strategy "hypoxia_targeting" is not suggested':
+        "*expected strategy 'hypoxia_targeting' not suggested, but it was (it was suggested by: hypoxia-to-hypoxia-targeting)*",
+    'Then the rule "hypoxia-high" does not fire': "*expected rule 'hypoxia-high' not to fire, but it did*",
+    'Then the rule "tmb-high" is not evaluated because "tmb" is unknown':
+        "*expected rule 'tmb-high' not to be evaluated for lack of 'tmb', but it was evaluated*",
+    'Then no finding is inferred': "*expected no finding, got: high_tmb, hypoxic_tme*",
+    'Then the rationale mentions "tregs is present"': "*the rationale does not mention 'tregs is present'*",
+}
+OTHER_MISTAKES = {
+    "typo": ("""Feature: typo
   Scenario: typo
     Given the profile field "hypoxia" is "high"
     When the profile is evaluated
     Then the findng "hypoxic_tme" is inferred
-""")
-    result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines(['*no icitrace step matches "Then the findng "hypoxic_tme" is inferred"*',
-                                 "*Nearest shipped sentences:*", '*Then the finding "hypoxic_tme" is inferred*'])
-
-
-def test_a_scenario_without_then_fails_instead_of_passing(pytester):
-    result = run_feature(pytester, """Feature: f
+""", ['*no icitrace step matches "Then the findng "hypoxic_tme" is inferred"*', "*Nearest shipped sentences:*",
+      '*  Then the finding "hypoxic_tme" is inferred']),
+    "nothen": ("""Feature: no then
   Scenario: nothing checked
     Given the profile field "hypoxia" is "high"
     When the profile is evaluated
-""")
-    result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines(['*scenario "nothing checked"*has no Then step*'])
+""", ['*scenario "nothing checked"*has no Then step*']),
+    "order": ("""Feature: order
+  Scenario: then first
+    Given the profile field "hypoxia" is "high"
+    Then the finding "hypoxic_tme" is inferred
+""", ['*no result yet: add "When the profile is evaluated"*']),
+    "duplicates": ("""Feature: duplicates
+  Scenario: same name
+    Given the profile field "hypoxia" is "high"
+    When the profile is evaluated
+    Then the finding "hypoxic_tme" is inferred
+  Scenario: same name
+    Given the profile field "hypoxia" is "low"
+    When the profile is evaluated
+    Then the finding "hypoxic_tme" is not inferred
+""", ['*scenario names must be unique*"same name" at lines 2 and 6*']),
+}
+
+
+def test_every_mistake_fails_with_a_clear_message(pytester):
+    scenarios = []
+    for n, step in enumerate(MISTAKES, start=1):
+        given = step if step.startswith("Given") else 'Given the profile field "hypoxia" is "high"\n    And the profile field "tmb" is 20'
+        then = step if step.startswith("Then") else "Then no finding is inferred"
+        scenarios.append(f"  Scenario: mistake {n}\n    {given}\n    When the profile is evaluated\n    {then}\n")
+    features = {"names": "Feature: names\n" + "\n".join(scenarios)}
+    features |= {name: text for name, (text, _) in OTHER_MISTAKES.items()}
+    result = run_features(pytester, features)
+    # pytest-bdd makes one test of the two same-named scenarios; the guard fails it
+    result.assert_outcomes(failed=len(MISTAKES) + len(OTHER_MISTAKES))
+    lines = result.stdout.lines
+    expected = list(MISTAKES.values()) + [p for _, patterns in OTHER_MISTAKES.values() for p in patterns]
+    for pattern in expected:
+        assert any(fnmatch.fnmatch(line, pattern) for line in lines), pattern
 
 
 def test_a_misspelled_scenario_keyword_does_not_pass_silently(pytester):
-    # "Scenaro:" turns the whole block into a description: the feature has no scenario left to run.
+    # "Scenaro:" turns the whole block into a description: pytest-bdd then finds no scenario and errors.
     result = run_feature(pytester, """Feature: f
   Scenaro: misspelled
     Given the profile field "hypoxia" is "high"
@@ -68,57 +120,6 @@ def test_a_misspelled_scenario_keyword_does_not_pass_silently(pytester):
 """)
     assert result.ret != 0
     result.stdout.fnmatch_lines(["*NoScenariosFound*"])
-
-
-def test_duplicate_scenario_names_fail_instead_of_hiding_one(pytester):
-    scenario = """  Scenario: same name
-    Given the profile field "hypoxia" is "{level}"
-    When the profile is evaluated
-    Then the finding "hypoxic_tme" is {neg}inferred
-"""
-    result = run_feature(pytester, "Feature: f\n" + scenario.format(level="high", neg="")
-                         + scenario.format(level="low", neg="not "))
-    result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines(['*scenario names must be unique*"same name" at lines 2 and 6*'])
-
-
-@pytest.mark.parametrize(
-    "step, message",
-    [
-        ('Given the profile field "hypoxya" is "high"',
-         "*unknown profile field 'hypoxya'. Did you mean 'hypoxia'? Valid: tmb, pd_l1_tps*"),
-        ('Given the profile field "hypoxia" is "severe"', "*unknown level of \"hypoxia\" 'severe'*Valid: low, moderate, high*"),
-        ('Then the finding "hypoxic" is inferred', "*unknown finding 'hypoxic'. Did you mean 'hypoxic_tme'*"),
-        ('Then the strategy "tim3" is suggested', "*unknown strategy 'tim3'*Valid: ici_plus_chemotherapy*"),
-        ('Then the rule "hypoxia-hi" fires', "*unknown rule 'hypoxia-hi'. Did you mean 'hypoxia-high'*"),
-        ('Then the finding "hypoxic_tme" is inferred by rule "acidity-acidic"',
-         "*rule 'acidity-acidic' concludes 'acidic_tme', never finding 'hypoxic_tme'*"),
-        ('Then the finding "acidic_tme" is inferred', "*expected finding 'acidic_tme' inferred, but it was not*"),
-        ('Then the strategy "hypoxia_targeting" is not suggested',
-         "*expected strategy 'hypoxia_targeting' not suggested, but it was (it was suggested by: hypoxia-to-hypoxia-targeting)*"),
-    ],
-)
-def test_wrong_names_and_false_claims_fail_with_a_clear_message(pytester, step, message):
-    given = step if step.startswith("Given") else 'Given the profile field "hypoxia" is "high"'
-    then = step if step.startswith("Then") else 'Then no finding is inferred'
-    result = run_feature(pytester, f"""Feature: f
-  Scenario: s
-    {given}
-    When the profile is evaluated
-    {then}
-""")
-    result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines([message])
-
-
-def test_then_before_when_says_what_is_missing(pytester):
-    result = run_feature(pytester, """Feature: f
-  Scenario: s
-    Given the profile field "hypoxia" is "high"
-    Then the finding "hypoxic_tme" is inferred
-""")
-    result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines(['*no result yet: add "When the profile is evaluated"*'])
 
 
 @pytest.mark.cli
