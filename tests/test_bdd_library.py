@@ -143,3 +143,10 @@ def test_a_new_user_folder_runs_with_only_features_and_one_line(tmp_path):
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "4 passed" in done.stdout
+
+
+def test_the_plugin_registers_nothing_when_pytest_bdd_is_missing():
+    code = ("import sys; sys.modules['pytest_bdd'] = None\n"
+            "import icitrace.bdd.plugin as plugin; print(plugin.pytest_plugins)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and done.stdout.strip() == "[]", done.stderr

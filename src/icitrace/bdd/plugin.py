@@ -3,6 +3,9 @@
 The guard keeps a plain pytest run working in an environment without pytest-bdd (GUIDE §3).
 """
 
-import importlib.util
-
-pytest_plugins = ["icitrace.bdd.steps"] if importlib.util.find_spec("pytest_bdd") else []
+try:
+    import pytest_bdd  # noqa: F401
+except ImportError:
+    pytest_plugins: list[str] = []
+else:
+    pytest_plugins = ["icitrace.bdd.steps"]
