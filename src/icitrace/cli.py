@@ -36,7 +36,18 @@ class Format(str, Enum):
     json = "json"
 
 
+class ReportFormat(str, Enum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+    dot = "dot"
+
+
 RULES_OPTION = typer.Option(None, "--rules", metavar="DIR", help="Rule directory (default: the shipped rules).")
+SET_OPTION = typer.Option(None, "--set", metavar="FIELD=VALUE",
+                          help="Change a profile field for this run (repeatable); VALUE may be unknown.")
+THRESHOLD_OPTION = typer.Option(None, "--threshold", metavar="NAME=VALUE",
+                                help="Move a named cut-off for this run (repeatable), e.g. tmb_high=12.")
 
 
 def _fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
@@ -44,14 +55,110 @@ def _fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
     raise typer.Exit(code)
 
 
-def _load_rules(directory: Optional[Path]):  # noqa: ANN202
+def _load_rules(directory: Optional[Path], thresholds: Optional[list[str]] = None):  # noqa: ANN202
     from .evaluate import rulebook
-    from .rule_loader import RulesError
+    from .rule_loader import RulesError, with_overrides
 
     try:
-        return rulebook(str(directory) if directory else None)
+        book = rulebook(str(directory) if directory else None)
     except RulesError as error:
         _fail("the rules cannot be used:\n" + "\n".join(f"  {p}" for p in error.problems))
+    values = {}
+    for text in thresholds or []:
+        name, sep, value = text.partition("=")
+        try:
+            values[name.strip()] = float(value)
+        except ValueError:
+            _fail(f"--threshold {text!r}: expected NAME=NUMBER, e.g. tmb_high=12")
+        if not sep:
+            _fail(f"--threshold {text!r}: expected NAME=NUMBER, e.g. tmb_high=12")
+    try:
+        return with_overrides(book, values)
+    except ValueError as error:
+        _fail(f"--threshold: {error}")
+
+
+def _edits(sets: Optional[list[str]]) -> list:
+    from .profile_edit import EditError, parse_assignment
+
+    try:
+        return [parse_assignment(text) for text in sets or []]
+    except EditError as error:
+        _fail(f"--set: {error}")
+
+
+def _check_ids(book, ids: list[str]) -> None:  # noqa: ANN001
+    import difflib
+
+    known = [*book.catalog.findings, *book.catalog.strategies]
+    for target in ids:
+        if target not in known:
+            near = difflib.get_close_matches(target, known, n=3)
+            _fail(f"no finding or strategy {target!r}" + (f"; did you mean: {', '.join(near)}?" if near else "")
+                  + f". Ids: {', '.join(known)}")
+
+
+def _evaluate_all(sources: list[str], book, edits: list, why_not: Optional[list[str]]):  # noqa: ANN001, ANN202
+    """Evaluate each source; a bad one is reported on stderr and the rest go on."""
+    from .engine import EngineError
+    from .evaluate import evaluate
+    from .profile_edit import apply_changes
+    from .profile_io import ProfileError, read_profile
+
+    results, failed = [], 0
+    for source in sources:
+        try:
+            profile, changes = apply_changes(read_profile(source), edits)
+            results.append(evaluate(profile, book, changes=changes, why_not=why_not))
+        except ProfileError as error:
+            typer.echo(f"icitrace: {error}", err=True)
+            failed = EXIT_BAD_INPUT
+        except ValueError as error:  # pydantic's ValidationError after an edit
+            typer.echo(f"icitrace: {source}: after --set: {_first_error(error)}", err=True)
+            failed = EXIT_BAD_INPUT
+        except EngineError as error:
+            typer.echo(f"icitrace: {source}: {error}", err=True)
+            failed = failed or EXIT_ENGINE
+    return results, failed
+
+
+def _first_error(error: Exception) -> str:
+    from pydantic import ValidationError
+
+    from .profile_io import expectation
+
+    if isinstance(error, ValidationError):
+        err = error.errors()[0]
+        field = str(err["loc"][0]) if err["loc"] else "?"
+        return f'field "{field}": expected {expectation(field)}, got {err.get("input")!r}'
+    return str(error)
+
+
+def _emit(results: list, format: ReportFormat, as_list: bool) -> None:  # noqa: ANN001
+    if format is ReportFormat.json:
+        from .render_json import render_json
+
+        sys.stdout.write(render_json(results, as_list=as_list))
+    elif format is ReportFormat.markdown:
+        from .render_markdown import render_markdown
+
+        sys.stdout.write(render_markdown(results))
+    elif format is ReportFormat.dot:
+        from .render_dot import render_dot
+
+        sys.stdout.write(render_dot(results))
+    else:
+        from .render_text import render_text
+
+        sys.stdout.write(render_text(results, color=_color(), width=_width()))
+
+
+def _color() -> bool:
+    return _is_terminal() and "NO_COLOR" not in os.environ
+
+
+def _width() -> int:
+    return min(os.get_terminal_size().columns, 120) if _is_terminal() else 100
 
 
 def _is_terminal() -> bool:
@@ -60,42 +167,58 @@ def _is_terminal() -> bool:
 
 @app.command(epilog="Examples:\n\n  icitrace suggest profiles/cold-desert.json\n\n"
              "  icitrace suggest profiles/*.json --format json > results.json\n\n"
+             "  icitrace suggest profiles/sparse-unknowns.json --set hypoxia=high --why-not hypoxia_targeting\n\n"
+             "  icitrace suggest profiles/cold-desert.json --format markdown > report.md\n\n"
              "  cat my.json | icitrace suggest -")
 def suggest(
     profiles: list[str] = typer.Argument(..., metavar="PROFILE...", help="Profile JSON files; - reads stdin."),
-    format: Format = typer.Option(Format.text, "--format", "-f", help="text (a rationale to read) or json."),
+    format: ReportFormat = typer.Option(ReportFormat.text, "--format", "-f",
+                                        help="text (a rationale to read), json, markdown (a report with a "
+                                             "Mermaid chart) or dot (Graphviz)."),
+    why_not: Optional[list[str]] = typer.Option(None, "--why-not", metavar="ID",
+                                                help="Explain why a finding or strategy is, or is not, reached "
+                                                     "(repeatable)."),
+    sets: Optional[list[str]] = SET_OPTION,
+    thresholds: Optional[list[str]] = THRESHOLD_OPTION,
     rules: Optional[Path] = RULES_OPTION,
 ) -> None:
     """Infer resistance mechanisms and the review's candidate strategies, with the reasons."""
-    from .engine import EngineError
-    from .evaluate import evaluate
-    from .profile_io import ProfileError, read_profile
-
-    book = _load_rules(rules)
-    results, failed = [], 0
-    for source in profiles:
-        try:
-            results.append(evaluate(read_profile(source), book))
-        except ProfileError as error:
-            typer.echo(f"icitrace: {error}", err=True)
-            failed = max(failed, EXIT_BAD_INPUT)
-        except EngineError as error:
-            typer.echo(f"icitrace: {source}: {error}", err=True)
-            failed = failed or EXIT_ENGINE
+    book = _load_rules(rules, thresholds)
+    _check_ids(book, why_not or [])
+    edits = _edits(sets)
+    results, failed = _evaluate_all(profiles, book, edits, why_not or None)
     if results:
-        if format is Format.json:
-            from .render_json import render_json
-
-            sys.stdout.write(render_json(results, as_list=len(profiles) > 1))
-        else:
-            from .render_text import render_text
-
-            color = _is_terminal() and "NO_COLOR" not in os.environ
-            width = min(os.get_terminal_size().columns, 120) if _is_terminal() else 100
-            sys.stdout.write(render_text(results, color=color, width=width))
+        _emit(results, format, as_list=len(profiles) > 1)
     if failed:
         typer.echo(f"icitrace: {len(profiles) - len(results)} of {len(profiles)} profiles failed", err=True)
         raise typer.Exit(failed)
+
+
+@app.command(epilog="Examples:\n\n  icitrace explain profiles/cold-desert.json hypoxia_targeting\n\n"
+             "  icitrace explain profiles/mhc-loss.json adoptive_cell_transfer --format json")
+def explain(
+    profile: str = typer.Argument(..., metavar="PROFILE", help="A profile JSON file; - reads stdin."),
+    target: str = typer.Argument(..., metavar="FINDING_OR_STRATEGY_ID"),
+    format: ReportFormat = typer.Option(ReportFormat.text, "--format", "-f", help="text, json or markdown."),
+    sets: Optional[list[str]] = SET_OPTION,
+    thresholds: Optional[list[str]] = THRESHOLD_OPTION,
+    rules: Optional[Path] = RULES_OPTION,
+) -> None:
+    """Why a finding or strategy is reached (the chain), or why not (every route and where it stops).
+
+    The same answer as `suggest --why-not ID`.
+    """
+    book = _load_rules(rules, thresholds)
+    _check_ids(book, [target])
+    results, failed = _evaluate_all([profile], book, _edits(sets), [target])
+    if failed:
+        raise typer.Exit(failed)
+    if format is ReportFormat.text:
+        from .render_text import render_explanation_text
+
+        sys.stdout.write(render_explanation_text(results[0], color=_color(), width=_width()))
+    else:
+        _emit(results, format, as_list=False)
 
 
 @app.command(epilog="Example: icitrace validate profiles/*.json")

@@ -9,9 +9,10 @@ from functools import lru_cache
 from pathlib import Path
 
 from .compiler import compile_rules
-from .engine import engine_for
+from .engine import Engine, engine_for
 from .facts import profile_fact
 from .profile import Profile
+from .profile_edit import Change
 from .reasoning import assess
 from .result import Result, build_result
 from .rule_loader import RuleBook, load_rules
@@ -31,10 +32,24 @@ def rulebook(directory: str | None = None) -> RuleBook:
     return load_rules(Path(directory) if directory else shipped_dir("rules"))
 
 
-def evaluate(profile: Profile | dict, book: RuleBook | None = None) -> Result:
-    """Run one profile through the rule engine and return the traced result."""
+def evaluate(profile: Profile | dict, book: RuleBook | None = None, *, changes: list[Change] | None = None,
+             why_not: list[str] | None = None) -> Result:
+    """Run one profile through the rule engine and return the traced result.
+
+    ``changes`` records edits made for this run (``--set``); ``why_not`` lists catalogue ids to explain.
+    """
     if isinstance(profile, dict):
         profile = Profile.model_validate(profile, strict=True)
     book = book or rulebook()
-    firings = engine_for(compile_rules(book)).run(profile_fact(profile))
-    return build_result(profile, book, firings, assess(book, profile))
+    firings = _engine(book).run(profile_fact(profile))
+    return build_result(profile, book, firings, assess(book, profile), changes, why_not)
+
+
+_engines: dict[str, Engine] = {}
+
+
+def _engine(book: RuleBook) -> Engine:
+    """The engine for a rule base, compiled once per digest (``engine_for`` keeps one per ruleset)."""
+    if book.digest not in _engines:
+        _engines[book.digest] = engine_for(compile_rules(book))
+    return _engines[book.digest]

@@ -45,7 +45,7 @@ def finding_verdicts(book: RuleBook, rules: dict[str, Verdict]) -> dict[str, Ver
     for finding, producers in book.producers.items():
         # Before the first pass nothing is known about any rule: treat it as undecided.
         verdicts = [rules.get(r.id, Verdict(None)) for r in producers]
-        out[finding] = _any(verdicts)
+        out[finding] = any_of(verdicts)
     return out
 
 
@@ -87,7 +87,8 @@ def _all(verdicts: list[Verdict]) -> Verdict:
     return _combine(verdicts, decisive=False)
 
 
-def _any(verdicts: list[Verdict]) -> Verdict:
+def any_of(verdicts: list[Verdict]) -> Verdict:
+    """Holds if one holds, fails if all fail, else undecided."""
     return _combine(verdicts, decisive=True)
 
 

@@ -8,5 +8,5 @@ from .result import Result
 
 
 def render_json(results: list[Result], *, as_list: bool) -> str:
-    data = [r.model_dump(mode="json") for r in results]
+    data = [r.to_json_data() for r in results]
     return json.dumps(data if as_list else data[0], indent=2, ensure_ascii=False) + "\n"

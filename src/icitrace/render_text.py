@@ -7,6 +7,7 @@ terminal so that piped output is byte-identical everywhere.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 
 from rich.console import Console
 from rich.markup import escape
@@ -14,6 +15,8 @@ from rich.padding import Padding
 from rich.text import Text
 
 from .condition_text import show_value
+from .borderline import ASSAY_NOTE, Borderline
+from .explain import Explanation
 from .result import FindingOut, Result
 
 STRATEGY_NOTE = (
@@ -23,6 +26,22 @@ STRATEGY_NOTE = (
 
 
 def render_text(results: list[Result], *, color: bool = False, width: int = 100) -> str:
+    """The full rationale of each result."""
+    return _render(results, _one, color, width)
+
+
+def render_explanation_text(result: Result, *, color: bool = False, width: int = 100) -> str:
+    """Only the why / why-not part (``icitrace explain``), with the disclaimer and what was changed."""
+    def body(out: Console, r: Result) -> None:
+        _header(out, r)
+        out.print(f"[bold]Profile[/] {escape(r.profile.id)}")
+        _changes(out, r)
+        for e in r.why_not or []:
+            _why(out, e)
+    return _render([result], body, color, width)
+
+
+def _render(results: list[Result], body: Callable[[Console, Result], None], color: bool, width: int) -> str:
     buffer = io.StringIO()
     console = Console(file=buffer, width=width, force_terminal=color, no_color=not color,
                       color_system="standard" if color else None, highlight=False, emoji=False)
@@ -30,21 +49,41 @@ def render_text(results: list[Result], *, color: bool = False, width: int = 100)
         if index:
             console.print()
             console.rule(style="dim")
-        _one(console, result)
+        body(console, result)
     # Wrapped blocks are padded to a rectangle; trailing blanks help no reader and break diffs.
     return "\n".join(line.rstrip() for line in buffer.getvalue().split("\n"))
 
 
-def _one(out: Console, r: Result) -> None:
-    p = r.profile
+def _header(out: Console, r: Result) -> None:
     out.print(f"[bold yellow]{escape(r.disclaimer)}[/]")
     out.print(f"[dim]icitrace {r.icitrace_version} | rules {r.rules_version} ({r.rules_digest})[/]")
+    for o in r.overrides:
+        _say(out, 0, f"[bold]cut-off changed for this run:[/] {o.cutoff} {show_value(o.before)} -> "
+                     f"{show_value(o.after)} {escape(o.unit)}")
     out.print()
+
+
+def _changes(out: Console, r: Result) -> None:
+    for c in r.changed_fields:
+        _say(out, 2, f"[bold]changed for this run:[/] {c.field} {_or_unknown(c.before)} -> {_or_unknown(c.after)}")
+
+
+def _why(out: Console, e: Explanation) -> None:
+    out.print()
+    out.print(f"[bold]Why{'' if e.holds else ' not'}:[/] {e.id}  {escape(e.label)}")
+    for indent, line in explanation_lines(e):
+        _say(out, indent, escape(line))
+
+
+def _one(out: Console, r: Result) -> None:
+    p = r.profile
+    _header(out, r)
     out.print(f"[bold]Profile[/] {escape(p.id)}")
     if p.description:
         _say(out, 2, f"{escape(p.description)}")
     if p.tumor_type:
         _say(out, 2, f"tumour type: {escape(p.tumor_type)}")
+    _changes(out, r)
     known = ", ".join(f"{k} {show_value(v)}" for k, v in p.values.items()) or "none"
     _say(out, 2, f"known:   {escape(known)}")
     _say(out, 2, f"unknown: {', '.join(p.unknown) or 'none'}")
@@ -52,11 +91,14 @@ def _one(out: Console, r: Result) -> None:
     out.print()
     ids = list(dict.fromkeys(f.id for f in r.findings))
     out.print(f"[bold]Findings[/] ({len(ids)})" + ("" if ids else ": none inferred from the known values"))
+    near = {rule: b for b in r.borderline for rule in b.rules}
     for fid in ids:
         group = [f for f in r.findings if f.id == fid]
         _say(out, 2, f"[bold cyan]{fid}[/]  {escape(group[0].label)}  [dim]\\[{group[0].kind}][/]")
         for f in group:
             _derivation(out, f)
+            if f.borderline:
+                _say(out, 4, f"[yellow]borderline:[/] {escape(_closeness(near[f.rule]))}")
 
     out.print()
     out.print(f"[bold]Candidate strategies named in the review[/] ({len(r.strategies)})"
@@ -71,17 +113,53 @@ def _one(out: Console, r: Result) -> None:
     if r.strategies:
         _say(out, 2, f"[italic]{STRATEGY_NOTE}[/]")
 
+    if r.borderline:
+        out.print()
+        out.print(f"[bold]Borderline values[/] ({len(r.borderline)})")
+        for b in r.borderline:
+            fired = ", ".join(f"{rule} {'fired' if did else 'did not fire'}" for rule, did in b.rules.items())
+            _say(out, 2, f"{escape(_closeness(b))}: {fired}")
+        _say(out, 2, f"[italic]{ASSAY_NOTE}[/]")
+
     out.print()
-    out.print(f"[bold]Not evaluated[/] ({len(r.not_evaluated)} rules: a field they need is unknown)"
+    out.print(f"[bold]Not evaluated[/] ({len(r.not_evaluated)} rules wait on unknown fields)"
               + ("" if r.not_evaluated else ": none"))
-    pad = max((len(n.rule) for n in r.not_evaluated), default=0)
-    for n in r.not_evaluated:
-        _say(out, 2, f"{n.rule.ljust(pad)}  needs {', '.join(n.missing)}  [dim](-> {n.concludes})[/]")
+    for m in r.next_measurements:
+        _say(out, 2, f"- {escape(m.sentence)}")
+        _say(out, 4, f"[dim]rules: {', '.join(m.rules)}[/]")
+
+    for e in r.why_not or []:
+        _why(out, e)
 
     out.print()
     out.print(f"[bold]Trace[/] ({len(r.trace)} firings, in engine order)")
     for t in r.trace:
         _say(out, 2, f"{t.step:>2}. {t.rule} -> {t.kind} {t.concludes}")
+
+
+def explanation_lines(e: Explanation, indent: int = 2) -> list[tuple[int, str]]:
+    """An explanation as an indented outline: + holds, x fails, ? unknown (shared with Markdown)."""
+    lines = [(indent, e.summary)]
+    for route in e.routes:
+        state = {"fired": "fired", "failed": "does not fire",
+                 "undecided": f"undecided, needs {', '.join(route.missing)}"}[route.status]
+        lines.append((indent + 2, f"rule {route.rule}: {state}"))
+        for check in route.checks:
+            mark = {"holds": "+", "fails": "x", "unknown": "?"}[check.status]
+            lines.append((indent + 4, f"{mark} {check.condition}"))
+            # the chain below a finding: always when explaining a conclusion, else where it did not hold
+            if check.finding is not None and (e.holds or check.status != "holds"):
+                lines.extend(explanation_lines(check.finding, indent + 6)[1:])
+    return lines
+
+
+def _closeness(b: Borderline) -> str:
+    return (f"{b.field} {show_value(b.value)} is within +/-{show_value(b.margin)} of "
+            f"{b.cutoff} {show_value(b.threshold)} {b.unit}")
+
+
+def _or_unknown(value: object) -> str:
+    return "unknown" if value is None else show_value(value)
 
 
 def _say(out: Console, indent: int, markup: str) -> None:

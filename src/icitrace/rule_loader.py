@@ -6,6 +6,7 @@ cut-offs) and any number of rule files (``*.yaml`` with a top-level ``rules:`` l
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import hashlib
 from dataclasses import dataclass, field
@@ -51,6 +52,8 @@ class RuleBook:
     cutoffs: dict[str, Cutoff]
     rules: tuple[Rule, ...]
     digest: str
+    #: cut-offs changed for this run only (``--threshold``), echoed in every output
+    overrides: tuple[Override, ...] = ()
     by_id: dict[str, Rule] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -75,6 +78,30 @@ class RuleBook:
     def label(self, conclusion_id: str) -> str:
         entry = self.catalog.findings.get(conclusion_id) or self.catalog.strategies[conclusion_id]
         return entry.label
+
+
+class Override(BaseModel):
+    cutoff: str
+    before: float
+    after: float
+    unit: str
+
+
+def with_overrides(book: RuleBook, values: dict[str, float]) -> RuleBook:
+    """The same rule base with some cut-offs moved for one run; its digest changes with them."""
+    if not values:
+        return book
+    cutoffs = dict(book.cutoffs)
+    overrides = []
+    for name, value in values.items():
+        if name not in cutoffs:
+            raise ValueError(f"no cut-off named {name!r}{_near(name, cutoffs)}; cut-offs: {', '.join(cutoffs)}")
+        if not (value == 0 or 0.0001 <= value <= 10_000):
+            raise ValueError(f"cut-off {name}: expected 0 or a number from 0.0001 to 10000, got {value:g}")
+        overrides.append(Override(cutoff=name, before=cutoffs[name].value, after=value, unit=cutoffs[name].unit))
+        cutoffs[name] = cutoffs[name].model_copy(update={"value": value})
+    tag = hashlib.sha256(repr(sorted(values.items())).encode()).hexdigest()[:6]
+    return dataclasses.replace(book, cutoffs=cutoffs, digest=f"{book.digest}-{tag}", overrides=tuple(overrides))
 
 
 def load_rules(directory: Path) -> RuleBook:

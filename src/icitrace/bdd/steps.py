@@ -22,7 +22,8 @@ import pytest
 from pytest_bdd import given, parsers, then, when
 
 from ..evaluate import evaluate, rulebook, shipped_dir
-from ..profile import Profile, field_kind, field_levels, reasoned_fields
+from ..profile import Profile, reasoned_fields
+from ..profile_edit import EditError, typed_value
 from ..profile_io import ProfileError, read_profile, validate
 from ..render_text import render_text
 from ..result import Result
@@ -53,8 +54,6 @@ SENTENCES = (
 
 #: environment variable naming a rule directory for scenarios (default: the shipped rules)
 RULES_ENV = "ICITRACE_RULES"
-
-EDITABLE = reasoned_fields() + ("id", "description", "tumor_type")
 
 
 @dataclass
@@ -133,35 +132,15 @@ def given_field(name: str, value: str, icitrace_case: Case) -> None:
 
 
 def _set(case: Case, name: str, text: str) -> None:
-    _choose("profile field", name, EDITABLE)
+    try:
+        value = typed_value(name, text)
+    except EditError as error:
+        _fail(str(error))
     case.result = None
-    value = typed_value(name, text)
     if value is None:
         case.data.pop(name, None)
     else:
         case.data[name] = value
-
-
-def typed_value(name: str, text: str) -> Any:
-    """A step's text as the profile model types it; ``unknown`` is None."""
-    if text == "unknown":
-        return None
-    bare = text[1:-1] if len(text) >= 2 and text[0] == text[-1] == '"' else text
-    kind = field_kind(name) if name in reasoned_fields() else "text"
-    if kind == "number":
-        try:
-            return float(bare)
-        except ValueError:
-            _fail(f'field "{name}" takes a number such as 9.9, or unknown; got {text}')
-    if kind == "bool":
-        if bare not in ("true", "false"):
-            _fail(f'field "{name}" takes true or false, or unknown; got {text}')
-        return bare == "true"
-    if kind == "list":
-        return [item.strip() for item in bare.split(",") if item.strip()]
-    if kind == "level":
-        _choose(f'level of "{name}"', bare, field_levels(name))
-    return bare
 
 
 # --- When --------------------------------------------------------------------------------------
