@@ -221,6 +221,88 @@ def explain(
         _emit(results, format, as_list=False)
 
 
+@app.command(epilog="Examples:\n\n  icitrace diff profiles/cold-desert.json profiles/hot-unsuppressed.json\n\n"
+             "  icitrace diff profiles/sparse-unknowns.json --set tmb=12 --set hypoxia=high")
+def diff(
+    profile_a: str = typer.Argument(..., metavar="A"),
+    profile_b: Optional[str] = typer.Argument(None, metavar="[B]", help="Second profile; without it, B is A with --set."),
+    format: Format = typer.Option(Format.text, "--format", "-f", help="text or json."),
+    sets: Optional[list[str]] = SET_OPTION,
+    thresholds: Optional[list[str]] = THRESHOLD_OPTION,
+    rules: Optional[Path] = RULES_OPTION,
+) -> None:
+    """Findings and strategies gained and lost between two profiles, and the rule behind each change."""
+    from .compare import diff as compare
+    from .profile_io import ProfileError, read_profile
+
+    book = _load_rules(rules, thresholds)
+    edits = _edits(sets)
+    if profile_b is None and not edits:
+        _fail("diff needs a second profile B, or --set FIELD=VALUE to change A")
+    (a,), failed = _evaluate_all([profile_a], book, [], None)
+    (b,), failed_b = _evaluate_all([profile_b or profile_a], book, edits, None)
+    try:
+        profile = _edited(read_profile(profile_b or profile_a), edits)
+    except ProfileError as error:
+        _fail(str(error))
+    result = compare(book, a, b, profile)
+    if format is Format.json:
+        sys.stdout.write(result.model_dump_json(indent=2) + "\n")
+    else:
+        from .render_compare import render_diff_text
+
+        sys.stdout.write(render_diff_text(result))
+
+
+@app.command(epilog="Examples:\n\n  icitrace sweep profiles/cold-desert.json --field tmb --from 0 --to 30 --step 0.5\n\n"
+             "  icitrace sweep profiles/sparse-unknowns.json --field hypoxia")
+def sweep(
+    profile: str = typer.Argument(..., metavar="PROFILE"),
+    field: str = typer.Option(..., "--field", help="The field to vary."),
+    start: Optional[float] = typer.Option(None, "--from", help="First value (numeric fields)."),
+    stop: Optional[float] = typer.Option(None, "--to", help="Last value (numeric fields)."),
+    step: Optional[float] = typer.Option(None, "--step", help="Step (numeric fields)."),
+    format: Format = typer.Option(Format.text, "--format", "-f", help="text or json."),
+    sets: Optional[list[str]] = SET_OPTION,
+    thresholds: Optional[list[str]] = THRESHOLD_OPTION,
+    rules: Optional[Path] = RULES_OPTION,
+) -> None:
+    """Vary one field across a range (or all its levels) and show where each conclusion appears or goes."""
+    from pydantic import ValidationError
+
+    from .compare import sweep as run_sweep
+    from .compare import sweep_values
+    from .evaluate import evaluate
+    from .profile_edit import EditError, apply_changes, check_field
+    from .profile_io import ProfileError, read_profile
+
+    book = _load_rules(rules, thresholds)
+    try:
+        check_field(field)
+        values = sweep_values(field, start, stop, step)
+        base = _edited(read_profile(profile), _edits(sets))
+        results = [evaluate(apply_changes(base, [(field, v)])[0], book) for v in values]
+    except (EditError, ProfileError) as error:
+        _fail(str(error))
+    except ValidationError as error:
+        _fail(f"{profile}: {_first_error(error)}")
+    except ValueError as error:
+        _fail(f"--field {field}: {error}")
+    result = run_sweep(field, values, results, base.id or profile)
+    if format is Format.json:
+        sys.stdout.write(result.model_dump_json(indent=2) + "\n")
+    else:
+        from .render_compare import render_sweep_text
+
+        sys.stdout.write(render_sweep_text(result))
+
+
+def _edited(profile, edits: list):  # noqa: ANN001, ANN202
+    from .profile_edit import apply_changes
+
+    return apply_changes(profile, edits)[0]
+
+
 @app.command(epilog="Example: icitrace validate profiles/*.json")
 def validate(
     profiles: list[str] = typer.Argument(..., metavar="PROFILE...", help="Profile JSON files; - reads stdin."),

@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from .condition_text import describe
+from .condition_text import describe, show_value
 from .profile import Profile
 from .reasoning import Verdict, any_of, condition_verdict, finding_verdicts
 from .rule_loader import RuleBook
@@ -86,18 +86,22 @@ class _Explainer:
     def _check(self, cond: Condition) -> ConditionCheck:
         verdict = condition_verdict(cond, self.known, self.findings, self.book)
         status: Status = {True: "holds", False: "fails", None: "unknown"}[verdict.holds]
+        need = describe(cond, self.book)
         if cond.field is not None:
             value = self.known.get(cond.field)
-            text = describe(cond, self.book, value) if value is not None else f"{describe(cond, self.book)} (unknown)"
+            text = {"holds": describe(cond, self.book, value), "unknown": f"needs {need}; {cond.field} is unknown",
+                    "fails": f"needs {need}; {cond.field} is {show_value(value)}"}[status]
             return ConditionCheck(condition=text, status=status, field=cond.field, value=value,
                                   missing=list(verdict.missing))
         if cond.finding is not None:
-            return ConditionCheck(condition=describe(cond, self.book), status=status, missing=list(verdict.missing),
+            need = f"finding {cond.finding}"
+            text = {"holds": f"{need} inferred", "unknown": f"needs {need}; undecided", "fails": f"needs {need}; not inferred"}[status]
+            return ConditionCheck(condition=text, status=status, missing=list(verdict.missing),
                                   finding=self.explain(cond.finding))
         kind = cond.count.kind
         held = [f for f, v in self.findings.items() if v.holds and self.book.finding_kind(f) == kind]
-        return ConditionCheck(condition=describe(cond, self.book, held), status=status, value=held,
-                              missing=list(verdict.missing))
+        text = describe(cond, self.book, held) if status == "holds" else f"needs {need}; has {len(held)}"
+        return ConditionCheck(condition=text, status=status, value=held, missing=list(verdict.missing))
 
     def _summary(self, target: str, kind: str, verdict: Verdict, routes: list[Route]) -> str:
         verb = "inferred" if kind == "finding" else "reached"

@@ -1,0 +1,121 @@
+"""What if: two evaluations side by side (``icitrace diff``) and one field swept across its range
+(``icitrace sweep``). Both read results and explanations; neither reasons on its own."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel
+
+from . import DISCLAIMER
+from .explain import explain
+from .profile import Profile, field_kind, field_levels
+from .reasoning import assess
+from .result import Result
+from .rule_loader import RuleBook
+
+
+class Shift(BaseModel):
+    """A finding or strategy gained or lost, and the rule(s) that decided it."""
+
+    id: str
+    kind: str
+    rules: list[str]
+    #: for a loss: where each of those rules now stops (first failing condition, or the unknown fields)
+    now: list[str] = []
+
+
+class Diff(BaseModel):
+    disclaimer: str
+    a: str
+    b: str
+    changed_fields: list[dict[str, Any]]
+    gained: list[Shift]
+    lost: list[Shift]
+
+
+def diff(book: RuleBook, a: Result, b: Result, profile_b: Profile) -> Diff:
+    fields = sorted(set(a.profile.values) | set(b.profile.values) | set(a.profile.unknown) | set(b.profile.unknown))
+    changed = [{"field": f, "before": a.profile.values.get(f), "after": b.profile.values.get(f)}
+               for f in fields if a.profile.values.get(f) != b.profile.values.get(f)]
+    rules_a, rules_b = _conclusions(a), _conclusions(b)
+    gained = [Shift(id=c, kind=k, rules=r) for (c, k), r in rules_b.items() if (c, k) not in rules_a]
+    lost_keys = [(c, k) for (c, k) in rules_a if (c, k) not in rules_b]
+    verdicts_b = assess(book, profile_b)
+    lost = []
+    for cid, kind in lost_keys:
+        routes = {r.rule: r for r in explain(book, profile_b, verdicts_b, cid).routes}
+        now = [_where(rule, routes[rule]) for rule in rules_a[(cid, kind)]]
+        lost.append(Shift(id=cid, kind=kind, rules=rules_a[(cid, kind)], now=now))
+    return Diff(disclaimer=DISCLAIMER, a=a.profile.id, b=b.profile.id, changed_fields=changed, gained=gained, lost=lost)
+
+
+def _conclusions(result: Result) -> dict[tuple[str, str], list[str]]:
+    out: dict[tuple[str, str], list[str]] = {}
+    for f in result.findings:
+        out.setdefault((f.id, "finding"), []).append(f.rule)
+    for s in result.strategies:
+        out[(s.id, "strategy")] = list(s.rules)
+    return out
+
+
+def _where(rule: str, route: Any) -> str:
+    if route.status == "undecided":
+        return f"{rule}: undecided, needs {', '.join(route.missing)}"
+    failing = next((c for c in route.checks if c.status == "fails"), None)
+    return f"{rule} does not fire: {failing.condition}" if failing else f"{rule}: {route.status}"
+
+
+class Sweep(BaseModel):
+    disclaimer: str
+    profile: str
+    field: str
+    values: list[Any]
+    #: conclusion id -> the runs of consecutive swept values where it holds, as [first, last]
+    present: dict[str, list[list[Any]]]
+    #: where along the sweep conclusions appear (+) or disappear (-), with the rules that decided it
+    transitions: list[dict[str, Any]]
+
+
+MAX_STEPS = 10_000
+
+
+def sweep_values(field: str, start: float | None, stop: float | None, step: float | None) -> list[Any]:
+    """The values to try: a numeric range, or every level (and unknown) of a categorical field."""
+    kind = field_kind(field)
+    if kind == "number":
+        if start is None or stop is None or step is None or step <= 0 or stop < start:
+            raise ValueError(f"sweeping {field} needs --from, --to and a positive --step, with --from <= --to")
+        count = int((Decimal(str(stop)) - Decimal(str(start))) / Decimal(str(step))) + 1
+        if count > MAX_STEPS:
+            raise ValueError(f"{count} steps is more than {MAX_STEPS}; use a larger --step")
+        return [float(Decimal(str(start)) + i * Decimal(str(step))) for i in range(count)]
+    if kind == "level":
+        return [*field_levels(field), None]
+    if kind == "bool":
+        return [False, True, None]
+    raise ValueError(f"{field} is a list field and cannot be swept")
+
+
+def sweep(field: str, values: list[Any], results: list[Result], profile_id: str) -> Sweep:
+    numeric = field_kind(field) == "number"  # levels are listed one by one, numbers merged into runs
+    present: dict[str, list[list[Any]]] = {}
+    transitions = []
+    before: dict[str, list[str]] = {}
+    for index, (value, result) in enumerate(zip(values, results)):
+        now = {f"{k} {c}": r for (c, k), r in _conclusions(result).items()}
+        for key in now:
+            runs = present.setdefault(key, [])
+            if runs and key in before and numeric:
+                runs[-1][1] = value
+            else:
+                runs.append([value, value])
+        if index:
+            gained = [f"+ {k} (by {', '.join(now[k])})" for k in now if k not in before]
+            lost = [f"- {k} (was by {', '.join(before[k])})" for k in before if k not in now]
+            if gained or lost:
+                transitions.append({"at": value, "changes": gained + lost})
+        before = now
+    return Sweep(disclaimer=DISCLAIMER, profile=profile_id, field=field, values=values, present=present,
+                 transitions=transitions)
