@@ -52,17 +52,30 @@ ConditionCheck.model_rebuild()
 
 def explain(book: RuleBook, profile: Profile, verdicts: dict[str, Verdict], target: str) -> Explanation:
     """The explanation of one catalogue id (``ValueError`` for an id the catalogue does not have)."""
-    if target not in book.catalog.findings and target not in book.catalog.strategies:
-        raise ValueError(target)
-    return _Explainer(book, profile, verdicts).explain(target)
+    return explain_many(book, profile, verdicts, [target])[0]
+
+
+def explain_many(book: RuleBook, profile: Profile, verdicts: dict[str, Verdict], targets: list[str]) -> list[Explanation]:
+    """Several explanations sharing the work on the findings they have in common."""
+    unknown = [t for t in targets if t not in book.catalog.findings and t not in book.catalog.strategies]
+    if unknown:
+        raise ValueError(", ".join(unknown))
+    explainer = _Explainer(book, profile, verdicts)
+    return [explainer.explain(t) for t in targets]
 
 
 class _Explainer:
     def __init__(self, book: RuleBook, profile: Profile, verdicts: dict[str, Verdict]):
         self.book, self.verdicts, self.known = book, verdicts, profile.known()
         self.findings = finding_verdicts(book, verdicts)
+        self._done: dict[str, Explanation] = {}
 
     def explain(self, target: str) -> Explanation:
+        if target not in self._done:
+            self._done[target] = self._explain(target)
+        return self._done[target]
+
+    def _explain(self, target: str) -> Explanation:
         kind = "finding" if target in self.book.catalog.findings else "strategy"
         rules = [r for r in self.book.rules if r.then.id == target]
         verdict = self.findings[target] if kind == "finding" else any_of([self.verdicts[r.id] for r in rules])

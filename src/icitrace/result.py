@@ -13,7 +13,7 @@ from . import DISCLAIMER, __version__
 from .borderline import Borderline, borderline
 from .condition_text import describe
 from .engine import Firing
-from .explain import Explanation, explain
+from .explain import Explanation, explain_many
 from .next_measurements import NextMeasurement, next_measurements
 from .profile import Profile
 from .profile_edit import Change
@@ -137,7 +137,7 @@ def build_result(profile: Profile, book: RuleBook, firings: list[Firing], verdic
         not_evaluated=not_evaluated,
         next_measurements=next_measurements(book, verdicts, {s.id for s in strategies}),
         borderline=near,
-        why_not=None if why_not is None else [explain(book, profile, verdicts, t) for t in why_not],
+        why_not=None if why_not is None else explain_many(book, profile, verdicts, why_not),
         references=_references(book, findings, strategies),
         trace=trace,
     )
