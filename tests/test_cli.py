@@ -202,3 +202,21 @@ def test_rules_coverage_names_rules_without_scenarios(tmp_path):
     assert done.returncode == 1
     assert b"hypoxia-high                                  1              0  <- needs a scenario" in done.stdout
     assert b"rules without a scenario where they fire and one where they do not: " in done.stderr
+
+
+def test_rules_lint_passes_on_the_shipped_rules_and_reports_a_broken_directory(tmp_path):
+    import shutil
+
+    from icitrace.evaluate import shipped_dir
+
+    ok = run_cli("rules", "lint")
+    assert ok.returncode == 0 and b"ok (42 rules" in ok.stdout
+    rules = tmp_path / "rules"
+    shutil.copytree(shipped_dir("rules"), rules)
+    path = rules / "microenvironment.yaml"
+    path.write_text(path.read_text().replace("        is: high", "        is: severe").replace("  - id: acidity-acidic", "  - id: hypoxia-high"))
+    done = run_cli("rules", "lint", "--rules", str(rules))
+    assert done.returncode == 2 and done.stdout == b""
+    err = done.stderr.decode()
+    assert f"{path}:8: rule `hypoxia-high`: `severe` is not a level of `hypoxia`" in err
+    assert f"{path}:18: rule `hypoxia-high`: duplicate rule id" in err

@@ -9,7 +9,28 @@ import yaml
 from icitrace.evaluate import shipped_dir
 from icitrace.rule_loader import RulesError, load_rules
 
+ROOT = Path(__file__).resolve().parent.parent
 FAULTS = yaml.safe_load((Path(__file__).parent / "rule_faults.yaml").read_text())
+
+def test_an_explanation_copied_from_the_review_is_refused(tmp_path):
+    """Takes a real sentence of the review at test time (the project never stores the review's text)."""
+    seed = sorted((ROOT.parent / "shared" / "seed").glob("*.txt"))
+    if not seed:
+        pytest.skip("the review is not beside this checkout")
+    import re
+
+    words = re.findall(r"[A-Za-z0-9-]+", seed[0].read_text())
+    copied = " ".join(words[200:215])
+    rules = tmp_path / "rules"
+    shutil.copytree(shipped_dir("rules"), rules)
+    path = rules / "microenvironment.yaml"
+    text = path.read_text().replace("      Acidity is listed by the review", f"      {copied}. Acidity is listed", 1)
+    path.write_text(text)
+    with pytest.raises(RulesError) as error:
+        load_rules(rules)
+    assert any("explanation copies the review" in p.message and "acidity-acidic" in p.message
+               for p in error.value.problems), error.value.problems
+
 
 # The fixed public vocabulary of CATALOG.md: these ids must exist and never change.
 REQUIRED_FINDINGS = {
@@ -58,14 +79,14 @@ def test_findings_come_before_strategies_in_definition_order(book):
 def test_broken_rule_directory_stops_with_file_and_line(tmp_path, case):
     rules = tmp_path / "rules"
     shutil.copytree(shipped_dir("rules"), rules)
-    target = rules / case["file"]
-    text = target.read_text()
-    for find, replace in case["edits"]:
-        assert find in text, f"fixture out of date: {find!r} not in {case['file']}"
-        text = text.replace(find, replace, 1)
-    target.write_text(text)
-    anchor = case.get("at", case["edits"][0][1])
-    line = text[: text.index(anchor)].count("\n") + 1 + anchor.startswith("\n")
+    for edit in case["edits"]:  # [find, replace] in the case's file, or [file, find, replace]
+        name, find, replace = edit if len(edit) == 3 else [case["file"], *edit]
+        path = rules / name
+        assert find in path.read_text(), f"fixture out of date: {find!r} not in {name}"
+        path.write_text(path.read_text().replace(find, replace, 1))
+    text = (rules / case["file"]).read_text()
+    anchor = case.get("at", case["edits"][0][-1])
+    line = text[: text.index(anchor)].count("\n") + 1
     with pytest.raises(RulesError) as error:
         load_rules(rules)
     problems = [(Path(p.file).name, p.line, p.message) for p in error.value.problems]

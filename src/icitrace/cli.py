@@ -368,6 +368,19 @@ def rules_show(
     sys.stdout.write(rule_doc(book, book.by_id[rule_id]))
 
 
+@rules_app.command("lint", epilog="Example: icitrace rules lint --rules my-rules/")
+def rules_lint(rules: Optional[Path] = RULES_OPTION) -> None:
+    """Check a rule directory and report every problem as file:line (exit 2 if any).
+
+    Checks YAML syntax, keys, ids, cut-offs, duplicates, citations and explanations, strategy rules
+    that name no finding, conditions that can never hold, unreachable findings and strategies, cycles,
+    and explanations that copy the review. `suggest` refuses rules that fail these checks.
+    """
+    book = _load_rules(rules)
+    sys.stdout.write(f"{book.directory}: ok ({len(book.rules)} rules, {len(book.catalog.findings)} findings, "
+                     f"{len(book.catalog.strategies)} strategies, {len(book.cutoffs)} cut-offs)\n")
+
+
 @rules_app.command("coverage", epilog="Example: icitrace rules coverage tests/features")
 def rules_coverage(
     features: Path = typer.Argument(Path("tests/features"), metavar="[FEATURES_DIR]",

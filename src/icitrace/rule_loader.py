@@ -17,6 +17,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .profile import field_kind, field_levels, reasoned_fields
+from .rule_lint import lint
 from .rule_model import MAX_RULES, REVIEW_CITATION, Catalog, Cutoff, Rule
 from .yaml_source import YamlDoc, YamlProblem
 
@@ -137,6 +138,17 @@ def load_rules(directory: Path) -> RuleBook:
     if catalog is None:
         raise RulesError(problems)
     _check_rules(rules, catalog, cutoffs, problems)
+    if not problems:  # whole-base checks need every rule well-formed first
+        catalog_doc = docs[CATALOG_FILE]
+
+        def report(rule: Rule | None, loc: tuple[Any, ...], message: str) -> None:
+            if rule is None:
+                problems.append(RuleProblem(str(catalog_doc.path), catalog_doc.line(loc), message))
+            else:
+                line = rule._doc.line(("rules", rule._index) + loc)
+                problems.append(RuleProblem(str(rule._doc.path), line, f"rule `{rule.id}`: {message}"))
+
+        lint(rules, catalog, cutoffs, report)
     if problems:
         raise RulesError(problems)
     # Findings first, then strategies: the engine breaks ties by position, so traces read top-down.
