@@ -28,15 +28,60 @@ FALSE = Verdict(False)
 
 
 def assess(book: RuleBook, profile: Profile) -> dict[str, Verdict]:
-    """Rule id -> verdict, iterated to a fixed point over finding dependencies."""
+    """Rule id -> verdict, in one pass: every rule comes after the rules its findings depend on."""
     known = profile.known()
     rules: dict[str, Verdict] = {}
-    while True:
-        findings = finding_verdicts(book, rules)
-        updated = {rule.id: _rule_verdict(rule, known, findings, book) for rule in book.rules}
-        if updated == rules:
-            return rules
-        rules = updated
+    findings = _Findings(book, rules)
+    for rule in evaluation_order(book):
+        rules[rule.id] = _rule_verdict(rule, known, findings, book)
+    return {rule.id: rules[rule.id] for rule in book.rules}
+
+
+class _Findings(dict):
+    """Finding verdicts computed on first use, once all of the finding's rules have a verdict."""
+
+    def __init__(self, book: RuleBook, rules: dict[str, Verdict]):
+        super().__init__()
+        self.book, self.rules = book, rules
+
+    def __missing__(self, finding: str) -> Verdict:
+        verdict = any_of([self.rules[r.id] for r in self.book.producers[finding]])
+        self[finding] = verdict
+        return verdict
+
+
+_orders: dict[str, list[Rule]] = {}
+
+
+def evaluation_order(book: RuleBook) -> list[Rule]:
+    """The rules ordered so that whatever concludes a finding comes before whatever reads it.
+
+    The loader refuses cycles between findings, so the order always exists.
+    """
+    if book.digest not in _orders:
+        order: list[Rule] = []
+        placed: set[str] = set()
+
+        def place(rule: Rule) -> None:
+            if rule.id in placed:
+                return
+            placed.add(rule.id)
+            for dep in _depends_on(rule, book):
+                place(dep)
+            order.append(rule)
+
+        for rule in book.rules:
+            place(rule)
+        _orders[book.digest] = order
+    return _orders[book.digest]
+
+
+def _depends_on(rule: Rule, book: RuleBook) -> list[Rule]:
+    needed = [c.finding for c in rule.when if c.finding]
+    for cond in rule.when:
+        if cond.count is not None:
+            needed += [f for f in book.catalog.findings if book.finding_kind(f) == cond.count.kind]
+    return [r for f in needed for r in book.producers[f]]
 
 
 def finding_verdicts(book: RuleBook, rules: dict[str, Verdict]) -> dict[str, Verdict]:
@@ -57,7 +102,7 @@ def condition_verdict(cond: Condition, known: dict, findings: dict[str, Verdict]
     if cond.finding is not None:
         return findings[cond.finding]
     if cond.count is not None:
-        of_kind = [v for f, v in findings.items() if book.finding_kind(f) == cond.count.kind]
+        of_kind = [findings[f] for f in book.catalog.findings if book.finding_kind(f) == cond.count.kind]
         holding = sum(v.holds is True for v in of_kind)
         open_ = [v for v in of_kind if v.holds is None]
         if holding >= cond.count.at_least:
