@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 
@@ -53,3 +54,20 @@ def _engine(book: RuleBook) -> Engine:
     if book.digest not in _engines:
         _engines[book.digest] = engine_for(compile_rules(book))
     return _engines[book.digest]
+
+
+def evaluate_fired(profile: Profile, book: RuleBook) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """Only what fired, for cohorts: finding id -> rules and strategy id -> rules, in firing order."""
+    findings: dict[str, list[str]] = {}
+    strategies: dict[str, list[str]] = {}
+    for firing in _engine(book).run(profile_fact(profile)):
+        then = book.by_id[firing.rule].then
+        (findings if then.finding else strategies).setdefault(then.id, []).append(firing.rule)
+    return findings, strategies
+
+
+def evaluate_many(profiles: Iterable[Profile | dict], book: RuleBook | None = None) -> Iterator[Result]:
+    """``evaluate`` over an iterable, lazily, with one engine: results in input order."""
+    book = book or rulebook()
+    for profile in profiles:
+        yield evaluate(profile, book)

@@ -1,0 +1,202 @@
+"""Cohorts: many records through the engine, streamed, in input order, one output line per record.
+
+The parent reads records lazily and keeps a bounded number of chunks in flight, so memory stays flat
+however long the input. Each worker process has its own engine. Every output line is written whole and
+flushed chunk by chunk: after Ctrl-C or a kill the file holds complete lines for the finished records
+(at most one torn line, which ``--resume`` cuts off), and since line N always belongs to record N,
+``--resume`` skips exactly the records already written.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import multiprocessing
+import os
+import signal
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+from typing import IO, Any
+
+from .batch_input import Record, row_to_data
+from .summary import Summary
+
+CHUNK = 250
+CSV_COLUMNS = ["record", "ok", "id", "findings", "strategies", "unknown", "error"]
+
+
+@dataclass(frozen=True)
+class Settings:
+    rules_dir: str | None = None
+    thresholds: tuple[tuple[str, float], ...] = ()
+    fmt: str = "jsonl"  # or "csv"
+    full: bool = False  # the whole JSON contract per record instead of the compact record
+
+
+@dataclass
+class Outcome:
+    line: str
+    ok: bool
+    findings: list[str] = field(default_factory=list)
+    strategies: list[str] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)
+
+
+# --- in a worker ---------------------------------------------------------------------------------
+
+_settings: Settings | None = None
+
+
+def _init_worker(settings: Settings) -> None:
+    global _settings
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent alone decides how to stop
+    _settings = settings
+
+
+def _book(settings: Settings):  # noqa: ANN202
+    from .evaluate import rulebook
+    from .rule_loader import with_overrides
+
+    return with_overrides(rulebook(settings.rules_dir), dict(settings.thresholds))
+
+
+def process_chunk(chunk: list[Record], settings: Settings | None = None) -> list[Outcome]:
+    settings = settings or _settings
+    book = _book(settings)
+    return [process(record, book, settings) for record in chunk]
+
+
+def process(record: Record, book: Any, settings: Settings) -> Outcome:
+    """One record to one output line; any problem with the record becomes an error line."""
+    from .engine import EngineError
+    from .evaluate import evaluate, evaluate_fired
+    from .profile_edit import EditError
+    from .profile_io import ProfileError, parse_json, validate
+
+    try:
+        if record.kind == "error":
+            raise ProfileError(record.where, str(record.payload))
+        data = parse_json(record.payload, record.where) if record.kind == "json" else _row(record)
+        profile = validate(data, record.where, default_id=record.default_id)
+        if settings.full:
+            result = evaluate(profile, book)
+            findings = {f.id: [x.rule for x in result.findings if x.id == f.id] for f in result.findings}
+            strategies = {s.id: s.rules for s in result.strategies}
+            payload: dict[str, Any] = {"record": record.where, "ok": True, "result": result.to_json_data()}
+        else:
+            findings, strategies = evaluate_fired(profile, book)
+            payload = {"record": record.where, "ok": True, "id": profile.id, "findings": findings,
+                       "strategies": strategies, "unknown": profile.unknown()}
+        outcome = Outcome("", True, list(findings), list(strategies), profile.unknown())
+    except (ProfileError, EngineError, EditError, ValueError) as error:
+        message = str(error) if isinstance(error, ProfileError) else f"{record.where}: {error}"
+        payload = {"record": record.where, "ok": False, "error": message}
+        outcome = Outcome("", False)
+    outcome.line = _line(payload, settings)
+    return outcome
+
+
+def _row(record: Record) -> dict:
+    from .profile_edit import EditError
+    from .profile_io import ProfileError
+
+    try:
+        return row_to_data(record.payload)  # type: ignore[arg-type]
+    except (EditError, ValueError) as error:
+        raise ProfileError(record.where, str(error)) from None
+
+
+def _line(payload: dict[str, Any], settings: Settings) -> str:
+    if settings.fmt == "jsonl":
+        return json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+    buffer = io.StringIO()
+    joined = lambda key: ";".join(payload.get(key) or [])  # noqa: E731
+    csv.writer(buffer, lineterminator="").writerow([
+        payload["record"], "true" if payload["ok"] else "false", payload.get("id", ""), joined("findings"),
+        joined("strategies"), joined("unknown"), payload.get("error", "")])
+    return buffer.getvalue()
+
+
+# --- in the parent -------------------------------------------------------------------------------
+
+
+class Stopped(Exception):
+    """Ctrl-C or SIGTERM: stop cleanly after the records already written."""
+
+
+def completed_records(path: Path, fmt: str) -> int:
+    """How many records an earlier, interrupted run wrote whole; a torn last line is cut off."""
+    if not path.exists():
+        return 0
+    with path.open("rb+") as handle:
+        data_end = handle.seek(0, os.SEEK_END)
+        handle.seek(0)
+        complete, position = 0, 0
+        for line in handle:
+            if not line.endswith(b"\n"):
+                break
+            complete += 1
+            position += len(line)
+        if position != data_end:
+            handle.truncate(position)
+    header = 1 if fmt == "csv" and complete else 0
+    return complete - header
+
+
+def run(records: Iterable[Record], out: IO[str], settings: Settings, workers: int, summary: Summary | None,
+        on_progress: Callable[[int], None] | None = None, skip: int = 0, write_header: bool = True) -> tuple[int, int]:
+    """Evaluate every record and write one line each, in order. Returns (written, failed)."""
+    if settings.fmt == "csv" and write_header:
+        out.write(",".join(CSV_COLUMNS) + "\n")
+    written = failed = 0
+    previous = signal.signal(signal.SIGTERM, _raise_stopped)
+    try:
+        for outcomes in _outcomes(_chunks(islice(records, skip, None)), settings, workers):
+            out.write("".join(o.line + "\n" for o in outcomes))
+            out.flush()
+            for o in outcomes:
+                written += 1
+                failed += not o.ok
+                if summary is not None:
+                    summary.add(o)
+            if on_progress:
+                on_progress(len(outcomes))
+    except KeyboardInterrupt:
+        raise Stopped(written) from None
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    return written, failed
+
+
+def _raise_stopped(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
+
+
+def _chunks(records: Iterator[Record]) -> Iterator[list[Record]]:
+    while chunk := list(islice(records, CHUNK)):
+        yield chunk
+
+
+def _outcomes(chunks: Iterator[list[Record]], settings: Settings, workers: int) -> Iterator[list[Outcome]]:
+    if workers <= 1:
+        for chunk in chunks:
+            yield process_chunk(chunk, settings)
+        return
+    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    pool = context.Pool(workers, initializer=_init_worker, initargs=(settings,))
+    try:
+        pending: deque = deque()
+        for chunk in chunks:
+            pending.append(pool.apply_async(process_chunk, (chunk,)))
+            if len(pending) >= 2 * workers:  # bounded: never more than this many chunks in memory
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
+        pool.close()
+    finally:
+        pool.terminate()
+        pool.join()

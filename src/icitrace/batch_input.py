@@ -1,0 +1,106 @@
+"""Streaming records out of batch inputs: a folder of JSON files, a JSON Lines file, a CSV file, or
+JSON Lines on stdin. Nothing is read whole; each record carries where it came from (file and line).
+
+A record is parsed and validated later, in a worker, so that a bad line becomes an error record in its
+place instead of stopping the run.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from .profile import field_kind, reasoned_fields
+from .profile_edit import EDITABLE
+
+STDIN = "-"
+
+
+class InputError(Exception):
+    """An input that cannot be read at all (missing, unknown kind, bad CSV header)."""
+
+
+@dataclass(frozen=True)
+class Record:
+    where: str  # "file", "file:line" or "<stdin>:line"
+    default_id: str
+    kind: str  # "json" (raw bytes of one profile), "row" (a CSV row: field -> text) or "error"
+    payload: bytes | dict[str, str] | str
+
+
+def records(inputs: list[str]) -> Iterator[Record]:
+    for source in inputs:
+        yield from _records(source)
+
+
+def _records(source: str) -> Iterator[Record]:
+    if source == STDIN:
+        yield from _jsonl(io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="surrogateescape"), "<stdin>", "stdin")
+        return
+    path = Path(source)
+    if path.is_dir():
+        files = sorted(p for p in path.iterdir() if p.suffix == ".json" and p.is_file())
+        for file in files:
+            yield _file_record(file)
+        return
+    if not path.is_file():
+        raise InputError(f"{source}: no such file or folder")
+    if path.suffix == ".csv":
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            yield from _csv(handle, source, path.stem)
+    elif path.suffix in (".jsonl", ".ndjson"):
+        with path.open(encoding="utf-8", errors="surrogateescape") as handle:
+            yield from _jsonl(handle, source, path.stem)
+    elif path.suffix == ".json":
+        yield _file_record(path)
+    else:
+        raise InputError(f"{source}: expected a folder of .json files, a .jsonl file or a .csv file")
+
+
+def _file_record(path: Path) -> Record:
+    from .profile_io import MAX_BYTES
+
+    try:
+        with path.open("rb") as handle:
+            return Record(str(path), path.stem, "json", handle.read(MAX_BYTES + 1))
+    except OSError as error:
+        return Record(str(path), path.stem, "error", f"cannot be read ({error.strerror or error})")
+
+
+def _jsonl(handle: io.TextIOBase, name: str, stem: str) -> Iterator[Record]:
+    for number, line in enumerate(handle, start=1):
+        if line.strip():  # blank lines are not records
+            payload = line.encode("utf-8", errors="surrogateescape")
+            yield Record(f"{name}:{number}", f"{stem}-{number}", "json", payload)
+
+
+def _csv(handle: io.TextIOBase, name: str, stem: str) -> Iterator[Record]:
+    reader = csv.DictReader(handle)
+    header = reader.fieldnames or []
+    unknown = [c for c in header if c not in EDITABLE]
+    if unknown:
+        raise InputError(f"{name}:1: unknown column(s) {', '.join(unknown)}; columns are profile fields: "
+                         f"{', '.join(EDITABLE)}")
+    for row in reader:
+        yield Record(f"{name}:{reader.line_num}", f"{stem}-{reader.line_num}", "row", dict(row))
+
+
+def row_to_data(row: dict[str, str]) -> dict:
+    """A CSV row as profile data: empty cells are unknown, list fields are `;`-separated."""
+    from .profile_edit import typed_value
+
+    data: dict = {}
+    for name, text in row.items():
+        if name is None:
+            raise ValueError("more cells than columns")
+        if text is None or not text.strip():
+            continue
+        if name in reasoned_fields() and field_kind(name) == "list":
+            data[name] = [item.strip() for item in text.split(";") if item.strip()]
+        else:
+            data[name] = typed_value(name, text)
+    return data
