@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from icitrace.bdd.steps import icitrace_command
-from icitrace.evaluate import rulebook, shipped_dir
+from icitrace.pipeline import rulebook, shipped_dir
 
 pytest_plugins = ["pytester"]
 # A user's scenario folder, run on its own by test_bdd_library (its module name clashes with ours).

@@ -144,7 +144,7 @@ def test_validate_reports_each_file(tmp_path):
 def test_broken_rules_stop_the_run_with_file_and_line(tmp_path):
     import shutil
 
-    from icitrace.evaluate import shipped_dir
+    from icitrace.pipeline import shipped_dir
 
     rules = tmp_path / "rules"
     shutil.copytree(shipped_dir("rules"), rules)
@@ -207,7 +207,7 @@ def test_rules_coverage_names_rules_without_scenarios(tmp_path):
 def test_rules_lint_passes_on_the_shipped_rules_and_reports_a_broken_directory(tmp_path):
     import shutil
 
-    from icitrace.evaluate import shipped_dir
+    from icitrace.pipeline import shipped_dir
 
     ok = run_cli("rules", "lint")
     assert ok.returncode == 0 and b"ok (42 rules" in ok.stdout

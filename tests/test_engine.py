@@ -6,7 +6,7 @@ import pytest
 
 from icitrace.compiler import CompiledRuleset, compile_rules
 from icitrace.engine import Engine, EngineError, engine_for
-from icitrace.evaluate import evaluate
+from icitrace.pipeline import evaluate
 from icitrace.facts import profile_fact
 from icitrace.profile import Profile
 from icitrace.reasoning import assess

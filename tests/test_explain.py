@@ -5,7 +5,7 @@ import pytest
 
 from icitrace.compiler import compile_rules
 from icitrace.engine import engine_for
-from icitrace.evaluate import evaluate
+from icitrace.pipeline import evaluate
 from icitrace.explain import explain_many
 from icitrace.facts import profile_fact
 from icitrace.profile import Profile

@@ -1,6 +1,6 @@
 """The traced result: unknown stays unknown, strategies gather every rule that led to them."""
 
-from icitrace.evaluate import evaluate
+from icitrace.pipeline import evaluate
 
 
 def not_evaluated(result):

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from icitrace.evaluate import shipped_dir
+from icitrace.pipeline import shipped_dir
 from icitrace.rule_loader import RulesError, load_rules
 
 ROOT = Path(__file__).resolve().parent.parent

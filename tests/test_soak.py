@@ -45,7 +45,7 @@ def test_one_hundred_thousand_profiles(book, capsys):
 
 
 def test_many_engines_in_one_process_neither_leak_threads_nor_crash(book):
-    from icitrace.evaluate import evaluate
+    from icitrace.pipeline import evaluate
     from icitrace.rule_loader import with_overrides
 
     threads = threading.active_count()

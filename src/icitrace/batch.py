@@ -54,11 +54,24 @@ _settings: Settings | None = None
 def _init_worker(settings: Settings) -> None:
     global _settings
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent alone decides how to stop
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler, inherited through fork
+    _die_with_parent()
     _settings = settings
 
 
+def _die_with_parent() -> None:
+    """On Linux, ask the kernel to end this worker if the parent is killed (kill -9 leaves no one to
+    tell the pool), instead of finishing its chunk into a closed pipe."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 def _book(settings: Settings):  # noqa: ANN202
-    from .evaluate import rulebook
+    from .pipeline import rulebook
     from .rule_loader import with_overrides
 
     return with_overrides(rulebook(settings.rules_dir), dict(settings.thresholds))
@@ -73,7 +86,7 @@ def process_chunk(chunk: list[Record], settings: Settings | None = None) -> list
 def process(record: Record, book: Any, settings: Settings) -> Outcome:
     """One record to one output line; any problem with the record becomes an error line."""
     from .engine import EngineError
-    from .evaluate import evaluate, evaluate_fired
+    from .pipeline import evaluate, evaluate_fired
     from .profile_edit import EditError
     from .profile_io import ProfileError, parse_json, validate
 

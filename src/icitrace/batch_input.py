@@ -104,3 +104,21 @@ def row_to_data(row: dict[str, str]) -> dict:
         else:
             data[name] = typed_value(name, text)
     return data
+
+
+def estimate_total(inputs: list[str]) -> int | None:
+    """How many records the inputs hold, counted cheaply (newlines, files), for a progress bar's ETA."""
+    total = 0
+    for source in inputs:
+        path = Path(source)
+        if source == STDIN:
+            return None
+        if path.is_dir():
+            total += sum(1 for p in path.iterdir() if p.suffix == ".json")
+        elif path.suffix in (".jsonl", ".ndjson", ".csv") and path.is_file():
+            with path.open("rb") as handle:
+                lines = sum(block.count(b"\n") for block in iter(lambda: handle.read(1 << 20), b""))
+            total += lines - (path.suffix == ".csv")
+        else:
+            total += 1
+    return total

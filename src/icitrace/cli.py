@@ -56,7 +56,7 @@ def _fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
 
 
 def _load_rules(directory: Optional[Path], thresholds: Optional[list[str]] = None):  # noqa: ANN202
-    from .evaluate import rulebook
+    from .pipeline import rulebook
     from .rule_loader import RulesError, with_overrides
 
     try:
@@ -101,7 +101,7 @@ def _check_ids(book, ids: list[str]) -> None:  # noqa: ANN001
 def _evaluate_all(sources: list[str], book, edits: list, why_not: Optional[list[str]]):  # noqa: ANN001, ANN202
     """Evaluate each source; a bad one is reported on stderr and the rest go on."""
     from .engine import EngineError
-    from .evaluate import evaluate
+    from .pipeline import evaluate
     from .profile_edit import apply_changes
     from .profile_io import ProfileError, read_profile
 
@@ -272,7 +272,7 @@ def sweep(
 
     from .compare import sweep as run_sweep
     from .compare import sweep_values
-    from .evaluate import evaluate
+    from .pipeline import evaluate
     from .profile_edit import EditError, apply_changes, check_field
     from .profile_io import ProfileError, read_profile
 
@@ -295,6 +295,116 @@ def sweep(
         from .render_compare import render_sweep_text
 
         sys.stdout.write(render_sweep_text(result))
+
+
+class BatchFormat(str, Enum):
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+@app.command(epilog="Examples:\n\n  icitrace synth --n 100000 --seed 1 > cohort.jsonl\n\n"
+             "  icitrace batch cohort.jsonl --out results.jsonl --summary\n\n"
+             "  icitrace batch profiles/ --format csv > results.csv\n\n"
+             "  icitrace batch cohort.jsonl --out results.jsonl --resume")
+def batch(
+    inputs: list[str] = typer.Argument(..., metavar="INPUT...",
+                                       help="A folder of profile .json files, a .jsonl file (one profile per line), "
+                                            "a .csv file (columns are profile fields, lists ;-separated), or - for "
+                                            "JSON Lines on stdin."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Output file (default: stdout)."),
+    format: BatchFormat = typer.Option(BatchFormat.jsonl, "--format", "-f", help="jsonl or csv."),
+    workers: int = typer.Option(0, "--workers", "-w", help="Worker processes (default: the number of cores)."),
+    full: bool = typer.Option(False, "--full", help="Write the whole JSON contract per record (jsonl only)."),
+    resume: bool = typer.Option(False, "--resume", help="Continue an interrupted run: keep the records already in "
+                                                         "--out, evaluate the rest."),
+    summary: bool = typer.Option(False, "--summary", help="Print a cohort summary when done."),
+    summary_format: Format = typer.Option(Format.text, "--summary-format", help="text or json."),
+    thresholds: Optional[list[str]] = THRESHOLD_OPTION,
+    rules: Optional[Path] = RULES_OPTION,
+) -> None:
+    """Evaluate many profiles: one output line per input record, in input order, streamed.
+
+    A record that cannot be evaluated gets an error line naming it (file and line); records in always
+    equal records out. Exit 1 if any record failed, 130 when interrupted (--resume continues).
+    """
+    from . import batch as runner
+    from .batch_input import InputError, estimate_total, records
+    from .summary import Summary
+
+    book = _load_rules(rules, thresholds)
+    if full and format is BatchFormat.csv:
+        _fail("--full writes JSON; use it with --format jsonl")
+    if resume and out is None:
+        _fail("--resume needs --out FILE (the file an earlier run was writing)")
+    settings = runner.Settings(str(rules) if rules else None,
+                               tuple((o.cutoff, o.after) for o in book.overrides), format.value, full)
+    skip = runner.completed_records(out, format.value) if resume and out else 0
+    workers = workers if workers > 0 else (os.cpu_count() or 1)
+    cohort = Summary() if summary else None
+    target = open(out, "a" if resume else "w", encoding="utf-8", newline="") if out else sys.stdout
+    progress = _progress() if sys.stderr.isatty() else None
+    try:
+        with progress or _nothing():
+            total = estimate_total(inputs) if progress else None
+            task = progress.add_task("records", total=total, completed=skip) if progress else None
+            advance = (lambda n: progress.advance(task, n)) if progress else None
+            written, failed = runner.run(records(inputs), target, settings, workers, cohort, advance, skip,
+                                         write_header=not (resume and skip))
+    except InputError as error:
+        _fail(str(error))
+    except runner.Stopped as stop:
+        typer.echo(f"icitrace: stopped after {skip + stop.args[0]:,} records; the output holds each of them whole"
+                   + ("; run again with --resume to continue" if out else ""), err=True)
+        raise typer.Exit(130)
+    finally:
+        if out:
+            target.close()
+    if resume:
+        typer.echo(f"icitrace: resumed after {skip:,} records already written", err=True)
+    if cohort is not None:
+        text = (json.dumps(cohort.as_data(), indent=2) + "\n") if summary_format is Format.json else cohort.as_text()
+        (sys.stdout.write if out else sys.stderr.write)(text)
+    if failed:
+        typer.echo(f"icitrace: {failed:,} of {written:,} records could not be evaluated (see their error lines)",
+                   err=True)
+        raise typer.Exit(1)
+
+
+@app.command(epilog="Example: icitrace synth --n 1000 --seed 7 > cohort.jsonl")
+def synth(
+    n: int = typer.Option(..., "--n", min=0, help="How many profiles."),
+    seed: int = typer.Option(0, "--seed", help="Same seed, same profiles."),
+    p_unknown: float = typer.Option(0.3, "--p-unknown", min=0.0, max=1.0, help="Chance that each field is unknown."),
+) -> None:
+    """Write reproducible synthetic hypothetical profiles as JSON Lines (for teaching and benchmarks)."""
+    from .synth import synth_profiles
+
+    write = sys.stdout.write
+    for profile in synth_profiles(n, seed, p_unknown):
+        write(json.dumps(profile, separators=(",", ":")) + "\n")
+
+
+def _progress():  # noqa: ANN202
+    """Records done, rate and time left, on stderr (only when stderr is a terminal)."""
+    from rich.console import Console
+    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn,
+                               TimeElapsedColumn, TimeRemainingColumn)
+    from rich.text import Text
+
+    class Rate(ProgressColumn):
+        def render(self, task):  # noqa: ANN001, ANN202
+            return Text(f"{task.speed:,.0f} records/s" if task.speed else "")
+
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), Rate(),
+                    TimeElapsedColumn(), TimeRemainingColumn(), console=Console(stderr=True), transient=True)
+
+
+class _nothing:
+    def __enter__(self):  # noqa: ANN204
+        return None
+
+    def __exit__(self, *exc):  # noqa: ANN002, ANN204
+        return False
 
 
 def _edited(profile, edits: list):  # noqa: ANN001, ANN202

@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 from pytest_bdd import given, parsers, then, when
 
-from ..evaluate import evaluate, rulebook, shipped_dir
+from ..pipeline import evaluate, rulebook, shipped_dir
 from ..profile import Profile, reasoned_fields
 from ..profile_edit import EditError, typed_value
 from ..profile_io import ProfileError, read_profile, validate
