@@ -1,0 +1,171 @@
+"""Cohorts through the real command: every input kind, records in = records out, in order, errors
+in place, workers identical to one worker, kill-safe output and --resume, summary, synth."""
+
+import json
+import os
+import signal
+import subprocess
+import time
+
+import pytest
+
+from conftest import PROFILES, icitrace_command, run_cli
+
+pytestmark = pytest.mark.cli
+
+
+def lines(data: bytes) -> list[str]:
+    return data.decode().splitlines()
+
+
+@pytest.fixture(scope="module")
+def cohort(tmp_path_factory):
+    path = tmp_path_factory.mktemp("cohort") / "cohort.jsonl"
+    done = run_cli("synth", "--n", "3000", "--seed", "4")
+    path.write_bytes(done.stdout)
+    return path
+
+
+def test_synth_is_reproducible_and_leaves_every_field_sometimes_unknown(cohort):
+    again = run_cli("synth", "--n", "3000", "--seed", "4").stdout
+    assert again == cohort.read_bytes()
+    assert run_cli("synth", "--n", "3000", "--seed", "5").stdout != again
+    records = [json.loads(line) for line in lines(again)]
+    from icitrace.profile import reasoned_fields
+
+    for name in reasoned_fields():
+        assert 0 < sum(name in r for r in records) < len(records), name
+
+
+def test_jsonl_in_order_records_in_equal_records_out(cohort, tmp_path):
+    out = tmp_path / "out.jsonl"
+    done = run_cli("batch", str(cohort), "--out", str(out), "--workers", "1")
+    assert done.returncode == 0 and done.stderr == b""  # no progress bar when stderr is not a terminal
+    records = [json.loads(line) for line in lines(out.read_bytes())]
+    assert len(records) == 3000
+    assert [r["record"] for r in records] == [f"{cohort}:{i}" for i in range(1, 3001)]
+    assert all(r["ok"] for r in records)
+
+
+def test_two_workers_write_the_same_bytes_as_one(cohort, tmp_path):
+    one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
+    run_cli("batch", str(cohort), "--out", str(one), "--workers", "1")
+    run_cli("batch", str(cohort), "--out", str(two), "--workers", "2")
+    assert one.read_bytes() == two.read_bytes()
+
+
+def test_batch_agrees_with_suggest_on_each_shipped_profile():
+    done = run_cli("batch", "profiles", "--workers", "2")
+    records = [json.loads(line) for line in lines(done.stdout)]
+    full = json.loads(run_cli("suggest", *map(str, PROFILES), "--format", "json").stdout)
+    assert [r["id"] for r in records] == [f["profile"]["id"] for f in full]
+    for record, result in zip(records, full):
+        assert list(record["findings"]) == list(dict.fromkeys(f["id"] for f in result["findings"]))
+        assert record["strategies"] == {s["id"]: s["rules"] for s in result["strategies"]}
+        assert record["unknown"] == result["profile"]["unknown"]
+
+
+def test_bad_records_become_error_lines_in_place_and_exit_1(tmp_path):
+    source = tmp_path / "mixed.jsonl"
+    source.write_text('{"tmb": 3}\n{"tmb": "x"}\n\nnot json\n{"name": "Jane"}\n{"hypoxia": "high"}\n')
+    done = run_cli("batch", str(source), "--workers", "2")
+    assert done.returncode == 1
+    records = [json.loads(line) for line in lines(done.stdout)]
+    assert [r["record"] for r in records] == [f"{source}:{n}" for n in (1, 2, 4, 5, 6)]  # blank line 3 is no record
+    assert [r["ok"] for r in records] == [True, False, False, False, True]
+    assert records[1]["error"].startswith(f'{source}:2: field "tmb": expected a JSON number')
+    assert "line 1, column 1: invalid JSON" in records[2]["error"]
+    assert "hypothetical profiles only" in records[3]["error"]
+    assert b"3 of 5 records could not be evaluated" in done.stderr
+
+
+def test_csv_in_and_csv_out(tmp_path):
+    source = tmp_path / "class.csv"
+    source.write_text("id,tmb,hypoxia,oncogenic_alterations,epigenetic_silencing\n"
+                      "a,3.5,high,WNT/beta-catenin activation;PTEN loss,true\n"
+                      "b,,low,,\n"
+                      "c,lots,high,,\n")
+    done = run_cli("batch", str(source), "--format", "csv")
+    assert done.returncode == 1
+    rows = lines(done.stdout)
+    assert rows[0] == "record,ok,id,findings,strategies,unknown,error"
+    first = rows[1].split(",")
+    assert first[:3] == [f"{source}:2", "true", "a"]
+    assert set(first[3].split(";")) == {"oncogenic_pathway_evasion", "epigenetic_immune_silencing",
+                                        "low_immunogenicity", "hypoxic_tme"}
+    assert rows[2].split(",")[:4] == [f"{source}:3", "true", "b", ""]
+    assert rows[3].startswith(f"{source}:4,false,,,,,") and 'takes a number such as 9.9' in rows[3]
+    bad = tmp_path / "bad.csv"
+    bad.write_text("id,patient_name\nx,Jane\n")
+    refused = run_cli("batch", str(bad))
+    assert refused.returncode == 2 and b"unknown column(s) patient_name" in refused.stderr
+
+
+def test_stdin_and_a_folder(tmp_path):
+    done = run_cli("batch", "-", stdin=b'{"tmb": 12}\n{"tmb": 1}\n')
+    assert [json.loads(x)["record"] for x in lines(done.stdout)] == ["<stdin>:1", "<stdin>:2"]
+    folder = run_cli("batch", "profiles")
+    assert [json.loads(x)["record"] for x in lines(folder.stdout)] == [f"profiles/{p.name}" for p in PROFILES]
+
+
+def test_full_records_carry_the_json_contract(tmp_path):
+    done = run_cli("batch", str(PROFILES[0]), "--full")
+    record = json.loads(done.stdout)
+    assert record["ok"] and record["result"]["disclaimer"].startswith("ILLUSTRATIVE ONLY")
+    assert record["result"]["profile"]["id"] == PROFILES[0].stem
+
+
+def test_summary_as_text_and_data(cohort, tmp_path):
+    done = run_cli("batch", str(cohort), "--out", str(tmp_path / "o.jsonl"), "--summary", "--summary-format", "json")
+    data = json.loads(done.stdout)
+    assert data["records"] == data["evaluated"] == 3000 and data["failed"] == 0
+    records = [json.loads(x) for x in lines((tmp_path / "o.jsonl").read_bytes())]
+    assert data["findings"]["hypoxic_tme"] == sum("hypoxic_tme" in r["findings"] for r in records)
+    assert data["unknown_fields"]["tmb"] == sum("tmb" in r["unknown"] for r in records)
+    top = data["findings_together"][0]
+    assert top["records"] == sum(set(top["findings"]) <= set(r["findings"]) for r in records)
+    text = run_cli("batch", "profiles", "--summary")
+    assert b"Cohort: 11 records, 11 evaluated, 0 failed" in text.stderr
+
+
+@pytest.fixture(scope="module")
+def big(cohort, tmp_path_factory):
+    """6,000 records and their output from one uninterrupted run."""
+    folder = tmp_path_factory.mktemp("big")
+    source, whole = folder / "big.jsonl", folder / "whole.jsonl"
+    source.write_bytes(cohort.read_bytes() * 2)
+    run_cli("batch", str(source), "--out", str(whole), "--workers", "2")
+    return source, whole
+
+
+@pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM, signal.SIGINT])
+def test_an_interrupted_run_resumes_without_duplicating_or_skipping(big, tmp_path, how):
+    big, whole = big
+    out = tmp_path / "part.jsonl"
+    process = subprocess.Popen(icitrace_command() + ["batch", str(big), "--out", str(out), "--workers", "2"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.time() + 60
+    while (not out.exists() or out.stat().st_size < 20_000) and time.time() < deadline:
+        time.sleep(0.01)
+    process.send_signal(how)
+    _, err = process.communicate(timeout=60)
+    if how != signal.SIGKILL:
+        assert process.returncode == 130 and b"run again with --resume to continue" in err
+    written = out.read_bytes()
+    assert 0 < written.count(b"\n") < 6_000, "the run was not interrupted midway"
+    done = run_cli("batch", str(big), "--out", str(out), "--workers", "2", "--resume")
+    assert done.returncode == 0, done.stderr
+    assert out.read_bytes() == whole.read_bytes()
+
+
+def test_resume_needs_an_output_file():
+    done = run_cli("batch", "profiles", "--resume")
+    assert done.returncode == 2 and b"--resume needs --out FILE" in done.stderr
+
+
+def test_library_api_matches_the_command():
+    import icitrace
+
+    results = list(icitrace.evaluate_many([json.loads(p.read_text()) for p in PROFILES[:3]]))
+    from_cli = json.loads(run_cli("suggest", *map(str, PROFILES[:3]), "--format", "json").stdout)
+    assert [r.to_json_data()["findings"] for r in results] == [r["findings"] for r in from_cli]
