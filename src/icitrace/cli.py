@@ -18,16 +18,24 @@ import typer
 EXIT_BAD_INPUT = 2
 EXIT_ENGINE = 1
 
+def _examples(*commands: str) -> str:
+    """An epilog of example commands, kept verbatim by click (\\b stops it rewrapping the block)."""
+    return "\b\nExamples:\n" + "\n".join(f"  {c}" for c in commands)
+
+
+# Plain help (rich_markup_mode=None): typer's rich help pulls in markdown-it and friends, which
+# tripled the time of `icitrace --help` (measured 318 ms against 115 ms for `import typer`).
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
     help="Trace a hypothetical tumour profile to the ICI-resistance mechanisms and candidate strategies "
     "of one review. ILLUSTRATIVE ONLY - not for clinical use.",
-    epilog="Example: icitrace suggest profiles/hot-unsuppressed.json",
+    epilog=_examples("icitrace suggest profiles/hot-unsuppressed.json"),
 )
-rules_app = typer.Typer(no_args_is_help=True, help="Inspect the rule base.",
-                        epilog="Example: icitrace rules show hypoxia-high")
+rules_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None, help="Inspect the rule base.",
+                        epilog=_examples("icitrace rules show hypoxia-high"))
 app.add_typer(rules_app, name="rules")
 
 
@@ -165,11 +173,13 @@ def _is_terminal() -> bool:
     return sys.stdout.isatty()
 
 
-@app.command(epilog="Examples:\n\n  icitrace suggest profiles/cold-desert.json\n\n"
-             "  icitrace suggest profiles/*.json --format json > results.json\n\n"
-             "  icitrace suggest profiles/sparse-unknowns.json --set hypoxia=high --why-not hypoxia_targeting\n\n"
-             "  icitrace suggest profiles/cold-desert.json --format markdown > report.md\n\n"
-             "  cat my.json | icitrace suggest -")
+@app.command(epilog=_examples(
+    "icitrace suggest profiles/cold-desert.json",
+    "icitrace suggest profiles/*.json --format json > results.json",
+    "icitrace suggest profiles/sparse-unknowns.json --set hypoxia=high --why-not hypoxia_targeting",
+    "icitrace suggest profiles/cold-desert.json --format markdown > report.md",
+    "cat my.json | icitrace suggest -",
+))
 def suggest(
     profiles: list[str] = typer.Argument(..., metavar="PROFILE...", help="Profile JSON files; - reads stdin."),
     format: ReportFormat = typer.Option(ReportFormat.text, "--format", "-f",
@@ -194,8 +204,10 @@ def suggest(
         raise typer.Exit(failed)
 
 
-@app.command(epilog="Examples:\n\n  icitrace explain profiles/cold-desert.json hypoxia_targeting\n\n"
-             "  icitrace explain profiles/mhc-loss.json adoptive_cell_transfer --format json")
+@app.command(epilog=_examples(
+    "icitrace explain profiles/cold-desert.json hypoxia_targeting",
+    "icitrace explain profiles/mhc-loss.json adoptive_cell_transfer --format json",
+))
 def explain(
     profile: str = typer.Argument(..., metavar="PROFILE", help="A profile JSON file; - reads stdin."),
     target: str = typer.Argument(..., metavar="FINDING_OR_STRATEGY_ID"),
@@ -221,8 +233,10 @@ def explain(
         _emit(results, format, as_list=False)
 
 
-@app.command(epilog="Examples:\n\n  icitrace diff profiles/cold-desert.json profiles/hot-unsuppressed.json\n\n"
-             "  icitrace diff profiles/sparse-unknowns.json --set tmb=12 --set hypoxia=high")
+@app.command(epilog=_examples(
+    "icitrace diff profiles/cold-desert.json profiles/hot-unsuppressed.json",
+    "icitrace diff profiles/sparse-unknowns.json --set tmb=12 --set hypoxia=high",
+))
 def diff(
     profile_a: str = typer.Argument(..., metavar="A"),
     profile_b: Optional[str] = typer.Argument(None, metavar="[B]", help="Second profile; without it, B is A with --set."),
@@ -254,8 +268,10 @@ def diff(
         sys.stdout.write(render_diff_text(result))
 
 
-@app.command(epilog="Examples:\n\n  icitrace sweep profiles/cold-desert.json --field tmb --from 0 --to 30 --step 0.5\n\n"
-             "  icitrace sweep profiles/sparse-unknowns.json --field hypoxia")
+@app.command(epilog=_examples(
+    "icitrace sweep profiles/cold-desert.json --field tmb --from 0 --to 30 --step 0.5",
+    "icitrace sweep profiles/sparse-unknowns.json --field hypoxia",
+))
 def sweep(
     profile: str = typer.Argument(..., metavar="PROFILE"),
     field: str = typer.Option(..., "--field", help="The field to vary."),
@@ -302,10 +318,12 @@ class BatchFormat(str, Enum):
     csv = "csv"
 
 
-@app.command(epilog="Examples:\n\n  icitrace synth --n 100000 --seed 1 > cohort.jsonl\n\n"
-             "  icitrace batch cohort.jsonl --out results.jsonl --summary\n\n"
-             "  icitrace batch profiles/ --format csv > results.csv\n\n"
-             "  icitrace batch cohort.jsonl --out results.jsonl --resume")
+@app.command(epilog=_examples(
+    "icitrace synth --n 100000 --seed 1 > cohort.jsonl",
+    "icitrace batch cohort.jsonl --out results.jsonl --summary",
+    "icitrace batch profiles/ --format csv > results.csv",
+    "icitrace batch cohort.jsonl --out results.jsonl --resume",
+))
 def batch(
     inputs: list[str] = typer.Argument(..., metavar="INPUT...",
                                        help="A folder of profile .json files, a .jsonl file (one profile per line), "
@@ -370,7 +388,7 @@ def batch(
         raise typer.Exit(1)
 
 
-@app.command(epilog="Example: icitrace synth --n 1000 --seed 7 > cohort.jsonl")
+@app.command(epilog=_examples("icitrace synth --n 1000 --seed 7 > cohort.jsonl"))
 def synth(
     n: int = typer.Option(..., "--n", min=0, help="How many profiles."),
     seed: int = typer.Option(0, "--seed", help="Same seed, same profiles."),
@@ -413,7 +431,7 @@ def _edited(profile, edits: list):  # noqa: ANN001, ANN202
     return apply_changes(profile, edits)[0]
 
 
-@app.command(epilog="Example: icitrace validate profiles/*.json")
+@app.command(epilog=_examples("icitrace validate profiles/*.json"))
 def validate(
     profiles: list[str] = typer.Argument(..., metavar="PROFILE...", help="Profile JSON files; - reads stdin."),
 ) -> None:
@@ -433,7 +451,7 @@ def validate(
         raise typer.Exit(EXIT_BAD_INPUT)
 
 
-@app.command(epilog="Example: icitrace schema > profile.schema.json")
+@app.command(epilog=_examples("icitrace schema > profile.schema.json"))
 def schema() -> None:
     """Print the JSON Schema of the profile format."""
     from .profile import Profile
@@ -441,7 +459,7 @@ def schema() -> None:
     sys.stdout.write(json.dumps(Profile.model_json_schema(by_alias=True), indent=2) + "\n")
 
 
-@rules_app.command("list", epilog="Example: icitrace rules list --format json")
+@rules_app.command("list", epilog=_examples("icitrace rules list --format json"))
 def rules_list(
     rules: Optional[Path] = RULES_OPTION,
     format: Format = typer.Option(Format.text, "--format", "-f", help="text or json."),
@@ -460,7 +478,7 @@ def rules_list(
         sys.stdout.write(f"{row['id'].ljust(width)}  {row['concludes']:<45}  {row['evidence']:<15}  {reads}\n")
 
 
-@rules_app.command("show", epilog="Example: icitrace rules show tmb-below-high")
+@rules_app.command("show", epilog=_examples("icitrace rules show tmb-below-high"))
 def rules_show(
     rule_id: str = typer.Argument(..., metavar="RULE_ID"),
     rules: Optional[Path] = RULES_OPTION,
@@ -478,7 +496,7 @@ def rules_show(
     sys.stdout.write(rule_doc(book, book.by_id[rule_id]))
 
 
-@rules_app.command("lint", epilog="Example: icitrace rules lint --rules my-rules/")
+@rules_app.command("lint", epilog=_examples("icitrace rules lint --rules my-rules/"))
 def rules_lint(rules: Optional[Path] = RULES_OPTION) -> None:
     """Check a rule directory and report every problem as file:line (exit 2 if any).
 
@@ -491,7 +509,7 @@ def rules_lint(rules: Optional[Path] = RULES_OPTION) -> None:
                      f"{len(book.catalog.strategies)} strategies, {len(book.cutoffs)} cut-offs)\n")
 
 
-@rules_app.command("coverage", epilog="Example: icitrace rules coverage tests/features")
+@rules_app.command("coverage", epilog=_examples("icitrace rules coverage tests/features"))
 def rules_coverage(
     features: Path = typer.Argument(Path("tests/features"), metavar="[FEATURES_DIR]",
                                     help="Folder of .feature files (default: tests/features)."),

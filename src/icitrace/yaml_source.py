@@ -2,8 +2,8 @@
 
 Rule files are data typed by hand, so every problem must point at a file and line. PyYAML's node
 tree keeps those marks; we build plain data from it and keep the tree to look lines up later.
-Anchors and aliases are refused outright: rule files never need them, and refusing them rules out
-alias-expansion bombs.
+Anchors and aliases are refused outright, before anything is constructed: rule files never need
+them, and refusing them rules out alias-expansion bombs.
 """
 
 from __future__ import annotations
@@ -20,24 +20,26 @@ class YamlProblem(Exception):
         self.message = message
 
 
-class _Loader(yaml.SafeLoader):
-    def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
-        if self.check_event(yaml.AliasEvent):
-            mark = self.peek_event().start_mark
-            raise YamlProblem(mark.line + 1, "anchors and aliases (*name) are not allowed in rule files")
-        node = super().compose_node(parent, index)
-        if isinstance(node, yaml.MappingNode):
-            _refuse_duplicate_keys(node)
-        return node
+# libyaml's parser when PyYAML was built with it (5x faster start-up), else the pure-Python one.
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def _refuse_duplicate_keys(node: yaml.MappingNode) -> None:
-    seen: set[str] = set()
-    for key, _ in node.value:
-        if isinstance(key, yaml.ScalarNode):
-            if key.value in seen:
-                raise YamlProblem(key.start_mark.line + 1, f"duplicate key `{key.value}`")
-            seen.add(key.value)
+def _check(node: yaml.Node, seen: set[int], where: int) -> None:
+    """Refuse aliases (a node reached twice: the composer shares the anchored node) and duplicate keys."""
+    if id(node) in seen:
+        raise YamlProblem(where, "anchors and aliases (*name) are not allowed in rule files")
+    seen.add(id(node))
+    if isinstance(node, yaml.MappingNode):
+        keys: set[str] = set()
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode):
+                if key.value in keys:
+                    raise YamlProblem(key.start_mark.line + 1, f"duplicate key `{key.value}`")
+                keys.add(key.value)
+            _check(value, seen, key.start_mark.line + 1)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            _check(item, seen, item.start_mark.line + 1)
 
 
 class YamlDoc:
@@ -50,6 +52,8 @@ class YamlDoc:
         try:
             try:
                 self.node = loader.get_single_node()
+                if self.node is not None:
+                    _check(self.node, set(), 1)
                 self.data = loader.construct_document(self.node) if self.node is not None else None
             finally:
                 loader.dispose()

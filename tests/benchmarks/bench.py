@@ -78,7 +78,9 @@ def engine_floor(book, facts: list[dict]) -> float:
             host.assert_fact("floor", fact)
         except durable.MessageNotHandledException:
             pass
-        host.retract_facts("floor", host.get_facts("floor", None))
+        leftover = host.get_facts("floor", None)
+        if leftover:  # retract_facts([]) segfaults in the C engine (measured)
+            host.retract_facts("floor", leftover)
     return len(facts) / (time.perf_counter() - start)
 
 
