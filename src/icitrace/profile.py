@@ -8,6 +8,7 @@ reach it): numbers must be JSON numbers, levels must be the exact lower-case wor
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from typing import Literal, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -94,6 +95,7 @@ class Profile(BaseModel):
         return [name for name in reasoned_fields() if getattr(self, name) is None]
 
 
+@lru_cache(maxsize=1)
 def reasoned_fields() -> tuple[str, ...]:
     """Fields the rules may reason on (everything but the echoed text fields)."""
     return tuple(n for n in Profile.model_fields if n not in TEXT_FIELDS and n != "schema_ref")
