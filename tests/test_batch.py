@@ -21,13 +21,13 @@ def lines(data: bytes) -> list[str]:
 @pytest.fixture(scope="module")
 def cohort(tmp_path_factory):
     path = tmp_path_factory.mktemp("cohort") / "cohort.jsonl"
-    done = run_cli("synth", "--n", "3000", "--seed", "4")
+    done = run_cli("synth", "--n", "1500", "--seed", "4")
     path.write_bytes(done.stdout)
     return path
 
 
 def test_synth_is_reproducible_and_leaves_every_field_sometimes_unknown(cohort):
-    again = run_cli("synth", "--n", "3000", "--seed", "4").stdout
+    again = run_cli("synth", "--n", "1500", "--seed", "4").stdout
     assert again == cohort.read_bytes()
     assert run_cli("synth", "--n", "3000", "--seed", "5").stdout != again
     records = [json.loads(line) for line in lines(again)]
@@ -42,8 +42,8 @@ def test_jsonl_in_order_records_in_equal_records_out(cohort, tmp_path):
     done = run_cli("batch", str(cohort), "--out", str(out), "--workers", "1")
     assert done.returncode == 0 and done.stderr == b""  # no progress bar when stderr is not a terminal
     records = [json.loads(line) for line in lines(out.read_bytes())]
-    assert len(records) == 3000
-    assert [r["record"] for r in records] == [f"{cohort}:{i}" for i in range(1, 3001)]
+    assert len(records) == 1500
+    assert [r["record"] for r in records] == [f"{cohort}:{i}" for i in range(1, 1501)]
     assert all(r["ok"] for r in records)
 
 
@@ -118,7 +118,7 @@ def test_full_records_carry_the_json_contract(tmp_path):
 def test_summary_as_text_and_data(cohort, tmp_path):
     done = run_cli("batch", str(cohort), "--out", str(tmp_path / "o.jsonl"), "--summary", "--summary-format", "json")
     data = json.loads(done.stdout)
-    assert data["records"] == data["evaluated"] == 3000 and data["failed"] == 0
+    assert data["records"] == data["evaluated"] == 1500 and data["failed"] == 0
     records = [json.loads(x) for x in lines((tmp_path / "o.jsonl").read_bytes())]
     assert data["findings"]["hypoxic_tme"] == sum("hypoxic_tme" in r["findings"] for r in records)
     assert data["unknown_fields"]["tmb"] == sum("tmb" in r["unknown"] for r in records)
@@ -130,7 +130,7 @@ def test_summary_as_text_and_data(cohort, tmp_path):
 
 @pytest.fixture(scope="module")
 def big(cohort, tmp_path_factory):
-    """6,000 records and their output from one uninterrupted run."""
+    """3,000 records and their output from one uninterrupted run."""
     folder = tmp_path_factory.mktemp("big")
     source, whole = folder / "big.jsonl", folder / "whole.jsonl"
     source.write_bytes(cohort.read_bytes() * 2)
@@ -152,7 +152,7 @@ def test_an_interrupted_run_resumes_without_duplicating_or_skipping(big, tmp_pat
     if how != signal.SIGKILL:
         assert process.returncode == 130 and b"run again with --resume to continue" in err
     written = out.read_bytes()
-    assert 0 < written.count(b"\n") < 6_000, "the run was not interrupted midway"
+    assert 0 < written.count(b"\n") < 3_000, "the run was not interrupted midway"
     done = run_cli("batch", str(big), "--out", str(out), "--workers", "2", "--resume")
     assert done.returncode == 0, done.stderr
     assert out.read_bytes() == whole.read_bytes()

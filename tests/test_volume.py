@@ -1,4 +1,5 @@
 """Volume: 20,000 profiles through one engine in one process, memory flat, no extra threads.
+Run with the soak tests (`python -m pytest -m soak -n 0 -s`, as .ci/run does).
 
 Resource checks, not timings: RSS is read from /proc, so this test runs on Linux only.
 """
@@ -14,7 +15,7 @@ from icitrace.facts import profile_fact
 from icitrace.profile import Profile
 from icitrace.synth import synth_profiles
 
-pytestmark = [pytest.mark.slow, pytest.mark.skipif(sys.platform != "linux", reason="reads /proc/self/statm")]
+pytestmark = [pytest.mark.soak, pytest.mark.skipif(sys.platform != "linux", reason="reads /proc/self/statm")]
 
 
 def rss_mb() -> float:

@@ -15,6 +15,7 @@ import json
 import multiprocessing
 import os
 import signal
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -77,10 +78,15 @@ def _book(settings: Settings):  # noqa: ANN202
     return with_overrides(rulebook(settings.rules_dir), dict(settings.thresholds))
 
 
+_engine_lock = threading.Lock()
+
+
 def process_chunk(chunk: list[Record], settings: Settings | None = None) -> list[Outcome]:
     settings = settings or _settings
     book = _book(settings)
-    return [process(record, book, settings) for record in chunk]
+    # One engine per process, never used by two threads at once (a Dask worker may run tasks in threads).
+    with _engine_lock:
+        return [process(record, book, settings) for record in chunk]
 
 
 def process(record: Record, book: Any, settings: Settings) -> Outcome:
@@ -161,14 +167,15 @@ def completed_records(path: Path, fmt: str) -> int:
 
 
 def run(records: Iterable[Record], out: IO[str], settings: Settings, workers: int, summary: Summary | None,
-        on_progress: Callable[[int], None] | None = None, skip: int = 0, write_header: bool = True) -> tuple[int, int]:
+        on_progress: Callable[[int], None] | None = None, skip: int = 0, write_header: bool = True,
+        dask: str | None = None) -> tuple[int, int]:
     """Evaluate every record and write one line each, in order. Returns (written, failed)."""
     if settings.fmt == "csv" and write_header:
         out.write(",".join(CSV_COLUMNS) + "\n")
     written = failed = 0
     previous = signal.signal(signal.SIGTERM, _raise_stopped)
     try:
-        for outcomes in _outcomes(_chunks(islice(records, skip, None)), settings, workers):
+        for outcomes in _outcomes(_chunks(islice(records, skip, None)), settings, workers, dask):
             out.write("".join(o.line + "\n" for o in outcomes))
             out.flush()
             for o in outcomes:
@@ -194,7 +201,11 @@ def _chunks(records: Iterator[Record]) -> Iterator[list[Record]]:
         yield chunk
 
 
-def _outcomes(chunks: Iterator[list[Record]], settings: Settings, workers: int) -> Iterator[list[Outcome]]:
+def _outcomes(chunks: Iterator[list[Record]], settings: Settings, workers: int,
+              dask: str | None = None) -> Iterator[list[Outcome]]:
+    if dask:
+        yield from _dask_outcomes(chunks, settings, dask)
+        return
     if workers <= 1:
         for chunk in chunks:
             yield process_chunk(chunk, settings)
@@ -213,3 +224,35 @@ def _outcomes(chunks: Iterator[list[Record]], settings: Settings, workers: int) 
     finally:
         pool.terminate()
         pool.join()
+
+
+def _dask_outcomes(chunks: Iterator[list[Record]], settings: Settings, address: str) -> Iterator[list[Outcome]]:
+    """The same chunks on a Dask cluster: each worker process keeps its own engine, results come back
+    in input order, and no more chunks are in flight than twice the cluster's threads."""
+    try:
+        from distributed import Client
+    except ImportError:
+        raise RuntimeError("--dask needs the optional extra: pip install 'icitrace[dask]'") from None
+    _reachable(address)
+    with Client(address, set_as_default=False, timeout=30) as client:
+        window = 2 * max(1, sum(client.nthreads().values()))
+        pending: deque = deque()
+        for chunk in chunks:
+            pending.append(client.submit(process_chunk, chunk, settings, pure=False))
+            if len(pending) >= window:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+
+def _reachable(address: str) -> None:
+    """Fail at once on a scheduler that refuses connections (the client would retry for 30 s)."""
+    import socket
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(address if "://" in address else f"tcp://{address}")
+    if parts.hostname and parts.port:
+        try:
+            socket.create_connection((parts.hostname, parts.port), timeout=5).close()
+        except OSError as error:
+            raise RuntimeError(f"cannot reach the Dask scheduler ({error.strerror or error})") from None

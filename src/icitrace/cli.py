@@ -337,6 +337,8 @@ def batch(
                                                          "--out, evaluate the rest."),
     summary: bool = typer.Option(False, "--summary", help="Print a cohort summary when done."),
     summary_format: Format = typer.Option(Format.text, "--summary-format", help="text or json."),
+    dask: Optional[str] = typer.Option(None, "--dask", metavar="ADDRESS",
+                                       help="Run on a Dask cluster (e.g. tcp://127.0.0.1:8786); needs icitrace[dask]."),
     thresholds: Optional[list[str]] = THRESHOLD_OPTION,
     rules: Optional[Path] = RULES_OPTION,
 ) -> None:
@@ -367,9 +369,11 @@ def batch(
             task = progress.add_task("records", total=total, completed=skip) if progress else None
             advance = (lambda n: progress.advance(task, n)) if progress else None
             written, failed = runner.run(records(inputs), target, settings, workers, cohort, advance, skip,
-                                         write_header=not (resume and skip))
+                                         write_header=not (resume and skip), dask=dask)
     except InputError as error:
         _fail(str(error))
+    except (RuntimeError, OSError) as error:  # a Dask cluster that cannot be reached, or no dask installed
+        _fail(f"--dask {dask}: {error}" if dask else str(error))
     except runner.Stopped as stop:
         typer.echo(f"icitrace: stopped after {skip + stop.args[0]:,} records; the output holds each of them whole"
                    + ("; run again with --resume to continue" if out else ""), err=True)
