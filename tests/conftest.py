@@ -27,3 +27,9 @@ def book():
 def run_cli(*args: str, stdin: bytes | None = None, env: dict | None = None, cwd: Path = ROOT):
     return subprocess.run(icitrace_command() + list(args), input=stdin, capture_output=True, cwd=cwd,
                           env={**os.environ, **(env or {})}, timeout=120)
+
+
+def rss_mb() -> float:
+    """This process's resident memory, from /proc (Linux)."""
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20

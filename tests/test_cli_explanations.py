@@ -114,6 +114,8 @@ def test_diff_names_gains_losses_and_the_deciding_rules():
     assert "finding high_tmb (by tmb-high)" in two and "finding t_cell_exclusion (was by t-cells-not-infiltrating)" in two
     alone = run_cli("diff", "profiles/cold-desert.json")
     assert alone.returncode == 2 and b"needs a second profile B, or --set" in alone.stderr
+    bad = run_cli("diff", "profiles/missing.json", "profiles/cold-desert.json")
+    assert bad.returncode == 2 and b"profiles/missing.json: no such file" in bad.stderr and bad.stdout == b""
 
 
 def test_sweep_finds_where_conclusions_change():

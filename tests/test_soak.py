@@ -4,7 +4,6 @@ reading of the rules, with memory flat and no thread started. Run on its own (it
     python -m pytest -m soak -n 0 -s
 """
 
-import os
 import threading
 
 import pytest
@@ -16,12 +15,11 @@ from icitrace.profile import Profile
 from icitrace.reasoning import assess
 from icitrace.synth import synth_profiles
 
+from conftest import rss_mb
+
 pytestmark = pytest.mark.soak
 
 
-def rss_mb() -> float:
-    with open("/proc/self/statm") as statm:
-        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
 def test_one_hundred_thousand_profiles(book, capsys):

@@ -15,13 +15,11 @@ from icitrace.facts import profile_fact
 from icitrace.profile import Profile
 from icitrace.synth import synth_profiles
 
+from conftest import rss_mb
+
 pytestmark = [pytest.mark.soak, pytest.mark.skipif(sys.platform != "linux", reason="reads /proc/self/statm")]
 
 
-def rss_mb() -> float:
-    with open("/proc/self/statm") as statm:
-        pages = int(statm.read().split()[1])
-    import os
 
     return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
 

@@ -253,19 +253,15 @@ def diff(
     edits = _edits(sets)
     if profile_b is None and not edits:
         _fail("diff needs a second profile B, or --set FIELD=VALUE to change A")
-    (a,), failed = _evaluate_all([profile_a], book, [], None)
-    (b,), failed_b = _evaluate_all([profile_b or profile_a], book, edits, None)
+    first, failed_a = _evaluate_all([profile_a], book, [], None)
+    second, failed_b = _evaluate_all([profile_b or profile_a], book, edits, None)
+    if failed_a or failed_b:
+        raise typer.Exit(failed_a or failed_b)
     try:
         profile = _edited(read_profile(profile_b or profile_a), edits)
     except ProfileError as error:
         _fail(str(error))
-    result = compare(book, a, b, profile)
-    if format is Format.json:
-        sys.stdout.write(result.model_dump_json(indent=2) + "\n")
-    else:
-        from .render_compare import render_diff_text
-
-        sys.stdout.write(render_diff_text(result))
+    _emit_model(compare(book, first[0], second[0], profile), format)
 
 
 @app.command(epilog=_examples(
@@ -304,13 +300,14 @@ def sweep(
         _fail(f"{profile}: {_first_error(error)}")
     except ValueError as error:
         _fail(f"--field {field}: {error}")
-    result = run_sweep(field, values, results, base.id or profile)
-    if format is Format.json:
-        sys.stdout.write(result.model_dump_json(indent=2) + "\n")
-    else:
-        from .render_compare import render_sweep_text
+    _emit_model(run_sweep(field, values, results, base.id or profile), format)
 
-        sys.stdout.write(render_sweep_text(result))
+
+def _emit_model(model, format: Format) -> None:  # noqa: ANN001
+    """A diff or a sweep: its JSON is the model itself; its text comes from render_compare."""
+    from .render_compare import render_text_of
+
+    sys.stdout.write(model.model_dump_json(indent=2) + "\n" if format is Format.json else render_text_of(model))
 
 
 class BatchFormat(str, Enum):

@@ -41,3 +41,7 @@ def render_sweep_text(s: Sweep) -> str:
 
 def _v(value: object) -> str:
     return "unknown" if value is None else show_value(value)
+
+
+def render_text_of(model: Diff | Sweep) -> str:
+    return render_diff_text(model) if isinstance(model, Diff) else render_sweep_text(model)
