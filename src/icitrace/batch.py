@@ -36,6 +36,7 @@ class Settings:
     thresholds: tuple[tuple[str, float], ...] = ()
     fmt: str = "jsonl"  # or "csv"
     full: bool = False  # the whole JSON contract per record instead of the compact record
+    summary: bool = False  # send per-record outcomes back for the cohort summary
 
 
 @dataclass
@@ -45,6 +46,20 @@ class Outcome:
     findings: list[str] = field(default_factory=list)
     strategies: list[str] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ChunkResult:
+    """What a worker sends back for a chunk: the output text, ready to write, and the counts.
+
+    One string per chunk instead of an object per record keeps the parent (which shares the cores with
+    the workers) from spending its time unpickling."""
+
+    text: str
+    records: int
+    failed: int
+    #: per-record outcomes, only when a summary was asked for
+    outcomes: list[Outcome] | None = None
 
 
 # --- in a worker ---------------------------------------------------------------------------------
@@ -81,12 +96,14 @@ def _book(settings: Settings):  # noqa: ANN202
 _engine_lock = threading.Lock()
 
 
-def process_chunk(chunk: list[Record], settings: Settings | None = None) -> list[Outcome]:
+def process_chunk(chunk: list[Record], settings: Settings | None = None) -> ChunkResult:
     settings = settings or _settings
     book = _book(settings)
     # One engine per process, never used by two threads at once (a Dask worker may run tasks in threads).
     with _engine_lock:
-        return [process(record, book, settings) for record in chunk]
+        outcomes = [process(record, book, settings) for record in chunk]
+    return ChunkResult("".join(o.line + "\n" for o in outcomes), len(outcomes), sum(not o.ok for o in outcomes),
+                       outcomes if settings.summary else None)
 
 
 def process(record: Record, book: Any, settings: Settings) -> Outcome:
@@ -175,16 +192,16 @@ def run(records: Iterable[Record], out: IO[str], settings: Settings, workers: in
     written = failed = 0
     previous = signal.signal(signal.SIGTERM, _raise_stopped)
     try:
-        for outcomes in _outcomes(_chunks(islice(records, skip, None)), settings, workers, dask):
-            out.write("".join(o.line + "\n" for o in outcomes))
+        for chunk in _outcomes(_chunks(islice(records, skip, None)), settings, workers, dask):
+            out.write(chunk.text)
             out.flush()
-            for o in outcomes:
-                written += 1
-                failed += not o.ok
-                if summary is not None:
-                    summary.add(o)
+            written += chunk.records
+            failed += chunk.failed
+            if summary is not None:
+                for outcome in chunk.outcomes or ():
+                    summary.add(outcome)
             if on_progress:
-                on_progress(len(outcomes))
+                on_progress(chunk.records)
     except KeyboardInterrupt:
         raise Stopped(written) from None
     finally:
@@ -202,7 +219,7 @@ def _chunks(records: Iterator[Record]) -> Iterator[list[Record]]:
 
 
 def _outcomes(chunks: Iterator[list[Record]], settings: Settings, workers: int,
-              dask: str | None = None) -> Iterator[list[Outcome]]:
+              dask: str | None = None) -> Iterator[ChunkResult]:
     if dask:
         yield from _dask_outcomes(chunks, settings, dask)
         return
@@ -226,7 +243,7 @@ def _outcomes(chunks: Iterator[list[Record]], settings: Settings, workers: int,
         pool.join()
 
 
-def _dask_outcomes(chunks: Iterator[list[Record]], settings: Settings, address: str) -> Iterator[list[Outcome]]:
+def _dask_outcomes(chunks: Iterator[list[Record]], settings: Settings, address: str) -> Iterator[ChunkResult]:
     """The same chunks on a Dask cluster: each worker process keeps its own engine, results come back
     in input order, and no more chunks are in flight than twice the cluster's threads."""
     try:

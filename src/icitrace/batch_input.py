@@ -11,8 +11,8 @@ import csv
 import io
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from .profile import field_kind, reasoned_fields
 from .profile_edit import EDITABLE
@@ -24,8 +24,9 @@ class InputError(Exception):
     """An input that cannot be read at all (missing, unknown kind, bad CSV header)."""
 
 
-@dataclass(frozen=True)
-class Record:
+class Record(NamedTuple):
+    """One input record (a tuple: cheap to send to a worker process)."""
+
     where: str  # "file", "file:line" or "<stdin>:line"
     default_id: str
     kind: str  # "json" (raw bytes of one profile), "row" (a CSV row: field -> text) or "error"

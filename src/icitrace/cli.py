@@ -354,7 +354,7 @@ def batch(
     if resume and out is None:
         _fail("--resume needs --out FILE (the file an earlier run was writing)")
     settings = runner.Settings(str(rules) if rules else None,
-                               tuple((o.cutoff, o.after) for o in book.overrides), format.value, full)
+                               tuple((o.cutoff, o.after) for o in book.overrides), format.value, full, summary)
     skip = runner.completed_records(out, format.value) if resume and out else 0
     workers = workers if workers > 0 else (os.cpu_count() or 1)
     cohort = Summary() if summary else None
