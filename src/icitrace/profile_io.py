@@ -94,12 +94,12 @@ class _Refused(ValueError):
 
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    seen: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in seen:
-            raise _Refused(f"field \"{key}\" appears more than once; give each field once")
-        seen[key] = value
-    return seen
+    data = dict(pairs)
+    if len(data) != len(pairs):  # the common case costs one dict build; find the culprit only on error
+        seen: set[str] = set()
+        key = next(k for k, _ in pairs if k in seen or seen.add(k))
+        raise _Refused(f"field \"{key}\" appears more than once; give each field once")
+    return data
 
 
 def _no_constants(word: str) -> Any:
