@@ -20,8 +20,6 @@ from conftest import rss_mb
 pytestmark = pytest.mark.soak
 
 
-
-
 def test_one_hundred_thousand_profiles(book, capsys):
     engine = engine_for(compile_rules(book))
     threads = threading.active_count()

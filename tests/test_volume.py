@@ -20,10 +20,6 @@ from conftest import rss_mb
 pytestmark = [pytest.mark.soak, pytest.mark.skipif(sys.platform != "linux", reason="reads /proc/self/statm")]
 
 
-
-    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
-
-
 def test_twenty_thousand_profiles_keep_memory_flat_and_start_no_threads(book, capsys):
     engine = engine_for(compile_rules(book))
     facts = [profile_fact(Profile.model_validate(d, strict=True)) for d in synth_profiles(20_000, seed=11)]
