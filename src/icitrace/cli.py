@@ -54,6 +54,7 @@ class ReportFormat(str, Enum):
 RULES_OPTION = typer.Option(None, "--rules", metavar="DIR", help="Rule directory (default: the shipped rules).")
 SET_OPTION = typer.Option(None, "--set", metavar="FIELD=VALUE",
                           help="Change a profile field for this run (repeatable); VALUE may be unknown.")
+TEXT_OR_JSON = typer.Option(Format.text, "--format", "-f", help="text or json.")
 THRESHOLD_OPTION = typer.Option(None, "--threshold", metavar="NAME=VALUE",
                                 help="Move a named cut-off for this run (repeatable), e.g. tmb_high=12.")
 
@@ -240,7 +241,7 @@ def explain(
 def diff(
     profile_a: str = typer.Argument(..., metavar="A"),
     profile_b: Optional[str] = typer.Argument(None, metavar="[B]", help="Second profile; without it, B is A with --set."),
-    format: Format = typer.Option(Format.text, "--format", "-f", help="text or json."),
+    format: Format = TEXT_OR_JSON,
     sets: Optional[list[str]] = SET_OPTION,
     thresholds: Optional[list[str]] = THRESHOLD_OPTION,
     rules: Optional[Path] = RULES_OPTION,
@@ -274,7 +275,7 @@ def sweep(
     start: Optional[float] = typer.Option(None, "--from", help="First value (numeric fields)."),
     stop: Optional[float] = typer.Option(None, "--to", help="Last value (numeric fields)."),
     step: Optional[float] = typer.Option(None, "--step", help="Step (numeric fields)."),
-    format: Format = typer.Option(Format.text, "--format", "-f", help="text or json."),
+    format: Format = TEXT_OR_JSON,
     sets: Optional[list[str]] = SET_OPTION,
     thresholds: Optional[list[str]] = THRESHOLD_OPTION,
     rules: Optional[Path] = RULES_OPTION,
@@ -463,7 +464,7 @@ def schema() -> None:
 @rules_app.command("list", epilog=_examples("icitrace rules list --format json"))
 def rules_list(
     rules: Optional[Path] = RULES_OPTION,
-    format: Format = typer.Option(Format.text, "--format", "-f", help="text or json."),
+    format: Format = TEXT_OR_JSON,
 ) -> None:
     """List every rule: id, what it concludes, its evidence kind and what it reads."""
     from .rule_docs import rule_rows
