@@ -2,7 +2,6 @@
 in place, workers identical to one worker, kill-safe output and --resume, summary, synth."""
 
 import json
-import os
 import signal
 import subprocess
 import time

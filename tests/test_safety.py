@@ -1,7 +1,6 @@
 """The tool stays on safe ground: an engine error names its profile and spares the others, no network,
 no stray files, byte-identical output whatever the hash seed."""
 
-import os
 
 import pytest
 from typer.testing import CliRunner

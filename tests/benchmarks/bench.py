@@ -158,7 +158,7 @@ def main() -> None:
          f"{one / floor:.2f}x floor (target >= 0.8)"),
         ("pure-Python reading of the same rules", f"{pure:,.0f} profiles/s", f"{pure / floor:.1f}x engine floor"),
         ("icitrace batch, 2 workers", f"{two:,.0f} records/s", f"{two / one:.2f}x one worker (target >= 1.8)"),
-        (f"RSS, one-worker batch", f"{rss_1k:.1f} MB after 1k, {rss_end:.1f} MB after {args.memory_n // 1000}k",
+        ("RSS, one-worker batch", f"{rss_1k:.1f} MB after 1k, {rss_end:.1f} MB after {args.memory_n // 1000}k",
          f"{rss_end - rss_1k:+.1f} MB (target within 5)"),
         ("`icitrace suggest` one profile", f"{t_suggest * 1000:.0f} ms",
          f"{t_suggest / t_imports:.2f}x `import pydantic, typer, durable.engine` ({t_imports * 1000:.0f} ms; target <= 1.25)"),
