@@ -248,7 +248,6 @@ def diff(
 ) -> None:
     """Findings and strategies gained and lost between two profiles, and the rule behind each change."""
     from .compare import diff as compare
-    from .profile_io import ProfileError, read_profile
 
     book = _load_rules(rules, thresholds)
     edits = _edits(sets)
@@ -258,11 +257,7 @@ def diff(
     second, failed_b = _evaluate_all([profile_b or profile_a], book, edits, None)
     if failed_a or failed_b:
         raise typer.Exit(failed_a or failed_b)
-    try:
-        profile = _edited(read_profile(profile_b or profile_a), edits)
-    except ProfileError as error:
-        _fail(str(error))
-    _emit_model(compare(book, first[0], second[0], profile), format)
+    _emit_model(compare(book, first[0], second[0]), format)
 
 
 @app.command(epilog=_examples(

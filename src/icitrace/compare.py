@@ -35,13 +35,15 @@ class Diff(BaseModel):
     lost: list[Shift]
 
 
-def diff(book: RuleBook, a: Result, b: Result, profile_b: Profile) -> Diff:
+def diff(book: RuleBook, a: Result, b: Result) -> Diff:
     fields = sorted(set(a.profile.values) | set(b.profile.values) | set(a.profile.unknown) | set(b.profile.unknown))
     changed = [{"field": f, "before": a.profile.values.get(f), "after": b.profile.values.get(f)}
                for f in fields if a.profile.values.get(f) != b.profile.values.get(f)]
     rules_a, rules_b = _conclusions(a), _conclusions(b)
     gained = [Shift(id=c, kind=k, rules=r) for (c, k), r in rules_b.items() if (c, k) not in rules_a]
     lost_keys = [(c, k) for (c, k) in rules_a if (c, k) not in rules_b]
+    # B's known values are the profile the engine saw: rebuild it instead of reading the file again.
+    profile_b = Profile.model_validate({"id": b.profile.id, **b.profile.values}, strict=True)
     verdicts_b = assess(book, profile_b)
     lost = []
     for cid, kind in lost_keys:

@@ -53,7 +53,9 @@ def measure(features: Path, book: RuleBook, rules_dir: Path | None) -> Coverage:
         module.write_text(f"from pytest_bdd import scenarios\nscenarios({str(features.resolve())!r})\n")
         if rules_dir is not None:
             os.environ["ICITRACE_RULES"] = str(rules_dir)
-        args = [str(module), "-q", "-p", "no:cacheprovider", "--rootdir", tmp, "-W", "ignore::pytest.PytestAssertRewriteWarning"]  # icitrace is already imported here
+        # icitrace is already imported in this process, so pytest cannot rewrite its asserts: say nothing.
+        args = [str(module), "-q", "-p", "no:cacheprovider", "--rootdir", tmp,
+                "-W", "ignore::pytest.PytestAssertRewriteWarning"]
         with contextlib.redirect_stdout(sys.stderr):
             coverage.pytest_exit = int(pytest.main(args, plugins=[_Recorder(book, coverage)]))
     return coverage
