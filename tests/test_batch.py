@@ -94,10 +94,63 @@ def test_csv_in_and_csv_out(tmp_path):
                                         "low_immunogenicity", "hypoxic_tme"}
     assert rows[2].split(",")[:4] == [f"{source}:3", "true", "b", ""]
     assert rows[3].startswith(f"{source}:4,false,,,,,") and 'takes a number such as 9.9' in rows[3]
-    bad = tmp_path / "bad.csv"
-    bad.write_text("id,patient_name\nx,Jane\n")
-    refused = run_cli("batch", str(bad))
-    assert refused.returncode == 2 and b"unknown column(s) patient_name" in refused.stderr
+
+
+def test_bytes_that_are_not_utf8_fail_their_own_csv_row_only(tmp_path):
+    source = tmp_path / "latin1.csv"
+    source.write_bytes(b"id,tmb,hypoxia\na,3,high\nb,\xb5,low\nc,12,\n")
+    done = run_cli("batch", str(source), "--format", "csv")
+    rows = lines(done.stdout)
+    assert done.returncode == 1 and len(rows) == 4
+    assert [row.split(",")[1] for row in rows[1:]] == ["true", "false", "true"]
+    assert rows[2].endswith(f"{source}:3: the tmb cell is not UTF-8 text")
+    source.write_bytes(b"id,tmb\xb5\na,3\n")
+    refused = run_cli("batch", str(source))
+    assert refused.returncode == 2 and refused.stderr == f"icitrace: {source}:1: the header is not UTF-8 text\n".encode()
+
+
+@pytest.mark.parametrize("problem, message", [
+    ("bad.csv", "bad.csv:1: unknown column(s) patient_name"),
+    ("missing.jsonl", "missing.jsonl: no such file or folder"),
+    ("notes.txt", "notes.txt: expected a folder of .json files, a .jsonl file or a .csv file"),
+])
+def test_an_unreadable_input_is_refused_before_anything_is_written(tmp_path, problem, message):
+    (tmp_path / "bad.csv").write_text("id,patient_name\nx,Jane\n")
+    (tmp_path / "notes.txt").write_text("tmb 12\n")
+    good = tmp_path / "good.jsonl"
+    good.write_text('{"tmb": 12}\n' * 600)  # more than one chunk: workers would be busy by the time it is read
+    earlier = tmp_path / "results.jsonl"
+    earlier.write_text("an earlier run's results\n")
+    for args in ([str(tmp_path / problem)], [str(good), str(tmp_path / problem), "--workers", "2"]):
+        done = run_cli("batch", *args, "--out", str(earlier))
+        assert done.returncode == 2 and message.encode() in done.stderr and b"Traceback" not in done.stderr
+        assert earlier.read_text() == "an earlier run's results\n"
+
+
+def test_a_worker_that_is_still_starting_dies_on_sigterm_instead_of_raising():
+    """Pool.terminate() sends SIGTERM to workers; a worker forked before its initializer ran still has
+    the parent's handler. If that handler raised there, the worker lived on and the pool hung."""
+    import os
+
+    from icitrace.batch import _stop_in
+
+    previous = signal.signal(signal.SIGTERM, _stop_in(os.getpid()))
+    try:
+        child = os.fork()
+        if child == 0:  # the "worker": catches anything the handler might raise
+            try:
+                time.sleep(30)
+            except BaseException:
+                os._exit(3)
+            os._exit(0)
+        time.sleep(0.2)
+        os.kill(child, signal.SIGTERM)
+        _, status = os.waitpid(child, 0)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGTERM
+    with pytest.raises(KeyboardInterrupt):  # and in the parent it stops the run
+        _stop_in(os.getpid())(signal.SIGTERM, None)
 
 
 def test_stdin_and_a_folder(tmp_path):

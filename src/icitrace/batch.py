@@ -190,7 +190,7 @@ def run(records: Iterable[Record], out: IO[str], settings: Settings, workers: in
     if settings.fmt == "csv" and write_header:
         out.write(",".join(CSV_COLUMNS) + "\n")
     written = failed = 0
-    previous = signal.signal(signal.SIGTERM, _raise_stopped)
+    previous = signal.signal(signal.SIGTERM, _stop_in(os.getpid()))
     try:
         for chunk in _outcomes(_chunks(islice(records, skip, None)), settings, workers, dask):
             out.write(chunk.text)
@@ -209,8 +209,19 @@ def run(records: Iterable[Record], out: IO[str], settings: Settings, workers: in
     return written, failed
 
 
-def _raise_stopped(signum: int, frame: Any) -> None:
-    raise KeyboardInterrupt
+def _stop_in(parent: int) -> Callable[[int, Any], None]:
+    """SIGTERM stops the run cleanly in the parent. A worker forked a moment ago inherits this handler
+    until its initializer resets it; there the signal must kill, as the pool expects. (Raising instead
+    let a worker that was still starting swallow Pool.terminate()'s SIGTERM, and the pool then waited
+    on it for ever: seen 1 in ~300 refused inputs under load.)"""
+
+    def handler(signum: int, frame: Any) -> None:
+        if os.getpid() == parent:
+            raise KeyboardInterrupt
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
+
+    return handler
 
 
 def _chunks(records: Iterator[Record]) -> Iterator[list[Record]]:

@@ -33,6 +33,29 @@ class Record(NamedTuple):
     payload: bytes | dict[str, str] | str
 
 
+def check(inputs: list[str]) -> None:
+    """Refuse, before anything is started or written, an input that cannot be read at all: a missing
+    path, an unknown kind of file, a CSV header with a column that is not a profile field."""
+    for source in inputs:
+        if source == STDIN or Path(source).is_dir():
+            continue
+        if _kind(source) == ".csv":
+            try:
+                with _open_csv(Path(source)) as handle:
+                    _check_header(csv.DictReader(handle), source)
+            except OSError as error:
+                raise InputError(f"{source}: cannot be read ({error.strerror or error})") from None
+
+
+def _kind(source: str) -> str:
+    path = Path(source)
+    if not path.is_file():
+        raise InputError(f"{source}: no such file or folder")
+    if path.suffix not in (".csv", ".jsonl", ".ndjson", ".json"):
+        raise InputError(f"{source}: expected a folder of .json files, a .jsonl file or a .csv file")
+    return path.suffix
+
+
 def records(inputs: list[str]) -> Iterator[Record]:
     for source in inputs:
         yield from _records(source)
@@ -48,18 +71,15 @@ def _records(source: str) -> Iterator[Record]:
         for file in files:
             yield _file_record(file)
         return
-    if not path.is_file():
-        raise InputError(f"{source}: no such file or folder")
-    if path.suffix == ".csv":
-        with path.open(newline="", encoding="utf-8-sig") as handle:
+    suffix = _kind(source)
+    if suffix == ".csv":
+        with _open_csv(path) as handle:
             yield from _csv(handle, source, path.stem)
-    elif path.suffix in (".jsonl", ".ndjson"):
-        with path.open(encoding="utf-8", errors="surrogateescape") as handle:
-            yield from _jsonl(handle, source, path.stem)
-    elif path.suffix == ".json":
+    elif suffix == ".json":
         yield _file_record(path)
     else:
-        raise InputError(f"{source}: expected a folder of .json files, a .jsonl file or a .csv file")
+        with path.open(encoding="utf-8", errors="surrogateescape") as handle:
+            yield from _jsonl(handle, source, path.stem)
 
 
 def _file_record(path: Path) -> Record:
@@ -81,13 +101,25 @@ def _jsonl(handle: io.TextIOBase, name: str, stem: str) -> Iterator[Record]:
 
 def _csv(handle: io.TextIOBase, name: str, stem: str) -> Iterator[Record]:
     reader = csv.DictReader(handle)
+    _check_header(reader, name)
+    for row in reader:
+        yield Record(f"{name}:{reader.line_num}", f"{stem}-{reader.line_num}", "row", dict(row))
+
+
+def _open_csv(path: Path) -> io.TextIOBase:
+    # Bytes that are not UTF-8 must not end the run: they survive decoding as lone surrogates and make
+    # their own row an error record (row_to_data), like a bad line in a JSON Lines file.
+    return path.open(newline="", encoding="utf-8-sig", errors="surrogateescape")
+
+
+def _check_header(reader: csv.DictReader, name: str) -> None:
     header = reader.fieldnames or []
+    if not _is_utf8(",".join(header)):
+        raise InputError(f"{name}:1: the header is not UTF-8 text")
     unknown = [c for c in header if c not in EDITABLE]
     if unknown:
         raise InputError(f"{name}:1: unknown column(s) {', '.join(unknown)}; columns are profile fields: "
                          f"{', '.join(EDITABLE)}")
-    for row in reader:
-        yield Record(f"{name}:{reader.line_num}", f"{stem}-{reader.line_num}", "row", dict(row))
 
 
 def row_to_data(row: dict[str, str]) -> dict:
@@ -100,11 +132,21 @@ def row_to_data(row: dict[str, str]) -> dict:
             raise ValueError("more cells than columns")
         if text is None or not text.strip():
             continue
+        if not _is_utf8(text):
+            raise ValueError(f"the {name} cell is not UTF-8 text")
         if name in reasoned_fields() and field_kind(name) == "list":
             data[name] = [item.strip() for item in text.split(";") if item.strip()]
         else:
             data[name] = typed_value(name, text)
     return data
+
+
+def _is_utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def estimate_total(inputs: list[str]) -> int | None:

@@ -341,10 +341,14 @@ def batch(
     equal records out. Exit 1 if any record failed, 130 when interrupted (--resume continues).
     """
     from . import batch as runner
-    from .batch_input import InputError, estimate_total, records
+    from .batch_input import InputError, check, estimate_total, records
     from .summary import Summary
 
     book = _load_rules(rules, thresholds)
+    try:
+        check(inputs)  # before --out is opened: a refused input must not empty an earlier results file
+    except InputError as error:
+        _fail(str(error))
     if full and format is BatchFormat.csv:
         _fail("--full writes JSON; use it with --format jsonl")
     if resume and out is None:
