@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import multiprocessing
 import os
 import signal
 import threading
@@ -238,20 +237,9 @@ def _outcomes(chunks: Iterator[list[Record]], settings: Settings, workers: int,
         for chunk in chunks:
             yield process_chunk(chunk, settings)
         return
-    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
-    pool = context.Pool(workers, initializer=_init_worker, initargs=(settings,))
-    try:
-        pending: deque = deque()
-        for chunk in chunks:
-            pending.append(pool.apply_async(process_chunk, (chunk,)))
-            if len(pending) >= 2 * workers:  # bounded: never more than this many chunks in memory
-                yield pending.popleft().get()
-        while pending:
-            yield pending.popleft().get()
-        pool.close()
-    finally:
-        pool.terminate()
-        pool.join()
+    from .ordered_pool import imap_ordered
+
+    yield from imap_ordered(process_chunk, chunks, workers, _init_worker, (settings,))
 
 
 def _dask_outcomes(chunks: Iterator[list[Record]], settings: Settings, address: str) -> Iterator[ChunkResult]:

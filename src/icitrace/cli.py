@@ -342,6 +342,7 @@ def batch(
     """
     from . import batch as runner
     from .batch_input import InputError, check, estimate_total, records
+    from .ordered_pool import WorkerDied
     from .summary import Summary
 
     book = _load_rules(rules, thresholds)
@@ -369,6 +370,9 @@ def batch(
                                          write_header=not (resume and skip), dask=dask)
     except InputError as error:
         _fail(str(error))
+    except WorkerDied as error:
+        _fail(f"{error}; the output holds every record before it whole"
+              + ("; run again with --resume to continue" if out else ""), EXIT_ENGINE)
     except (RuntimeError, OSError) as error:  # a Dask cluster that cannot be reached, or no dask installed
         _fail(f"--dask {dask}: {error}" if dask else str(error))
     except runner.Stopped as stop:
