@@ -261,6 +261,19 @@ def test_a_stop_at_any_moment_of_start_up_ends_the_run(big, tmp_path):
         assert whole.read_bytes().startswith(written) and written.endswith(b"\n") or written == b""
 
 
+def test_a_reader_that_stops_early_ends_the_run_quietly(big):
+    """`icitrace batch big.jsonl | head`: no error message, no traceback, no worker left behind."""
+    big, _ = big
+    process = subprocess.Popen(icitrace_command() + ["batch", str(big), "--workers", "2"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout.read(100)
+    workers = _children(process.pid)
+    process.stdout.close()
+    err = process.stderr.read()
+    assert process.wait(timeout=60) == 1 and err == b""
+    assert not [pid for pid in workers if Path(f"/proc/{pid}").exists()]
+
+
 def test_resume_needs_an_output_file():
     done = run_cli("batch", "profiles", "--resume")
     assert done.returncode == 2 and b"--resume needs --out FILE" in done.stderr

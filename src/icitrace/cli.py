@@ -373,6 +373,8 @@ def batch(
     except WorkerDied as error:
         _fail(f"{error}; the output holds every record before it whole"
               + ("; run again with --resume to continue" if out else ""), EXIT_ENGINE)
+    except BrokenPipeError:
+        raise  # stdout's reader went away (`| head`): click ends quietly with exit 1
     except (RuntimeError, OSError) as error:  # a Dask cluster that cannot be reached, or no dask installed
         _fail(f"--dask {dask}: {error}" if dask else str(error))
     except runner.Stopped as stop:
