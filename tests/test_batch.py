@@ -112,6 +112,45 @@ def test_bytes_that_are_not_utf8_fail_their_own_csv_row_only(tmp_path):
     assert refused.returncode == 2 and refused.stderr == f"icitrace: {source}:1: the header is not UTF-8 text\n".encode()
 
 
+def test_every_record_gets_one_line_of_utf8_whatever_its_text(tmp_path):
+    source = tmp_path / "odd.jsonl"
+    source.write_text('{"id": "a\\ud800"}\n{"id": "two\\nlines", "tmb": 12}\n{"tmb": 3}\n')
+    for fmt in ("jsonl", "csv"):
+        out = tmp_path / f"out.{fmt}"
+        done = run_cli("batch", str(source), "--format", fmt, "--out", str(out))
+        assert done.returncode == 1 and b"Traceback" not in done.stderr
+        rows = out.read_bytes().decode("utf-8").splitlines()[1 if fmt == "csv" else 0:]
+        assert len(rows) == 3 and [f"{source}:{n}" in row for n, row in enumerate(rows, 1)] == [True] * 3
+    assert rows[1].startswith(f"{source}:2,true,two\\nlines,high_tmb")  # one physical line per record
+    assert "\\ud800" in rows[0]
+
+
+def test_a_csv_cell_may_be_as_long_as_a_profile(tmp_path):
+    source = tmp_path / "long.csv"
+    source.write_text("id,description,tmb\n" + "a,short,3\n" + f"b,{'x' * 200_000},12\n" + "c,,\n")
+    done = run_cli("batch", str(source), "--format", "csv")
+    rows = lines(done.stdout)
+    assert done.returncode == 0 and [row.split(",")[:3] for row in rows[1:]] == [
+        [f"{source}:2", "true", "a"], [f"{source}:3", "true", "b"], [f"{source}:4", "true", "c"]]
+
+
+def test_resuming_a_csv_run_stopped_before_its_first_record_writes_one_header(tmp_path):
+    source = tmp_path / "c.jsonl"
+    source.write_text('{"tmb": 12}\n{"tmb": 1}\n')
+    whole, part = tmp_path / "whole.csv", tmp_path / "part.csv"
+    run_cli("batch", str(source), "--format", "csv", "--out", str(whole))
+    part.write_text(whole.read_text().splitlines()[0] + "\n")  # the header alone, as an early stop leaves it
+    done = run_cli("batch", str(source), "--format", "csv", "--out", str(part), "--resume")
+    assert done.returncode == 0 and part.read_bytes() == whole.read_bytes()
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_an_output_that_cannot_be_written_is_an_error_not_bad_input():
+    done = run_cli("batch", "profiles", "--out", "/dev/full")
+    assert done.returncode == 1 and b"Traceback" not in done.stderr
+    assert done.stderr.startswith(b"icitrace: cannot write the output (No space left on device)")
+
+
 @pytest.mark.parametrize("problem, message", [
     ("bad.csv", "bad.csv:1: unknown column(s) patient_name"),
     ("missing.jsonl", "missing.jsonl: no such file or folder"),
@@ -130,15 +169,13 @@ def test_an_unreadable_input_is_refused_before_anything_is_written(tmp_path, pro
         assert earlier.read_text() == "an earlier run's results\n"
 
 
-def test_a_worker_that_is_still_starting_dies_on_sigterm_instead_of_raising():
-    """Pool.terminate() sends SIGTERM to workers; a worker forked before its initializer ran still has
-    the parent's handler. If that handler raised there, the worker lived on and the pool hung."""
-    import os
+def test_stop_signals_wait_for_a_whole_chunk_and_kill_any_other_process():
+    """In the parent, SIGTERM stops the run, but never in the middle of writing a chunk. A process
+    forked with the handler in place (before it sets its own) must die as by default: raising there
+    once let a starting worker swallow the pool's SIGTERM, and the pool waited on it for ever."""
+    from icitrace.batch import _StopSignals
 
-    from icitrace.batch import _stop_in
-
-    previous = signal.signal(signal.SIGTERM, _stop_in(os.getpid()))
-    try:
+    with _StopSignals() as stops:
         with warnings.catch_warnings():  # 3.12+ warns on fork in a threaded process; this child only sleeps
             warnings.simplefilter("ignore", DeprecationWarning)
             child = os.fork()
@@ -151,11 +188,21 @@ def test_a_worker_that_is_still_starting_dies_on_sigterm_instead_of_raising():
         time.sleep(0.2)
         os.kill(child, signal.SIGTERM)
         _, status = os.waitpid(child, 0)
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-    assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGTERM
-    with pytest.raises(KeyboardInterrupt):  # and in the parent it stops the run
-        _stop_in(os.getpid())(signal.SIGTERM, None)
+        assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGTERM
+        finished = False
+        with pytest.raises(KeyboardInterrupt):
+            with stops.held():
+                stops(signal.SIGTERM, None)  # during a write: held back
+                finished = True
+        assert finished
+        with pytest.raises(KeyboardInterrupt):
+            with stops.held():
+                stops(signal.SIGTERM, None)
+                stops(signal.SIGINT, None)  # a second one stops at once
+                finished = False
+        assert finished
+        with pytest.raises(KeyboardInterrupt):  # between writes: at once
+            stops(signal.SIGTERM, None)
 
 
 def test_stdin_and_a_folder(tmp_path):
@@ -272,6 +319,72 @@ def test_a_reader_that_stops_early_ends_the_run_quietly(big):
     err = process.stderr.read()
     assert process.wait(timeout=60) == 1 and err == b""
     assert not [pid for pid in workers if Path(f"/proc/{pid}").exists()]
+
+
+def _started(args: list[str], **popen) -> subprocess.Popen:
+    """A batch run in its own session, returned as soon as its first worker exists."""
+    process = subprocess.Popen(icitrace_command() + args, start_new_session=True, stderr=subprocess.PIPE, **popen)
+    deadline = time.time() + 30
+    while not _children(process.pid) and time.time() < deadline:
+        time.sleep(0.0005)
+    return process
+
+
+def _session_left(sid: int) -> list[int]:
+    """Live (not zombie) processes still in a session."""
+    left = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[3]) == sid and fields[0] != "Z":
+            left.append(int(stat.parent.name))
+    return left
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="finds the workers through /proc (Linux)")
+def test_ctrl_c_as_the_workers_start_stops_the_run_cleanly(big, tmp_path):
+    """A terminal's Ctrl-C reaches the whole process group, workers included, even while they start."""
+    big, _ = big
+    for step in range(8):
+        process = _started(["batch", str(big), "--out", str(tmp_path / "o.jsonl"), "--workers", "2"],
+                           stdout=subprocess.DEVNULL)
+        time.sleep(step * 0.0005)
+        os.killpg(process.pid, signal.SIGINT)
+        _, err = process.communicate(timeout=60)
+        assert process.returncode == 130, err
+        assert b"Traceback" not in err and b"Exception ignored" not in err and b"worker" not in err
+        time.sleep(0.2)
+        assert _session_left(process.pid) == []
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="finds the workers through /proc (Linux)")
+def test_a_parent_killed_as_the_workers_start_leaves_no_worker(big, tmp_path):
+    big, _ = big
+    for delay in (0, 0.001, 0.005, 0.02):
+        process = _started(["batch", str(big), "--out", str(tmp_path / "o.jsonl"), "--workers", "2"],
+                           stdout=subprocess.DEVNULL)
+        time.sleep(delay)
+        process.kill()
+        process.communicate(timeout=60)
+        deadline = time.time() + 10
+        while _session_left(process.pid) and time.time() < deadline:
+            time.sleep(0.05)
+        assert _session_left(process.pid) == [], f"workers left after a kill {delay} s in"
+
+
+def test_a_stop_while_a_slow_reader_holds_the_pipe_leaves_whole_lines(big):
+    big, _ = big
+    process = _started(["batch", str(big), "--workers", "2"], stdout=subprocess.PIPE)
+    first = process.stdout.read(1000)
+    process.send_signal(signal.SIGTERM)  # the parent is blocked writing a chunk into the full pipe
+    rest = process.stdout.read()
+    err = process.stderr.read()
+    assert process.wait(timeout=60) == 130
+    output = first + rest
+    assert output.endswith(b"\n") and all(json.loads(line) for line in output.splitlines())
+    assert f"stopped after {len(output.splitlines()):,} records".encode() in err
 
 
 def test_resume_needs_an_output_file():

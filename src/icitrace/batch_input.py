@@ -100,10 +100,18 @@ def _jsonl(handle: io.TextIOBase, name: str, stem: str) -> Iterator[Record]:
 
 
 def _csv(handle: io.TextIOBase, name: str, stem: str) -> Iterator[Record]:
+    from .profile_io import MAX_BYTES
+
+    # A cell may be as long as a whole profile may be (the csv module stops at 131,072 characters).
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_BYTES))
     reader = csv.DictReader(handle)
     _check_header(reader, name)
-    for row in reader:
-        yield Record(f"{name}:{reader.line_num}", f"{stem}-{reader.line_num}", "row", dict(row))
+    try:
+        for row in reader:
+            yield Record(f"{name}:{reader.line_num}", f"{stem}-{reader.line_num}", "row", dict(row))
+    except csv.Error as error:  # a cell longer than that: the rows after it cannot be told apart
+        raise InputError(f"{name}:{reader.line_num + 1}: cannot be read as CSV ({error}); the records before "
+                         "it are in the output") from None
 
 
 def _open_csv(path: Path) -> io.TextIOBase:
@@ -114,7 +122,7 @@ def _open_csv(path: Path) -> io.TextIOBase:
 
 def _check_header(reader: csv.DictReader, name: str) -> None:
     header = reader.fieldnames or []
-    if not _is_utf8(",".join(header)):
+    if not is_utf8(",".join(header)):
         raise InputError(f"{name}:1: the header is not UTF-8 text")
     unknown = [c for c in header if c not in EDITABLE]
     if unknown:
@@ -132,7 +140,7 @@ def row_to_data(row: dict[str, str]) -> dict:
             raise ValueError("more cells than columns")
         if text is None or not text.strip():
             continue
-        if not _is_utf8(text):
+        if not is_utf8(text):
             raise ValueError(f"the {name} cell is not UTF-8 text")
         if name in reasoned_fields() and field_kind(name) == "list":
             data[name] = [item.strip() for item in text.split(";") if item.strip()]
@@ -141,7 +149,7 @@ def row_to_data(row: dict[str, str]) -> dict:
     return data
 
 
-def _is_utf8(text: str) -> bool:
+def is_utf8(text: str) -> bool:
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:

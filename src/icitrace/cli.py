@@ -357,9 +357,10 @@ def batch(
     settings = runner.Settings(str(rules) if rules else None,
                                tuple((o.cutoff, o.after) for o in book.overrides), format.value, full, summary)
     skip = runner.completed_records(out, format.value) if resume and out else 0
+    started = bool(resume and out and out.exists() and out.stat().st_size)  # a CSV header is already there
     workers = workers if workers > 0 else (os.cpu_count() or 1)
     cohort = Summary() if summary else None
-    target = open(out, "a" if resume else "w", encoding="utf-8", newline="") if out else sys.stdout
+    target = open(out, "ab" if resume else "wb") if out else sys.stdout.buffer
     progress = _progress() if sys.stderr.isatty() else None
     try:
         with progress or _nothing():
@@ -367,16 +368,18 @@ def batch(
             task = progress.add_task("records", total=total, completed=skip) if progress else None
             advance = (lambda n: progress.advance(task, n)) if progress else None
             written, failed = runner.run(records(inputs), target, settings, workers, cohort, advance, skip,
-                                         write_header=not (resume and skip), dask=dask)
+                                         write_header=not started, dask=dask)
     except InputError as error:
         _fail(str(error))
-    except WorkerDied as error:
+    except (WorkerDied, runner.OutputError) as error:
         _fail(f"{error}; the output holds every record before it whole"
               + ("; run again with --resume to continue" if out else ""), EXIT_ENGINE)
+    except runner.DaskUnavailable as error:
+        _fail(f"--dask {dask}: {error}")
     except BrokenPipeError:
         raise  # stdout's reader went away (`| head`): click ends quietly with exit 1
-    except (RuntimeError, OSError) as error:  # a Dask cluster that cannot be reached, or no dask installed
-        _fail(f"--dask {dask}: {error}" if dask else str(error))
+    except OSError as error:  # an input that became unreadable during the run
+        _fail(f"cannot read the input ({error.strerror or error})")
     except runner.Stopped as stop:
         typer.echo(f"icitrace: stopped after {skip + stop.args[0]:,} records; the output holds each of them whole"
                    + ("; run again with --resume to continue" if out else ""), err=True)

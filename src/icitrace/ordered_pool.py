@@ -11,26 +11,32 @@ and when a worker was still starting; and ``Pool`` waits for ever on a worker th
 from __future__ import annotations
 
 import multiprocessing
+import os
 import queue
+import signal
 import threading
+import traceback
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 _END = object()  # no more items: the feeder tells every worker to finish
+_STOPS = {signal.SIGINT, signal.SIGTERM}  # how a user stops a run; only the parent acts on them
 
 
 class WorkerDied(RuntimeError):
-    """A worker ended without answering: a crash in native code, the out-of-memory killer, a kill."""
+    """A worker ended without answering (a crash in native code, the out-of-memory killer, a kill), or
+    raised an exception, which is a bug: bad input never raises there."""
 
 
 def imap_ordered(function: Callable[[Any], Any], items: Iterable[Any], workers: int,
                  initializer: Callable[..., None], initargs: tuple = (), per_worker: int = 2) -> Iterator[Any]:
     """``function(item)`` for each item, in ``workers`` processes, yielded in input order. At most
     ``per_worker * workers`` items are in flight, so memory stays bounded however many items come."""
-    pool = _Pool(function, workers, initializer, initargs)
+    pool = _Pool()
     finished = False
     try:
+        pool.start(function, workers, initializer, initargs)
         pending: deque[int] = deque()  # the worker of each item in flight, in input order
         for number, item in enumerate(items):
             pending.append(pool.submit(number, item))
@@ -45,27 +51,40 @@ def imap_ordered(function: Callable[[Any], Any], items: Iterable[Any], workers: 
 
 
 class _Pool:
-    def __init__(self, function: Callable[[Any], Any], workers: int, initializer: Callable[..., None],
-                 initargs: tuple) -> None:
-        methods = multiprocessing.get_all_start_methods()
-        context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    def __init__(self) -> None:
         self.processes: list[Any] = []
         self.tasks: list[Any] = []  # the parent's write end of each worker's task pipe
         self.results: list[Any] = []  # the parent's read end of each worker's result pipe
-        for _ in range(workers):
-            task_read, task_write = context.Pipe(duplex=False)
-            result_read, result_write = context.Pipe(duplex=False)
-            process = context.Process(target=_serve, daemon=True,
-                                      args=(function, initializer, initargs, task_read, result_write))
-            process.start()
-            task_read.close()  # the worker's ends live in the worker only: its death is an EOF here
-            result_write.close()
-            self.processes.append(process)
-            self.tasks.append(task_write)
-            self.results.append(result_read)
+        self.feed: queue.SimpleQueue = queue.SimpleQueue()
+        self.feeder: threading.Thread | None = None
+
+    def start(self, function: Callable[[Any], Any], workers: int, initializer: Callable[..., None],
+              initargs: tuple) -> None:
+        forking = "fork" in multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork" if forking else "spawn")
+        # Workers are born with Ctrl-C and SIGTERM held back until they have set their own handlers:
+        # before that, a signal would run the parent's handler in the worker.
+        before = _mask(signal.SIG_BLOCK, _STOPS)
+        try:
+            for _ in range(workers):
+                task_read, task_write = context.Pipe(duplex=False)
+                result_read, result_write = context.Pipe(duplex=False)
+                # A forked worker also inherits the parent's ends of the pipes made so far; it closes
+                # them, so that when the parent is gone its task pipe has no writer left (EOF).
+                parents_ends = [c.fileno() for c in self.tasks + self.results + [task_write, result_read]]
+                process = context.Process(target=_serve, daemon=True, args=(
+                    function, initializer, initargs, task_read, result_write, os.getpid(),
+                    parents_ends if forking else []))
+                process.start()
+                task_read.close()  # the worker's ends live in the worker only: its death is an EOF here
+                result_write.close()
+                self.processes.append(process)
+                self.tasks.append(task_write)
+                self.results.append(result_read)
+        finally:
+            _mask(signal.SIG_SETMASK, before)
         # Sending happens in a thread: a large item can fill a pipe while its worker is itself blocked
         # writing a result that the main thread has not reached yet (input order).
-        self.feed: queue.SimpleQueue = queue.SimpleQueue()
         self.feeder = threading.Thread(target=self._send, name="icitrace-feeder", daemon=True)
         self.feeder.start()
 
@@ -85,7 +104,7 @@ class _Pool:
             process.join(timeout=5)
             raise WorkerDied(f"a worker process ended unexpectedly (exit code {process.exitcode})") from None
         if not ok:
-            raise value
+            raise WorkerDied(f"a worker process failed (a bug in icitrace; please report it): {value}")
         return value
 
     def _send(self) -> None:
@@ -102,11 +121,13 @@ class _Pool:
                 pass
 
     def close(self, kill: bool) -> None:
+        """Stop the pool. Safe on a pool that only partly started."""
         if kill:
             for process in self.processes:
                 process.kill()
             self.feed.put(_END)  # wakes the feeder if it waits for work; sends to dead workers fail fast
-        self.feeder.join()
+        if self.feeder is not None and self.feeder.ident is not None:  # a stop may come before its start
+            self.feeder.join()
         for process in self.processes:
             process.join()
         for connection in self.tasks + self.results:
@@ -114,8 +135,19 @@ class _Pool:
 
 
 def _serve(function: Callable[[Any], Any], initializer: Callable[..., None], initargs: tuple,
-           tasks: Any, results: Any) -> None:
+           tasks: Any, results: Any, parent: int, parents_ends: list[int]) -> None:
     """A worker's life: take items until told to stop (None) or the parent is gone (EOF)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the parent decides
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the parent stops a worker by killing it
+    _mask(signal.SIG_UNBLOCK, _STOPS)
+    _die_with_parent()
+    if os.getppid() != parent:  # the parent died before the kernel was asked to tell us
+        return
+    for fd in parents_ends:
+        try:
+            os.close(fd)
+        except OSError:
+            pass
     initializer(*initargs)
     while True:
         try:
@@ -126,6 +158,24 @@ def _serve(function: Callable[[Any], Any], initializer: Callable[..., None], ini
             return
         try:
             answer = (True, function(item))
-        except Exception as error:  # a bug, not a bad record (those become error lines): re-raised above
-            answer = (False, error)
+        except Exception as error:  # a bug, not a bad record (those become error lines)
+            answer = (False, "".join(traceback.format_exception_only(error)).strip())
         results.send(answer)
+
+
+def _mask(how: int, signals: set[int]) -> set[int]:
+    """``pthread_sigmask`` where the platform has it (a child inherits the mask); the mask before."""
+    if not hasattr(signal, "pthread_sigmask"):
+        return set()
+    return set(signal.pthread_sigmask(how, signals))
+
+
+def _die_with_parent() -> None:
+    """On Linux, ask the kernel to kill this worker when the parent dies (a SIGKILL leaves no one to
+    stop the workers), instead of letting it finish its chunk into a closed pipe."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass

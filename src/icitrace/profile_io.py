@@ -154,8 +154,10 @@ def expectation(field: str) -> str:
     return f"a JSON number {span} (not a string), 0 or at least 0.0001"
 
 
-def _show(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False) if not isinstance(value, float) or value == value else "NaN"
+def _show(value: Any, limit: int = 80) -> str:
+    """A value as the user wrote it, cut short: an error line need not repeat a megabyte."""
+    text = json.dumps(value, ensure_ascii=False) if not isinstance(value, float) or value == value else "NaN"
+    return text if len(text) <= limit else f"{text[:limit - 3]}..."
 
 
 def _json_type(value: Any) -> str:

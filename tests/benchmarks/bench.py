@@ -85,7 +85,7 @@ def engine_floor(book, facts: list[dict]) -> float:
 
 
 def batch_rate(records: list[Record], workers: int) -> float:
-    out = io.StringIO()
+    out = io.BytesIO()
     start = time.perf_counter()
     batch.run(iter(records), out, batch.Settings(), workers, None)
     return len(records) / (time.perf_counter() - start)
@@ -111,7 +111,7 @@ def memory(n: int) -> tuple[float, float]:
         for i, data in enumerate(synth_profiles(n, seed=99), start=1):
             yield Record(f"mem:{i}", f"mem-{i}", "json", json.dumps(data).encode())
 
-    batch.run(stream(), open(os.devnull, "w"), batch.Settings(), 1, None, progress)
+    batch.run(stream(), open(os.devnull, "wb"), batch.Settings(), 1, None, progress)
     return marks["1k"], rss_mb()
 
 
