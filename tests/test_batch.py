@@ -125,6 +125,15 @@ def test_every_record_gets_one_line_of_utf8_whatever_its_text(tmp_path):
     assert "\\ud800" in rows[0]
 
 
+def test_a_line_longer_than_any_profile_is_an_error_in_place_and_never_held_whole(tmp_path):
+    source = tmp_path / "huge.jsonl"
+    source.write_text('{"tmb": 12}\n' + json.dumps({"id": "x" * 3_000_000}) + '\n{"tmb": 1}\n')
+    done = run_cli("batch", str(source))
+    records = [json.loads(line) for line in lines(done.stdout)]
+    assert done.returncode == 1 and [r["ok"] for r in records] == [True, False, True]
+    assert records[1]["error"] == f"{source}:2: is longer than 1,000,000 bytes; a profile is a small JSON object"
+
+
 def test_a_csv_cell_may_be_as_long_as_a_profile(tmp_path):
     source = tmp_path / "long.csv"
     source.write_text("id,description,tmb\n" + "a,short,3\n" + f"b,{'x' * 200_000},12\n" + "c,,\n")

@@ -11,8 +11,9 @@ import csv
 import io
 import sys
 from collections.abc import Iterator
+from itertools import count
 from pathlib import Path
-from typing import NamedTuple
+from typing import BinaryIO, NamedTuple
 
 from .profile import field_kind, reasoned_fields
 from .profile_edit import EDITABLE
@@ -63,7 +64,7 @@ def records(inputs: list[str]) -> Iterator[Record]:
 
 def _records(source: str) -> Iterator[Record]:
     if source == STDIN:
-        yield from _jsonl(io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="surrogateescape"), "<stdin>", "stdin")
+        yield from _jsonl(sys.stdin.buffer, "<stdin>", "stdin")
         return
     path = Path(source)
     if path.is_dir():
@@ -78,7 +79,7 @@ def _records(source: str) -> Iterator[Record]:
     elif suffix == ".json":
         yield _file_record(path)
     else:
-        with path.open(encoding="utf-8", errors="surrogateescape") as handle:
+        with path.open("rb") as handle:
             yield from _jsonl(handle, source, path.stem)
 
 
@@ -92,11 +93,22 @@ def _file_record(path: Path) -> Record:
         return Record(str(path), path.stem, "error", f"cannot be read ({error.strerror or error})")
 
 
-def _jsonl(handle: io.TextIOBase, name: str, stem: str) -> Iterator[Record]:
-    for number, line in enumerate(handle, start=1):
-        if line.strip():  # blank lines are not records
-            payload = line.encode("utf-8", errors="surrogateescape")
-            yield Record(f"{name}:{number}", f"{stem}-{number}", "json", payload)
+def _jsonl(handle: BinaryIO, name: str, stem: str) -> Iterator[Record]:
+    """One record per non-blank line. No line is held longer than a profile may be: the rest of a
+    longer line is skipped unread, and its record is an error in place."""
+    from .profile_io import MAX_BYTES
+
+    for number in count(1):
+        line = handle.readline(MAX_BYTES + 2)
+        if not line:
+            return
+        where, default_id = f"{name}:{number}", f"{stem}-{number}"
+        if len(line) == MAX_BYTES + 2 and not line.endswith(b"\n"):
+            while (rest := handle.readline(1 << 20)) and not rest.endswith(b"\n"):
+                pass
+            yield Record(where, default_id, "error", f"is longer than {MAX_BYTES:,} bytes; a profile is a small JSON object")
+        elif line.strip():  # blank lines are not records
+            yield Record(where, default_id, "json", line)
 
 
 def _csv(handle: io.TextIOBase, name: str, stem: str) -> Iterator[Record]:
