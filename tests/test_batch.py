@@ -141,6 +141,11 @@ def test_a_csv_cell_may_be_as_long_as_a_profile(tmp_path):
     rows = lines(done.stdout)
     assert done.returncode == 0 and [row.split(",")[:3] for row in rows[1:]] == [
         [f"{source}:2", "true", "a"], [f"{source}:3", "true", "b"], [f"{source}:4", "true", "c"]]
+    source.write_text("id,description\n" + "a,short\n" + f"b,{'x' * 1_100_000}\n" + "c,\n")
+    done = run_cli("batch", str(source), "--format", "csv")
+    rows = lines(done.stdout)
+    assert done.returncode == 1 and len(rows) == 3 and rows[1].startswith(f"{source}:2,true,a,")
+    assert rows[2].startswith(f"{source}:3,false,") and rows[2].endswith("the rest of the file is not read")
 
 
 def test_resuming_a_csv_run_stopped_before_its_first_record_writes_one_header(tmp_path):

@@ -211,8 +211,7 @@ def _write(out: IO[bytes], text: str) -> None:
     data = memoryview(text.encode("utf-8"))
     try:
         while data:
-            done = out.write(data)
-            data = data[len(data) if done is None else done:]
+            data = data[out.write(data) or 0:]  # None: a non-blocking stream took nothing yet
         out.flush()
     except BrokenPipeError:
         raise  # the reader went away (`| head`): not an error of ours, the command ends quietly

@@ -118,12 +118,14 @@ def _csv(handle: io.TextIOBase, name: str, stem: str) -> Iterator[Record]:
     csv.field_size_limit(max(csv.field_size_limit(), MAX_BYTES))
     reader = csv.DictReader(handle)
     _check_header(reader, name)
+    line = 1
     try:
         for row in reader:
-            yield Record(f"{name}:{reader.line_num}", f"{stem}-{reader.line_num}", "row", dict(row))
+            line = reader.line_num
+            yield Record(f"{name}:{line}", f"{stem}-{line}", "row", dict(row))
     except csv.Error as error:  # a cell longer than that: the rows after it cannot be told apart
-        raise InputError(f"{name}:{reader.line_num + 1}: cannot be read as CSV ({error}); the records before "
-                         "it are in the output") from None
+        yield Record(f"{name}:{line + 1}", f"{stem}-{line + 1}", "error",
+                     f"cannot be read as CSV ({error}); the rest of the file is not read")
 
 
 def _open_csv(path: Path) -> io.TextIOBase:
