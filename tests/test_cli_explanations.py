@@ -10,6 +10,7 @@ import subprocess
 import pytest
 
 from conftest import PROFILES, run_cli
+from icitrace.wording import prescriptive
 
 pytestmark = pytest.mark.cli
 
@@ -29,23 +30,52 @@ def outputs(book):
     return out
 
 
-PRESCRIPTIVE = re.compile(
-    r"\byou should\b|\bshould (?:be )?(?:receive|given|treated|start)|\brecommend|\badminister|\bstart (?:treatment|therapy)"
-    r"|\bprescri|\bgive (?:the )?patient|\btreat (?:the|this) patient|\bwe advise|\bis indicated\b|\bmust be treated",
-    re.IGNORECASE,
-)
+@pytest.fixture(scope="module")
+def other_outputs(book):
+    """What the other commands print: batch records (compact, full, CSV) and summaries, explain, diff,
+    sweep, the rule documentation and every --help."""
+    out = {}
+    for name, args in {
+        "batch jsonl": ["batch", "profiles/", "--summary"],
+        "batch full": ["batch", "profiles/", "--full", "--summary", "--summary-format", "json"],
+        "batch csv": ["batch", "profiles/", "--format", "csv"],
+        "explain": ["explain", "profiles/mhc-loss.json", "ici_plus_chemotherapy"],
+        "diff": ["diff", "profiles/cold-desert.json", "profiles/hot-unsuppressed.json"],
+        "sweep": ["sweep", "profiles/cold-desert.json", "--field", "tmb", "--from", "0", "--to", "20", "--step", "1"],
+        "rules list": ["rules", "list"],
+        **{f"rules show {r.id}": ["rules", "show", r.id] for r in book.rules},
+    }.items():
+        done = run_cli(*args, "--workers", "1") if args[0] == "batch" else run_cli(*args)
+        assert done.returncode == 0, (name, done.stderr.decode())
+        out[name] = done.stdout.decode() + done.stderr.decode()
+    for command in ([], ["suggest"], ["explain"], ["diff"], ["sweep"], ["batch"], ["synth"], ["validate"],
+                    ["schema"], ["rules"], ["rules", "list"], ["rules", "show"], ["rules", "lint"],
+                    ["rules", "coverage"]):
+        out[f"help {' '.join(command)}"] = run_cli(*command, "--help").stdout.decode()
+    return out
 
 
 def test_no_output_in_any_format_prescribes(outputs):
     for fmt, text in outputs.items():
-        hits = PRESCRIPTIVE.findall(text)
+        hits = prescriptive(text)
         assert not hits, (fmt, hits[:5])
+
+
+def test_no_output_of_any_other_command_prescribes(other_outputs):
+    hits = {name: prescriptive(text) for name, text in other_outputs.items() if prescriptive(text)}
+    assert not hits
 
 
 def test_the_prescription_scanner_catches_prescriptive_phrasing():
     for sentence in ("You should start treatment now", "We recommend TGF-beta inhibition",
-                     "Administer a TLR agonist", "the patient should receive chemotherapy"):
-        assert PRESCRIPTIVE.search(sentence), sentence
+                     "Administer a TLR agonist", "the patient should receive chemotherapy",
+                     "MHC loss points to adoptive cell transfer", "low TMB leads to a vaccine",
+                     "agents against them are the matching candidate", "this applies where TIM-3 is raised",
+                     "consider a STING agonist", "TGF-beta inhibition is indicated", "it is the treatment of choice"):
+        assert prescriptive(sentence), sentence
+    for sentence in ("The review lists vaccines among partners being explored.",
+                     "MHC class I down: adoptive cell transfer as a candidate"):
+        assert not prescriptive(sentence), sentence
 
 
 def test_every_format_carries_the_disclaimer(outputs):
@@ -111,7 +141,7 @@ def test_diff_names_gains_losses_and_the_deciding_rules():
     assert lost["low_immunogenicity"]["now"] == ["tmb-below-high does not fire: needs tmb < tmb_high 10 mut/Mb; tmb is 12"]
     assert set(lost) == {"low_immunogenicity", "cancer_vaccine_combination"}
     two = run_cli("diff", "profiles/cold-desert.json", "profiles/hot-unsuppressed.json").stdout.decode()
-    assert "finding high_tmb (by tmb-high)" in two and "finding t_cell_exclusion (was by t-cells-not-infiltrating)" in two
+    assert "finding high_tmb (by tmb-high)" in two and "finding immune_desert (was by t-cells-desert)" in two
     alone = run_cli("diff", "profiles/cold-desert.json")
     assert alone.returncode == 2 and b"needs a second profile B, or --set" in alone.stderr
     bad = run_cli("diff", "profiles/missing.json", "profiles/cold-desert.json")
@@ -135,7 +165,7 @@ def test_sweep_finds_where_conclusions_change():
 def test_markdown_report_is_self_contained(outputs):
     report = outputs["markdown"].split("\n---\n")[0]
     for heading in ("# icitrace report:", "## Profile", "## Chain", "```mermaid", "flowchart LR", "## Findings",
-                    "## Candidate strategies named in the review", "## Not evaluated", "## Citations", "## Trace"):
+                    "## Candidate strategies named in the review", "## Not evaluated", "## Trace", "## References"):
         assert heading in report, heading
     assert "| field | value |" in report and "-->|" in report
 

@@ -17,8 +17,16 @@ def test_field_conditions_share_one_profile_pattern(book):
 
 
 def test_level_lists_compile_to_exclusive_alternatives(book):
-    rule = compile_rules(book).definition["tregs-present"]
-    assert rule["all"][0]["p"]["$and"][1] == {"$or": [{"tregs": "present"}, {"tregs": "abundant"}]}
+    rule = compile_rules(book).definition["mhc-class-i-down"]
+    assert rule["all"][0]["p"]["$and"][1] == {"$or": [{"mhc_class_i": "reduced"}, {"mhc_class_i": "lost"}]}
+
+
+def test_includes_any_compiles_to_one_key_of_the_profile_fact(book):
+    compiled = compile_rules(book)
+    rule = compiled.definition["oncogenic-alterations-found"]
+    (test,) = compiled.list_tests
+    assert rule["all"][0]["p"]["$and"][1] == {test.key: 1}
+    assert test.field == "oncogenic_alterations" and "pten loss" in test.items
 
 
 def test_strategy_rules_join_findings_and_profile(book):

@@ -6,8 +6,7 @@ import pytest
 
 from icitrace.compiler import CompiledRuleset, compile_rules
 from icitrace.engine import Engine, EngineError, engine_for
-from icitrace.pipeline import evaluate
-from icitrace.facts import profile_fact
+from icitrace.pipeline import evaluate, fact_of
 from icitrace.profile import Profile
 from icitrace.reasoning import assess
 from icitrace.synth import synth_profiles
@@ -22,42 +21,42 @@ def test_engine_fires_exactly_what_the_rule_model_says(book, engine):
     """Differential check over 3,000 generated profiles: durable-rules vs the Python reading."""
     for data in synth_profiles(3000, seed=7):
         profile = Profile.model_validate(data, strict=True)
-        fired = [f.rule for f in engine.run(profile_fact(profile))]
+        fired = [f.rule for f in engine.run(fact_of(profile, book))]
         holds = {rule for rule, verdict in assess(book, profile).items() if verdict.holds}
         assert len(fired) == len(set(fired)), f"a rule fired twice for {data}"
         assert set(fired) == holds, data
 
 
-def test_same_profile_same_firings(engine):
-    fact = profile_fact(Profile.model_validate({"tmb": 3, "hypoxia": "high", "tregs": "present", "tim3": "elevated"}))
+def test_same_profile_same_firings(book, engine):
+    fact = fact_of(Profile.model_validate({"tmb": 3, "hypoxia": "high", "tregs": "present", "tim3": "elevated"}), book)
     assert engine.run(fact) == engine.run(fact)
 
 
 def test_session_is_empty_after_each_profile(book, engine):
     from icitrace import engine as adapter
 
-    engine.run(profile_fact(Profile.model_validate({"hypoxia": "high", "tregs": "present"})))
+    engine.run(fact_of(Profile.model_validate({"hypoxia": "high", "tregs": "present"}), book))
     assert adapter._host.get_facts(compile_rules(book).name, None) == []
 
 
 def test_engine_starts_no_threads(book):
     before = threading.active_count()
     engine = engine_for(compile_rules(book))
-    engine.run(profile_fact(Profile.model_validate({"hypoxia": "high"})))
+    engine.run(fact_of(Profile.model_validate({"hypoxia": "high"}), book))
     assert threading.active_count() == before
 
 
 def test_a_finding_reached_twice_feeds_its_strategies_once(book, engine):
-    profile = Profile.model_validate({"tregs": "present", "mdscs": "present"})
-    fired = [f.rule for f in engine.run(profile_fact(profile))]
+    profile = Profile.model_validate({"tregs": "abundant", "mdscs": "abundant"})
+    fired = [f.rule for f in engine.run(fact_of(profile, book))]
     assert fired.count("tregs-to-treg-depletion") == 1
     assert fired.count("mdscs-to-mdsc-targeting") == 1
 
 
 def test_count_join_fires_once_however_many_mechanisms(book, engine):
-    profile = Profile.model_validate({"hypoxia": "high", "acidity": "acidic", "tregs": "present", "tim3": "elevated",
+    profile = Profile.model_validate({"hypoxia": "high", "acidity": "acidic", "tregs": "abundant", "tim3": "elevated",
                                       "il10": "elevated", "epigenetic_silencing": True})
-    fired = [f.rule for f in engine.run(profile_fact(profile))]
+    fired = [f.rule for f in engine.run(fact_of(profile, book))]
     assert fired.count("several-mechanisms-to-multi-pathway") == 1
     assert fired.count("many-mechanisms-to-single-cell-profiling") == 1
 
@@ -68,8 +67,8 @@ def test_an_error_inside_an_action_becomes_an_engine_error_and_the_next_profile_
     broken = CompiledRuleset("icitrace-broken-test", good.definition, asserted={}, derives=good.derives)
     engine = Engine(broken)
     with pytest.raises(EngineError, match="a rule action failed inside the engine"):
-        engine.run(profile_fact(Profile.model_validate({"hypoxia": "high"})))
-    assert engine.run(profile_fact(Profile.model_validate({"acidity": "normal"}))) == []
+        engine.run(fact_of(Profile.model_validate({"hypoxia": "high"}), book))
+    assert engine.run(fact_of(Profile.model_validate({"acidity": "normal"}), book)) == []
 
 
 def test_because_values_come_from_the_matched_facts(book):
@@ -78,3 +77,17 @@ def test_because_values_come_from_the_matched_facts(book):
     assert because["tmb"].value == 9.9999
     assert because["tmb"].condition == "tmb 9.9999 < tmb_high 10 mut/Mb"
     assert because["pd_l1_tps"].condition == "pd_l1_tps 0.5 < pd_l1_negative 1%"
+
+
+@pytest.mark.parametrize("alterations, fires", [
+    (["WNT/beta-catenin activation"], True),
+    (["KRAS mutation", "wnt / β-catenin ACTIVATION"], True),  # case, Greek beta and spacing set aside
+    (["PTEN loss", "STK11 loss"], True),  # two listed items: the rule still fires once
+    (["KRAS mutation", "JAK1/2 loss"], False),  # no described immune-evasion link in the rule's list
+    ([], False),
+])
+def test_includes_any_is_decided_in_the_engine_as_in_the_rule_model(book, engine, alterations, fires):
+    profile = Profile.model_validate({"oncogenic_alterations": alterations})
+    fired = [f.rule for f in engine.run(fact_of(profile, book))]
+    assert fired.count("oncogenic-alterations-found") == int(fires)
+    assert assess(book, profile)["oncogenic-alterations-found"].holds is fires

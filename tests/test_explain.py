@@ -5,9 +5,8 @@ import pytest
 
 from icitrace.compiler import compile_rules
 from icitrace.engine import engine_for
-from icitrace.pipeline import evaluate
+from icitrace.pipeline import evaluate, fact_of
 from icitrace.explain import explain_many
-from icitrace.facts import profile_fact
 from icitrace.profile import Profile
 from icitrace.profile_io import read_profile
 from icitrace.reasoning import assess
@@ -48,7 +47,7 @@ def test_the_explainer_says_fired_exactly_where_durable_rules_fired(book):
     ids = all_ids(book)
     for data in synth_profiles(2000, seed=21):
         profile = Profile.model_validate(data, strict=True)
-        fired = {f.rule for f in engine.run(profile_fact(profile))}
+        fired = {f.rule for f in engine.run(fact_of(profile, book))}
         explanations = explain_many(book, profile, assess(book, profile), ids)
         said = {r.rule for e in explanations for r in e.routes if r.status == "fired"}
         assert said == fired, data
@@ -71,7 +70,8 @@ def test_next_measurements_rank_fields_and_name_only_routes(book):
     result = evaluate({"tmb": 4}, book)
     by_field = {m.field: m for m in result.next_measurements}
     hypoxia = by_field["hypoxia"]
-    assert hypoxia.sentence.startswith("measuring hypoxia would bear on 4 rules")
+    assert hypoxia.sentence == ("hypoxia is unknown: 4 undecided rules read it, 2 of which it alone would settle; "
+                                "every open route to hypoxia_targeting waits on it")
     assert hypoxia.only_route_to == ["hypoxia_targeting"]
     assert set(hypoxia.decides) == {"hypoxia-high", "hypoxia-to-hypoxia-targeting"}
     # tim3 is not the only route to the anti-LAG-3 combination

@@ -31,10 +31,11 @@ def test_count_rules_are_undecided_only_while_enough_findings_could_still_appear
         "hypoxia": "high", "acidity": "normal", "tregs": "absent", "mdscs": "absent", "il10": "normal",
         "tgf_beta": "normal", "tim3": "normal", "lag3": "normal", "vista": "normal", "mhc_class_i": "intact",
         "tumor_antigens": "intact", "oncogenic_alterations": [], "epigenetic_silencing": False,
-        "t_cell_infiltration": "inflamed",
+        "t_cell_infiltration": "inflamed", "pd_l1_tps": 10,
     }, book)
-    # only the biomarker rules, whose fields were left out, remain undecided
-    assert {f for fields in not_evaluated(all_normal).values() for f in fields} == {"tmb", "pd_l1_tps", "pd_l1_cps"}
+    # only the biomarker rules, whose fields were left out, remain undecided (a high TPS would also have
+    # been a mechanism, a raised checkpoint ligand, so TPS is given)
+    assert {f for fields in not_evaluated(all_normal).values() for f in fields} == {"tmb", "pd_l1_cps"}
     assert "several-mechanisms-to-multi-pathway" not in not_evaluated(all_normal)
 
 
@@ -47,12 +48,12 @@ def test_strategy_gathers_rules_findings_and_evidence(book):
 
 
 def test_trace_lists_every_firing_in_order(book):
-    result = evaluate({"tregs": "present"}, book)
-    assert [(t.step, t.rule) for t in result.trace] == [(1, "tregs-present"), (2, "tregs-to-treg-depletion")]
+    result = evaluate({"tregs": "abundant"}, book)
+    assert [(t.step, t.rule) for t in result.trace] == [(1, "tregs-abundant"), (2, "tregs-to-treg-depletion")]
 
 
 def test_outside_cutoffs_are_cited_by_their_source(book):
     result = evaluate({"tmb": 2}, book)
     low = next(f for f in result.findings if f.id == "low_immunogenicity")
-    assert low.citations == ["[8]", "FDA 2020 TMB-high approval (KEYNOTE-158)"]
+    assert low.citations == ["[8]", "FDA 2020 TMB-high approval (KEYNOTE-158)", "Yarchoan et al., N Engl J Med 2017"]
     assert low.evidence == "external-cutoff"

@@ -10,7 +10,7 @@ import pytest
 
 from icitrace.compiler import compile_rules
 from icitrace.engine import engine_for
-from icitrace.facts import profile_fact
+from icitrace.pipeline import fact_of
 from icitrace.profile import Profile
 from icitrace.reasoning import assess
 from icitrace.synth import synth_profiles
@@ -26,7 +26,7 @@ def test_one_hundred_thousand_profiles(book, capsys):
     firings = 0
     for i, data in enumerate(synth_profiles(100_000, seed=5), start=1):
         profile = Profile.model_validate(data, strict=True)
-        fired = [f.rule for f in engine.run(profile_fact(profile))]
+        fired = [f.rule for f in engine.run(fact_of(profile, book))]
         firings += len(fired)
         holds = {rule for rule, verdict in assess(book, profile).items() if verdict.holds}
         assert set(fired) == holds and len(fired) == len(holds), data

@@ -14,6 +14,8 @@ class Node:
     id: str
     label: str
     kind: str  # "value", "mechanism", "biomarker signal" or "strategy"
+    #: what the node stands for (the catalogue's summary; for a strategy, with its maturity)
+    about: str = ""
 
 
 @dataclass(frozen=True)
@@ -21,6 +23,8 @@ class Edge:
     source: str
     target: str
     rule: str
+    #: the rule's title and explanation
+    about: str = ""
 
 
 def chain_graph(result: Result) -> tuple[list[Node], list[Edge]]:
@@ -41,11 +45,14 @@ def chain_graph(result: Result) -> tuple[list[Node], list[Edge]]:
         return out
 
     for f in result.findings:
-        nodes.setdefault(f"f_{f.id}", Node(f"f_{f.id}", f.label, f.kind))
-        edges.extend(Edge(src, f"f_{f.id}", f.rule) for src in sources(f.because))
+        nodes.setdefault(f"f_{f.id}", Node(f"f_{f.id}", f.label, f.kind, f.summary))
+        about = f"{f.rule}: {f.title}. {f.explanation}"
+        edges.extend(Edge(src, f"f_{f.id}", f.rule, about) for src in sources(f.because))
     for s in result.strategies:
-        nodes.setdefault(f"s_{s.id}", Node(f"s_{s.id}", s.label, "strategy"))
+        about = f"{s.summary} Maturity: {s.maturity.label} {s.maturity.citation}."
+        nodes.setdefault(f"s_{s.id}", Node(f"s_{s.id}", s.label, "strategy", about))
         for route in s.routes:
-            edges.extend(Edge(src, f"s_{s.id}", route.rule) for src in sources(route.because))
+            about = f"{route.rule}: {route.title}. {route.explanation} Chain: {route.chain_evidence}."
+            edges.extend(Edge(src, f"s_{s.id}", route.rule, about) for src in sources(route.because))
     order = {"value": 0, "mechanism": 1, "biomarker signal": 1, "strategy": 2}
     return sorted(nodes.values(), key=lambda n: order[n.kind]), list(dict.fromkeys(edges))

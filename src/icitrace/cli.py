@@ -138,12 +138,14 @@ def _first_error(error: Exception) -> str:
 
     if isinstance(error, ValidationError):
         err = error.errors()[0]
-        field = str(err["loc"][0]) if err["loc"] else "?"
+        if not err["loc"]:  # a check across fields: its message names them
+            return err["msg"].removeprefix("Value error, ")
+        field = str(err["loc"][0])
         return f'field "{field}": expected {expectation(field)}, got {err.get("input")!r}'
     return str(error)
 
 
-def _emit(results: list, format: ReportFormat, as_list: bool) -> None:  # noqa: ANN001
+def _emit(results: list, format: ReportFormat, as_list: bool, brief: bool = False) -> None:  # noqa: ANN001
     if format is ReportFormat.json:
         from .render_json import render_json
 
@@ -151,7 +153,7 @@ def _emit(results: list, format: ReportFormat, as_list: bool) -> None:  # noqa: 
     elif format is ReportFormat.markdown:
         from .render_markdown import render_markdown
 
-        sys.stdout.write(render_markdown(results))
+        sys.stdout.write(render_markdown(results, brief=brief))
     elif format is ReportFormat.dot:
         from .render_dot import render_dot
 
@@ -159,7 +161,7 @@ def _emit(results: list, format: ReportFormat, as_list: bool) -> None:  # noqa: 
     else:
         from .render_text import render_text
 
-        sys.stdout.write(render_text(results, color=_color(), width=_width()))
+        sys.stdout.write(render_text(results, color=_color(), width=_width(), brief=brief))
 
 
 def _color() -> bool:
@@ -179,6 +181,7 @@ def _is_terminal() -> bool:
     "icitrace suggest profiles/*.json --format json > results.json",
     "icitrace suggest profiles/sparse-unknowns.json --set hypoxia=high --why-not hypoxia_targeting",
     "icitrace suggest profiles/cold-desert.json --format markdown > report.md",
+    "icitrace suggest profiles/mhc-loss.json --brief",
     "cat my.json | icitrace suggest -",
 ))
 def suggest(
@@ -189,17 +192,20 @@ def suggest(
     why_not: Optional[list[str]] = typer.Option(None, "--why-not", metavar="ID",
                                                 help="Explain why a finding or strategy is, or is not, reached "
                                                      "(repeatable)."),
+    brief: bool = typer.Option(False, "--brief", help="Text and markdown: leave out the summaries and rule "
+                                                      "explanations (maturity, chain, caveats and references "
+                                                      "stay)."),
     sets: Optional[list[str]] = SET_OPTION,
     thresholds: Optional[list[str]] = THRESHOLD_OPTION,
     rules: Optional[Path] = RULES_OPTION,
 ) -> None:
-    """Infer resistance mechanisms and the review's candidate strategies, with the reasons."""
+    """Derive resistance mechanisms and the review's candidate strategies, with the reasons."""
     book = _load_rules(rules, thresholds)
     _check_ids(book, why_not or [])
     edits = _edits(sets)
     results, failed = _evaluate_all(profiles, book, edits, why_not or None)
     if results:
-        _emit(results, format, as_list=len(profiles) > 1)
+        _emit(results, format, as_list=len(profiles) > 1, brief=brief)
     if failed:
         typer.echo(f"icitrace: {len(profiles) - len(results)} of {len(profiles)} profiles failed", err=True)
         raise typer.Exit(failed)

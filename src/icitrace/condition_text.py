@@ -22,7 +22,7 @@ def describe(cond: Condition, book: RuleBook, value: object = None) -> str:
     subject = cond.field if value is None else f"{cond.field} {show_value(value)}"
     op = cond.op
     if op == "finding":
-        return f"finding {cond.finding} inferred"
+        return f"finding {cond.finding} derived"
     if op == "count":
         need = f"at least {cond.count.at_least} {cond.count.kind} findings"
         if value is None:
@@ -35,6 +35,9 @@ def describe(cond: Condition, book: RuleBook, value: object = None) -> str:
         return f"{cond.field} is {words}" if value is None else f"{cond.field} is {value} ({words})"
     if op == "not_empty":
         return f"{cond.field} lists at least one" if value is None else f"{subject}: at least one listed"
+    if op == "includes_any":
+        need = f"{cond.field} names one of: {', '.join(cond.includes_any)}"
+        return need if value is None else f"{subject}: {need}"
     cutoff = book.cutoffs[cond.cutoff]
     sign = "<" if op == "below" else ">="
     return f"{subject} {sign} {cutoff.show()}"

@@ -108,7 +108,7 @@ class _Explainer:
                                   missing=list(verdict.missing))
         if cond.finding is not None:
             need = f"finding {cond.finding}"
-            text = {"holds": f"{need} inferred", "unknown": f"needs {need}; undecided", "fails": f"needs {need}; not inferred"}[status]
+            text = {"holds": f"{need} derived", "unknown": f"needs {need}; undecided", "fails": f"needs {need}; not derived"}[status]
             return ConditionCheck(condition=text, status=status, missing=list(verdict.missing),
                                   finding=self.explain(cond.finding))
         kind = cond.count.kind
@@ -117,7 +117,8 @@ class _Explainer:
         return ConditionCheck(condition=text, status=status, value=held, missing=list(verdict.missing))
 
     def _summary(self, target: str, kind: str, verdict: Verdict, routes: list[Route]) -> str:
-        verb = "inferred" if kind == "finding" else "reached"
+        # "derived", not "inferred": a finding's rule may be review-stated, and `inferred-link` is an evidence kind
+        verb = "derived" if kind == "finding" else "reached"
         if verdict.holds:
             return f"{target} is {verb} by {', '.join(r.rule for r in routes)}."
         if not routes:

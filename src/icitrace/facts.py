@@ -1,13 +1,16 @@
 """Profile -> the one fact the engine sees.
 
 Only known values go in: an unknown field is simply absent, and the rule model (not the engine)
-decides what that leaves unevaluated. Lists travel with their length, since the engine compares
-numbers, not lists.
+decides what that leaves unevaluated. Lists travel with their length, and with one 0/1 key per
+``includes_any`` test of the rule base, since the engine compares numbers, not list items.
 """
 
 from __future__ import annotations
 
-from .profile import Profile
+from collections.abc import Iterable
+from typing import NamedTuple
+
+from .profile import Profile, normal_item
 
 PROFILE = "profile"
 FINDING = "finding"
@@ -18,12 +21,27 @@ def count_key(field: str) -> str:
     return f"{field}__n"
 
 
-def profile_fact(profile: Profile) -> dict[str, object]:
+class ListTest(NamedTuple):
+    """Does list ``field`` name one of ``items`` (normalised)? Answered in the fact under ``key``."""
+
+    key: str
+    field: str
+    items: frozenset[str]
+
+    def holds(self, values: list[str]) -> bool:
+        return any(normal_item(v) in self.items for v in values)
+
+
+def profile_fact(profile: Profile, list_tests: Iterable[ListTest] = ()) -> dict[str, object]:
     fact: dict[str, object] = {"t": PROFILE}
-    for name, value in profile.known().items():
+    known = profile.known()
+    for name, value in known.items():
         fact[name] = value
         if isinstance(value, list):
             fact[count_key(name)] = len(value)
+    for test in list_tests:
+        if test.field in known:
+            fact[test.key] = int(test.holds(known[test.field]))  # type: ignore[arg-type]
     return fact
 
 

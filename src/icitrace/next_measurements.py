@@ -18,6 +18,7 @@ class NextMeasurement(BaseModel):
     decides: list[str]
     #: strategies not reached whose every open route needs this field
     only_route_to: list[str]
+    #: the above in words
     sentence: str
 
 
@@ -76,9 +77,10 @@ class _Necessary:
 
 
 def _sentence(field: str, rules: int, decides: int, only: list[str]) -> str:
-    text = f"measuring {field} would bear on {rules} rule{'s' * (rules != 1)}"
+    """What knowing the field would settle, in words that teach rather than order a test."""
+    text = f"{field} is unknown: {rules} undecided rule{'s' * (rules != 1)} read{'s' * (rules == 1)} it"
     if decides:
-        text += f" ({decides} decided by it alone)"
+        text += f", {decides} of which it alone would settle"
     if only:
-        text += f", among them the only remaining route{'s' * (len(only) != 1)} to {', '.join(only)}"
+        text += f"; every open route to {', '.join(only)} waits on it"
     return text

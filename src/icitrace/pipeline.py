@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 
-from .compiler import compile_rules
+from .compiler import CompiledRuleset, compile_rules
 from .engine import Engine, engine_for
 from .facts import profile_fact
 from .profile import Profile
@@ -42,25 +42,35 @@ def evaluate(profile: Profile | dict, book: RuleBook | None = None, *, changes: 
     if isinstance(profile, dict):
         profile = Profile.model_validate(profile, strict=True)
     book = book or rulebook()
-    firings = _engine(book).run(profile_fact(profile))
+    firings = _engine(book).run(fact_of(profile, book))
     return build_result(profile, book, firings, assess(book, profile), changes, why_not)
 
 
-_engines: dict[str, Engine] = {}
+_compiled: dict[str, CompiledRuleset] = {}
+
+
+def compiled(book: RuleBook) -> CompiledRuleset:
+    """The ruleset definition of a rule base, compiled once per digest."""
+    if book.digest not in _compiled:
+        _compiled[book.digest] = compile_rules(book)
+    return _compiled[book.digest]
+
+
+def fact_of(profile: Profile, book: RuleBook) -> dict:
+    """The profile fact the engine sees for this rule base."""
+    return profile_fact(profile, compiled(book).list_tests)
 
 
 def _engine(book: RuleBook) -> Engine:
-    """The engine for a rule base, compiled once per digest (``engine_for`` keeps one per ruleset)."""
-    if book.digest not in _engines:
-        _engines[book.digest] = engine_for(compile_rules(book))
-    return _engines[book.digest]
+    """The engine for a rule base (``engine_for`` keeps one per ruleset)."""
+    return engine_for(compiled(book))
 
 
 def evaluate_fired(profile: Profile, book: RuleBook) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
     """Only what fired, for cohorts: finding id -> rules and strategy id -> rules, in firing order."""
     findings: dict[str, list[str]] = {}
     strategies: dict[str, list[str]] = {}
-    for firing in _engine(book).run(profile_fact(profile)):
+    for firing in _engine(book).run(fact_of(profile, book)):
         then = book.by_id[firing.rule].then
         (findings if then.finding else strategies).setdefault(then.id, []).append(firing.rule)
     return findings, strategies

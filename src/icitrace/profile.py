@@ -8,10 +8,11 @@ reach it): numbers must be JSON numbers, levels must be the exact lower-case wor
 from __future__ import annotations
 
 import math
+import re
 from functools import lru_cache
 from typing import Literal, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 FORMAT_VERSION = 1
 MIN_POSITIVE = 0.0001
@@ -71,7 +72,15 @@ class Profile(BaseModel):
     )
     epigenetic_silencing: bool | None = Field(None, description="immune-related genes silenced epigenetically")
     ici_history: IciHistory | None = Field(
-        None, description="SITC definitions: primary = never responded; acquired = responded, then progressed"
+        None,
+        description=(
+            "Clinical history on checkpoint inhibitors, in the SITC Immunotherapy Resistance Taskforce's terms "
+            "(Kluger et al., J Immunother Cancer 2020;8:e000398): naive = none given; primary_resistance = at least "
+            "6 weeks of drug with progression, or stable disease lasting under 6 months, as the best response; "
+            "acquired_resistance (SITC: secondary) = at least 6 months of drug with an objective response or stable "
+            "disease over 6 months, then progression. This clinical timing is not the review's mechanistic "
+            "'adaptive' resistance."
+        ),
     )
 
     @field_validator("tmb", "pd_l1_tps", "pd_l1_cps")
@@ -86,6 +95,18 @@ class Profile(BaseModel):
             raise ValueError(f"must be 0 or at least {MIN_POSITIVE} (smaller values are below any assay's resolution)")
         return value
 
+    @model_validator(mode="after")
+    def _cps_not_below_tps(self) -> Profile:
+        # CPS counts every PD-L1-positive tumour cell that TPS counts, plus positive immune cells, over the
+        # same viable tumour cells: on one sample and assay it can never be the smaller of the two.
+        if self.pd_l1_tps is not None and self.pd_l1_cps is not None and self.pd_l1_cps < self.pd_l1_tps:
+            raise ValueError(
+                f'fields "pd_l1_cps" and "pd_l1_tps": a CPS of {self.pd_l1_cps:g} below a TPS of {self.pd_l1_tps:g} '
+                "cannot come from one sample and assay (CPS counts the PD-L1-positive tumour cells that TPS counts, "
+                "plus positive lymphocytes and macrophages, over the same viable tumour cells); give both from the "
+                "same test, or leave one unknown")
+        return self
+
     def known(self) -> dict[str, object]:
         """The reasoned-on fields whose value is known, in model order."""
         return {name: getattr(self, name) for name in reasoned_fields() if getattr(self, name) is not None}
@@ -93,6 +114,13 @@ class Profile(BaseModel):
     def unknown(self) -> list[str]:
         """The reasoned-on fields left unknown, in model order."""
         return [name for name in reasoned_fields() if getattr(self, name) is None]
+
+
+def normal_item(text: str) -> str:
+    """A list item as rules compare it: case, Greek beta and punctuation set aside
+    ("WNT/β-Catenin activation" and "wnt beta catenin activation" are the same item)."""
+    text = text.casefold().replace("β", "beta")
+    return " ".join(re.findall(r"[^\W_]+", text))
 
 
 @lru_cache(maxsize=1)

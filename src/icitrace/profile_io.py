@@ -123,6 +123,8 @@ def _say(err: dict[str, Any]) -> str:
     got = err.get("input")
     if err["type"] == "extra_forbidden":
         return _unknown_field(field)
+    if not loc:  # a check across fields: its message names them
+        return err["msg"].removeprefix("Value error, ")
     if field in reasoned_fields():
         return f"field \"{field}\": expected {expectation(field)}, got {_show(got)}"
     return f"field \"{'.'.join(str(p) for p in loc)}\": {err['msg'].removeprefix('Value error, ')}, got {_show(got)}"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .profile import Profile
+from .profile import Profile, normal_item
 from .rule_loader import RuleBook
 from .rule_model import Condition, Rule
 
@@ -124,6 +124,9 @@ def test_value(cond: Condition, value: object, book: RuleBook) -> bool:
         return value in cond.in_
     if op == "not_empty":
         return len(value) > 0  # type: ignore[arg-type]
+    if op == "includes_any":
+        wanted = {normal_item(t) for t in cond.includes_any}
+        return any(normal_item(v) in wanted for v in value)  # type: ignore[union-attr]
     threshold = book.cutoffs[cond.cutoff].value
     return value < threshold if op == "below" else value >= threshold  # type: ignore[operator]
 

@@ -1,4 +1,5 @@
-"""The chain as a Graphviz graph: nodes coloured by kind, edges labelled with rule ids."""
+"""The chain as a Graphviz graph: nodes coloured by kind, edges labelled with rule ids; each node's
+summary and each edge's rule explanation ride along as tooltips (shown by SVG and image-map output)."""
 
 from __future__ import annotations
 
@@ -21,10 +22,15 @@ def _graph(result: Result, index: int) -> str:
         '  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=11];',
         '  edge [fontname="Helvetica", fontsize=9];',
     ]
-    lines += [f'  {n.id} [label="{_q(n.label)}\\n({n.kind})", fillcolor="{COLOURS[n.kind]}"];' for n in nodes]
-    lines += [f'  {e.source} -> {e.target} [label="{_q(e.rule)}"];' for e in edges]
+    lines += [f'  {n.id} [label="{_q(n.label)}\\n({n.kind})", fillcolor="{COLOURS[n.kind]}"{_tooltip(n.about)}];'
+              for n in nodes]
+    lines += [f'  {e.source} -> {e.target} [label="{_q(e.rule)}"{_tooltip(e.about)}];' for e in edges]
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+def _tooltip(text: str) -> str:
+    return f', tooltip="{_q(text)}"' if text else ""
 
 
 def _q(text: str) -> str:

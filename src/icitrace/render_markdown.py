@@ -5,17 +5,19 @@ from __future__ import annotations
 from .borderline import ASSAY_NOTE
 from .chain_graph import chain_graph
 from .condition_text import show_value
-from .render_text import STRATEGY_NOTE, explanation_lines
+from .render_text import (CHAIN_NOTE, STRATEGY_NOTE, UNKNOWNS_NOTE, caveat_lines, closeness, explanation_lines,
+                          maturity_line, split_references)
 from .result import Result
 
 MERMAID_CLASSES = {"value": "value", "mechanism": "mechanism", "biomarker signal": "biomarker", "strategy": "strategy"}
 
 
-def render_markdown(results: list[Result]) -> str:
-    return "\n---\n\n".join(_report(r) for r in results)
+def render_markdown(results: list[Result], *, brief: bool = False) -> str:
+    """A report per result; ``brief`` leaves out the summaries and rule explanations."""
+    return "\n---\n\n".join(_report(r, brief) for r in results)
 
 
-def _report(r: Result) -> str:
+def _report(r: Result, brief: bool) -> str:
     p = r.profile
     out = [f"# icitrace report: {_cell(p.id)}", "", f"> **{r.disclaimer}**", "",
            f"*icitrace {r.icitrace_version}, rules {r.rules_version} ({r.rules_digest})*", ""]
@@ -39,38 +41,59 @@ def _report(r: Result) -> str:
     out += ["## Chain", "", *_mermaid(r), ""]
 
     out += ["## Findings", ""]
-    if r.findings:
-        out += ["| finding | kind | rule | because | evidence | cites |", "|---|---|---|---|---|---|"]
-        for f in r.findings:
-            because = "; ".join(b.condition for b in f.because) + (" (borderline)" if f.borderline else "")
-            out.append(f"| **{f.label}** (`{f.id}`) | {f.kind} | `{f.rule}` | {_cell(because)} | {f.evidence} "
-                       f"| {_cell(', '.join(f.citations))} |")
-    else:
-        out.append("None inferred from the known values.")
-    out.append("")
+    if not r.findings:
+        out += ["None derived from the known values.", ""]
+    near = {rule: b for b in r.borderline for rule in b.rules}
+    for fid in dict.fromkeys(f.id for f in r.findings):
+        group = [f for f in r.findings if f.id == fid]
+        out += [f"### {_cell(group[0].label)} (`{fid}`, {group[0].kind})", ""]
+        if not brief:
+            out += [_cell(group[0].summary), ""]
+        for f in group:
+            out.append(f"- **Rule `{f.rule}`**: {_cell(f.title)}. *{f.evidence}*; cites {_cell(', '.join(f.citations))}")
+            out += [f"  - because {_cell(b.condition)}" for b in f.because]
+            if not brief:
+                out.append(f"  - why: {_cell(f.explanation)}")
+            if f.borderline:
+                out.append(f"  - **borderline:** {_cell(closeness(near[f.rule]))}")
+        out += [f"- **Caveat:** {_cell(c)}" for c in dict.fromkeys(c for f in group for c in caveat_lines(f.caveats))]
+        out.append("")
 
     out += ["## Candidate strategies named in the review", ""]
+    if not r.strategies:
+        out += ["None.", ""]
+    for s in r.strategies:
+        out += [f"### {_cell(s.label)} (`{s.id}`)", ""]
+        if not brief:
+            out += [_cell(s.summary), ""]
+        out.append(f"- **Maturity:** {_cell(maturity_line(s))}")
+        for route in s.routes:
+            origin = ", ".join(f"`{f}`" for f in route.from_findings)
+            out.append(f"- **Route** from {origin} by rule `{route.rule}`: *{route.evidence}*; chain "
+                       f"**{route.chain_evidence}** (weakest link); cites {_cell(', '.join(route.citations))}")
+            out += [f"  - because {_cell(b.condition)}" for b in route.because if b.field not in ("finding", "findings")]
+            if not brief:
+                out.append(f"  - why: {_cell(route.explanation)}")
+            if route.rests_on_borderline:
+                out.append(f"  - **rests on a borderline value:** {', '.join(f'`{x}`' for x in route.rests_on_borderline)}")
+        if s.not_in_review:
+            out.append(f"- **Not in the review:** {_cell(s.not_in_review)}")
+        out.append("")
     if r.strategies:
-        out += ["| strategy | from findings | rules | evidence | cites |", "|---|---|---|---|---|"]
-        for s in r.strategies:
-            out.append(f"| **{s.label}** (`{s.id}`) | {', '.join(f'`{f}`' for f in s.from_findings)} | "
-                       f"{', '.join(f'`{x}`' for x in s.rules)} | {', '.join(s.evidence)} | "
-                       f"{_cell(', '.join(s.citations))} |")
-        out += ["", f"*{STRATEGY_NOTE}*"]
-    else:
-        out.append("None.")
-    out.append("")
+        out += [f"*{STRATEGY_NOTE}*", "", f"*{CHAIN_NOTE}*", ""]
 
     if r.borderline:
         out += ["## Borderline values", ""]
         for b in r.borderline:
             fired = ", ".join(f"`{rule}` {'fired' if did else 'did not fire'}" for rule, did in b.rules.items())
-            out.append(f"- `{b.field}` {show_value(b.value)} is within +/-{show_value(b.margin)} of `{b.cutoff}` "
-                       f"{show_value(b.threshold)} {b.unit}: {fired}")
+            out.append(f"- {_cell(closeness(b))}: {fired}")
+            if b.margin_reason and not brief:
+                out.append(f"  - why this margin: {_cell(b.margin_reason)}")
         out += ["", f"*{ASSAY_NOTE}*", ""]
 
     out += ["## Not evaluated", ""]
     if r.next_measurements:
+        out += [f"*{UNKNOWNS_NOTE}*", ""]
         out += [f"- {m.sentence} ({', '.join(f'`{x}`' for x in m.rules)})" for m in r.next_measurements]
     else:
         out.append("Every rule could be evaluated.")
@@ -81,13 +104,17 @@ def _report(r: Result) -> str:
         out += [f"{'  ' * ((indent - 2) // 2)}- {_cell(line)}" for indent, line in explanation_lines(e)]
         out.append("")
 
-    if r.references:
-        out += ["## Citations", ""]
-        out += [f"- **{_cell(key)}**: {_cell(text)}" for key, text in r.references.items()]
-        out.append("")
-
     out += ["## Trace", ""]
     out += [f"{t.step}. `{t.rule}` -> {t.kind} `{t.concludes}`" for t in r.trace] or ["No rule fired."]
+
+    if r.references:
+        review, outside = split_references(r.references)
+        out += ["", "## References", "", f"The review: *{_cell(r.references['review'])}* ([n] are its own "
+                "reference numbers)", ""]
+        out += [f"- **{_cell(key)}** {_cell(text)}" for key, text in review]
+        if outside:
+            out += ["", "Outside the review (outside knowledge, cited to its source):", ""]
+            out += [f"- **{_cell(key)}**: {_cell(text)}" for key, text in outside]
     return "\n".join(out) + "\n"
 
 

@@ -14,20 +14,29 @@ from rich.markup import escape
 from rich.padding import Padding
 from rich.text import Text
 
-from .condition_text import show_value
 from .borderline import ASSAY_NOTE, Borderline
+from .condition_text import show_value
 from .explain import Explanation
-from .result import FindingOut, Result
+from .result import Caveat, FindingOut, Result, StrategyOut
+from .rule_model import REVIEW_CITATION
 
 STRATEGY_NOTE = (
     "These are approaches the review discusses, listed because of the findings above. "
     "They describe research directions, not a plan for any patient."
 )
+CHAIN_NOTE = (
+    "chain: the weakest evidence from profile value to strategy; review-stated is firmer than "
+    "inferred-link, which is firmer than a premise resting on a cut-off from outside the review."
+)
+UNKNOWNS_NOTE = (
+    "Which unknown would settle the most of the reasoning below: a guide to what stays undecided, "
+    "not a list of tests to order."
+)
 
 
-def render_text(results: list[Result], *, color: bool = False, width: int = 100) -> str:
-    """The full rationale of each result."""
-    return _render(results, _one, color, width)
+def render_text(results: list[Result], *, color: bool = False, width: int = 100, brief: bool = False) -> str:
+    """The full rationale of each result; ``brief`` leaves out the summaries and rule explanations."""
+    return _render(results, lambda out, r: _one(out, r, brief), color, width)
 
 
 def render_explanation_text(result: Result, *, color: bool = False, width: int = 100) -> str:
@@ -75,7 +84,7 @@ def _why(out: Console, e: Explanation) -> None:
         _say(out, indent, escape(line))
 
 
-def _one(out: Console, r: Result) -> None:
+def _one(out: Console, r: Result, brief: bool) -> None:
     p = r.profile
     _header(out, r)
     out.print(f"[bold]Profile[/] {escape(p.id)}")
@@ -90,40 +99,36 @@ def _one(out: Console, r: Result) -> None:
 
     out.print()
     ids = list(dict.fromkeys(f.id for f in r.findings))
-    out.print(f"[bold]Findings[/] ({len(ids)})" + ("" if ids else ": none inferred from the known values"))
+    out.print(f"[bold]Findings[/] ({len(ids)})" + ("" if ids else ": none derived from the known values"))
     near = {rule: b for b in r.borderline for rule in b.rules}
     for fid in ids:
         group = [f for f in r.findings if f.id == fid]
-        _say(out, 2, f"[bold cyan]{fid}[/]  {escape(group[0].label)}  [dim]\\[{group[0].kind}][/]")
-        for f in group:
-            _derivation(out, f)
-            if f.borderline:
-                _say(out, 4, f"[yellow]borderline:[/] {escape(_closeness(near[f.rule]))}")
+        _finding(out, group, near, brief)
 
     out.print()
     out.print(f"[bold]Candidate strategies named in the review[/] ({len(r.strategies)})"
               + ("" if r.strategies else ": none"))
     for s in r.strategies:
-        _say(out, 2, f"[bold magenta]{s.id}[/]  {escape(s.label)}")
-        _say(out, 4, f"from {', '.join(s.from_findings)} via {', '.join(s.rules)}")
-        _say(out, 4, f"[dim]{' / '.join(s.evidence)} | cites {escape(' '.join(s.citations))}[/]")
-        for b in s.because:
-            if b.field not in ("finding", "findings"):
-                _say(out, 4, f"because {escape(b.condition)}")
+        _strategy(out, s, brief)
     if r.strategies:
         _say(out, 2, f"[italic]{STRATEGY_NOTE}[/]")
+        _say(out, 2, f"[italic]{CHAIN_NOTE}[/]")
 
     if r.borderline:
         out.print()
         out.print(f"[bold]Borderline values[/] ({len(r.borderline)})")
         for b in r.borderline:
             fired = ", ".join(f"{rule} {'fired' if did else 'did not fire'}" for rule, did in b.rules.items())
-            _say(out, 2, f"{escape(_closeness(b))}: {fired}")
+            _say(out, 2, f"{escape(closeness(b))}: {fired}")
+            if b.margin_reason and not brief:
+                _say(out, 4, f"[dim]why this margin: {escape(b.margin_reason)}[/]")
         _say(out, 2, f"[italic]{ASSAY_NOTE}[/]")
 
     out.print()
-    out.print(f"[bold]Not evaluated[/] ({len(r.not_evaluated)} rules wait on unknown fields)"
+    out.print(f"[bold]Not evaluated[/] ({len(r.not_evaluated)} rules undecided because a field is unknown)"
               + ("" if r.not_evaluated else ": none"))
+    if r.next_measurements:
+        _say(out, 2, f"[italic]{UNKNOWNS_NOTE}[/]")
     for m in r.next_measurements:
         _say(out, 2, f"- {escape(m.sentence)}")
         _say(out, 4, f"[dim]rules: {', '.join(m.rules)}[/]")
@@ -135,6 +140,62 @@ def _one(out: Console, r: Result) -> None:
     out.print(f"[bold]Trace[/] ({len(r.trace)} firings, in engine order)")
     for t in r.trace:
         _say(out, 2, f"{t.step:>2}. {t.rule} -> {t.kind} {t.concludes}")
+
+    _references(out, r)
+
+
+def _finding(out: Console, group: list[FindingOut], near: dict[str, Borderline], brief: bool) -> None:
+    first = group[0]
+    _say(out, 2, f"[bold cyan]{first.id}[/]  {escape(first.label)}  [dim]\\[{first.kind}][/]")
+    if not brief:
+        _say(out, 4, escape(first.summary))
+    for f in group:
+        _say(out, 4, f"rule {f.rule}: {escape(f.title)}")
+        _say(out, 6, f"[dim]{f.evidence} | cites {escape(' '.join(f.citations))}[/]")
+        for b in f.because:
+            _say(out, 6, f"because {escape(b.condition)}")
+        if not brief:
+            _say(out, 6, f"why: {escape(f.explanation)}")
+        if f.borderline:
+            _say(out, 6, f"[yellow]borderline:[/] {escape(closeness(near[f.rule]))}")
+    for caveat in dict.fromkeys(c for f in group for c in caveat_lines(f.caveats)):
+        _say(out, 4, f"[yellow]caveat:[/] {escape(caveat)}")
+
+
+def _strategy(out: Console, s: StrategyOut, brief: bool) -> None:
+    _say(out, 2, f"[bold magenta]{s.id}[/]  {escape(s.label)}")
+    if not brief:
+        _say(out, 4, escape(s.summary))
+    _say(out, 4, f"maturity: {escape(maturity_line(s))}")
+    for number, route in enumerate(s.routes, start=1):
+        origin = ", ".join(route.from_findings)
+        _say(out, 4, f"route {number}: from {origin} by rule {route.rule}")
+        _say(out, 6, f"[dim]{route.evidence} | chain: {route.chain_evidence} (weakest link) | cites "
+                     f"{escape(' '.join(route.citations))}[/]")
+        for b in route.because:
+            if b.field not in ("finding", "findings"):
+                _say(out, 6, f"because {escape(b.condition)}")
+        if not brief:
+            _say(out, 6, f"why: {escape(route.explanation)}")
+        if route.rests_on_borderline:
+            _say(out, 6, f"[yellow]rests on a borderline value:[/] {', '.join(route.rests_on_borderline)}")
+    if s.not_in_review:
+        _say(out, 4, f"not in the review: {escape(s.not_in_review)}")
+
+
+def _references(out: Console, r: Result) -> None:
+    if not r.references:
+        return
+    out.print()
+    out.print("[bold]References[/]")
+    review, outside = split_references(r.references)
+    _say(out, 2, f'The review: "{escape(r.references["review"])}" ({escape("[n]")} are its own reference numbers)')
+    for key, text in review:
+        _say(out, 4, f"{escape(key)} {escape(text)}")
+    if outside:
+        _say(out, 2, "Outside the review (outside knowledge, cited to its source):")
+        for key, text in outside:
+            _say(out, 4, f"{escape(key)}: {escape(text)}")
 
 
 def explanation_lines(e: Explanation, indent: int = 2) -> list[tuple[int, str]]:
@@ -153,9 +214,32 @@ def explanation_lines(e: Explanation, indent: int = 2) -> list[tuple[int, str]]:
     return lines
 
 
-def _closeness(b: Borderline) -> str:
-    return (f"{b.field} {show_value(b.value)} is within +/-{show_value(b.margin)} of "
-            f"{b.cutoff} {show_value(b.threshold)} {b.unit}")
+def closeness(b: Borderline) -> str:
+    """``tmb 8.4 is 1.6 under tmb_high 10 mut/Mb (borderline within 2 below the line)``."""
+    gap = show_value(round(abs(b.value - b.threshold), 6))
+    where = "under" if b.side == "below" else "over" if b.value > b.threshold else "at"
+    distance = f"{gap} {where}" if where != "at" else "exactly at"
+    side = "below" if b.side == "below" else "at or above"
+    return (f"{b.field} {show_value(b.value)} is {distance} {b.cutoff} {show_value(b.threshold)} {b.unit} "
+            f"(borderline within {show_value(b.margin)} {side} the line)")
+
+
+def caveat_lines(caveats: list[Caveat]) -> list[str]:
+    """Each caveat as one line, its references at the end."""
+    return [f"{c.text} ({'; '.join(c.citations)})" for c in caveats]
+
+
+def maturity_line(s: StrategyOut) -> str:
+    m = s.maturity
+    return f"{m.label} {m.citation}: {m.text}"
+
+
+def split_references(references: dict[str, str]) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """The review's sections (their text without the "review [n]:" prefix) and the outside sources."""
+    review = [(k, v.split(": ", 1)[1]) for k, v in references.items() if REVIEW_CITATION.match(k)]
+    outside = [(k, v.removeprefix("outside the review: ")) for k, v in references.items()
+               if k != "review" and not REVIEW_CITATION.match(k)]
+    return review, outside
 
 
 def _or_unknown(value: object) -> str:

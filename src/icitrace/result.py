@@ -10,7 +10,8 @@ from typing import Any
 from pydantic import BaseModel
 
 from . import DISCLAIMER, __version__
-from .borderline import Borderline, borderline
+from .borderline import Borderline, borderline, borderline_fields
+from .chain_strength import ChainStrength, joined_findings
 from .condition_text import describe
 from .engine import Firing
 from .explain import Explanation, explain_many
@@ -19,7 +20,7 @@ from .profile import Profile
 from .profile_edit import Change
 from .reasoning import Verdict
 from .rule_loader import Override, RuleBook
-from .rule_model import REVIEW_CITATION, Rule
+from .rule_model import Rule
 
 
 class Because(BaseModel):
@@ -28,30 +29,66 @@ class Because(BaseModel):
     condition: str
 
 
+class Caveat(BaseModel):
+    """Something to keep in mind with a finding, with the references behind it."""
+
+    text: str
+    citations: list[str]
+
+
 class FindingOut(BaseModel):
     id: str
     label: str
     kind: str
+    #: what the finding stands for (the catalogue's summary)
+    summary: str
     rule: str
+    #: the rule's title, so that two routes to one finding read as what each is
+    title: str
     evidence: str
     citations: list[str]
     because: list[Because]
+    #: why the rule draws this conclusion, with what it infers (the rule's explanation)
+    explanation: str
     #: a value this rule read sits within its cut-off's margin (see `borderline`)
     borderline: bool = False
+    #: the cut-off's caveat, the catalogue's caveat, and how the ICI history bears on it
+    caveats: list[Caveat] = []
 
 
 class Route(BaseModel):
     """One rule's way to a strategy."""
 
     rule: str
+    title: str
     from_findings: list[str]
     evidence: str
+    #: the weakest evidence along the whole chain: profile value -> finding(s) -> this strategy
+    chain_evidence: str
+    #: the borderline fields the chain cannot do without (empty: it rests on none)
+    rests_on_borderline: list[str]
+    citations: list[str]
+    explanation: str
     because: list[Because]
+
+
+class Maturity(BaseModel):
+    """Where the review says the approach stands, in icitrace's words."""
+
+    stage: str
+    #: the stage in words
+    label: str
+    text: str
+    citation: str
 
 
 class StrategyOut(BaseModel):
     id: str
     label: str
+    summary: str
+    maturity: Maturity
+    #: what a learner will ask that the review does not answer (null: nothing noted)
+    not_in_review: str | None
     rules: list[str]
     from_findings: list[str]
     evidence: list[str]
@@ -106,14 +143,12 @@ class Result(BaseModel):
 
 def build_result(profile: Profile, book: RuleBook, firings: list[Firing], verdicts: dict[str, Verdict],
                  changes: list[Change] | None = None, why_not: list[str] | None = None) -> Result:
-    """Assemble the traced result; the insights (unknowns, borderline values, why-not) read the same
-    rule model as the engine."""
+    """Assemble the traced result; the insights (unknowns, borderline values, chain strength, why-not)
+    read the same rule model as the engine."""
     fired = {f.rule for f in firings}
     near = borderline(book, profile, fired)
-    near_rules = {r for b in near for r in b.rules}
-    findings, strategies = _conclusions(book, firings)
-    for finding in findings:
-        finding.borderline = finding.rule in near_rules
+    cited: dict[str, None] = {}
+    findings, strategies = _Assembly(book, profile, firings, near, cited).conclusions()
     not_evaluated = [
         NotEvaluated(rule=rule.id, concludes=rule.then.id, missing=list(verdicts[rule.id].missing))
         for rule in book.rules
@@ -138,36 +173,83 @@ def build_result(profile: Profile, book: RuleBook, firings: list[Firing], verdic
         next_measurements=next_measurements(book, verdicts, {s.id for s in strategies}),
         borderline=near,
         why_not=None if why_not is None else explain_many(book, profile, verdicts, why_not),
-        references=_references(book, findings, strategies),
+        references=_references(book, cited),
         trace=trace,
     )
 
 
-def _conclusions(book: RuleBook, firings: list[Firing]) -> tuple[list[FindingOut], list[StrategyOut]]:
-    """Findings (one per firing) and strategies (one per id, gathering its rules), in firing order."""
-    findings: list[FindingOut] = []
-    strategies: dict[str, StrategyOut] = {}
-    for firing in firings:
-        rule = book.by_id[firing.rule]
-        because = _because(rule, firing, book)
-        citations = [_cite(c, book) for c in rule.citations]
-        if rule.then.finding:
-            entry = book.catalog.findings[rule.then.finding]
-            findings.append(FindingOut(id=rule.then.finding, label=entry.label, kind=entry.kind, rule=rule.id,
-                                       evidence=rule.evidence, citations=citations, because=because))
-            continue
-        sid = rule.then.id
-        out = strategies.setdefault(sid, StrategyOut(id=sid, label=book.label(sid), rules=[], from_findings=[],
-                                                     evidence=[], citations=[], because=[], routes=[]))
-        sources = [b.value for b in because if b.field == "finding"]
-        sources += [f for b in because if b.field == "findings" for f in b.value]
-        out.routes.append(Route(rule=rule.id, from_findings=sources, evidence=rule.evidence, because=because))
-        out.rules.append(rule.id)
-        _extend(out.from_findings, sources)
-        _extend(out.evidence, [rule.evidence])
-        _extend(out.citations, citations)
-        out.because.extend(b for b in because if b not in out.because)
-    return findings, list(strategies.values())
+class _Assembly:
+    """Findings (one per firing) and strategies (one per id, gathering its rules), in firing order,
+    each with the words that explain it; every citation used is noted in ``cited``."""
+
+    def __init__(self, book: RuleBook, profile: Profile, firings: list[Firing], near: list[Borderline],
+                 cited: dict[str, None]):
+        self.book, self.profile, self.firings, self.cited = book, profile, firings, cited
+        self.near_fields = borderline_fields(near)
+        self.strength = ChainStrength(book, firings, self.near_fields)
+
+    def conclusions(self) -> tuple[list[FindingOut], list[StrategyOut]]:
+        findings: list[FindingOut] = []
+        strategies: dict[str, StrategyOut] = {}
+        for firing in self.firings:
+            rule = self.book.by_id[firing.rule]
+            because = _because(rule, firing, self.book)
+            if rule.then.finding:
+                findings.append(self._finding(rule, because))
+                continue
+            sid = rule.then.id
+            if sid not in strategies:
+                strategies[sid] = self._strategy(sid)
+            out = strategies[sid]
+            route = self._route(rule, firing, because)
+            out.routes.append(route)
+            out.rules.append(rule.id)
+            _extend(out.from_findings, route.from_findings)
+            _extend(out.evidence, [rule.evidence])
+            _extend(out.citations, route.citations)
+            out.because.extend(b for b in because if b not in out.because)
+        return findings, list(strategies.values())
+
+    def _finding(self, rule: Rule, because: list[Because]) -> FindingOut:
+        fid = rule.then.finding or ""
+        entry = self.book.catalog.findings[fid]
+        return FindingOut(id=fid, label=entry.label, kind=entry.kind, summary=_words(entry.summary), rule=rule.id,
+                          title=rule.title, evidence=rule.evidence, citations=self._cites(rule.citations),
+                          because=because, explanation=_words(rule.explanation),
+                          borderline=rule.id in self.near_fields, caveats=self._caveats(rule))
+
+    def _caveats(self, rule: Rule) -> list[Caveat]:
+        """The caveats of the cut-offs the rule reads, the finding's own, and the ICI history's bearing."""
+        notes = [(self.book.cutoffs[name].caveat, [name]) for name in rule.cutoffs()]
+        entry = self.book.catalog.findings[rule.then.finding or ""]
+        if entry.caveat:
+            notes.append((entry.caveat.text, entry.caveat.cites))
+        history = self.profile.ici_history
+        if entry.resistance and history:
+            note = self.book.catalog.history_notes.get(entry.resistance, {}).get(history)
+            if note:
+                notes.append((note.text, note.cites))
+        return [Caveat(text=_words(text), citations=self._cites(cites)) for text, cites in notes]
+
+    def _strategy(self, sid: str) -> StrategyOut:
+        entry = self.book.catalog.strategies[sid]
+        m = entry.maturity
+        maturity = Maturity(stage=m.stage, label=self.book.catalog.maturity_stages[m.stage], text=_words(m.text),
+                            citation=self._cites([m.cite])[0])
+        return StrategyOut(id=sid, label=entry.label, summary=_words(entry.summary), maturity=maturity,
+                           not_in_review=_words(entry.not_in_review) if entry.not_in_review else None,
+                           rules=[], from_findings=[], evidence=[], citations=[], because=[], routes=[])
+
+    def _route(self, rule: Rule, firing: Firing, because: list[Because]) -> Route:
+        strength = self.strength.of_firing(firing)
+        return Route(rule=rule.id, title=rule.title, from_findings=joined_findings(rule, firing), evidence=rule.evidence,
+                     chain_evidence=strength.evidence, rests_on_borderline=list(strength.borderline),
+                     citations=self._cites(rule.citations), explanation=_words(rule.explanation), because=because)
+
+    def _cites(self, citations: list[str]) -> list[str]:
+        """Citations as they read next to a conclusion; each is noted for the references."""
+        self.cited.update(dict.fromkeys(citations))
+        return list(dict.fromkeys(self.book.cite(c) for c in citations))
 
 
 def _because(rule: Rule, firing: Firing, book: RuleBook) -> list[Because]:
@@ -186,16 +268,19 @@ def _because(rule: Rule, firing: Firing, book: RuleBook) -> list[Because]:
     return out
 
 
-def _references(book: RuleBook, findings: list[FindingOut], strategies: list[StrategyOut]) -> dict[str, str]:
-    cited = dict.fromkeys(c for item in [*findings, *strategies] for c in item.citations)
-    sources = {c.cite: c.source for c in book.cutoffs.values()}
-    review = book.catalog.review
-    out = {"review": review.title} if cited else {}
-    return out | {c: (f"review {c}: {review.sections[c]}" if c in review.sections else sources[c]) for c in cited}
+def _references(book: RuleBook, cited: dict[str, None]) -> dict[str, str]:
+    """The review's title, the review sections used in its own order, then the outside sources used."""
+    if not cited:
+        return {}
+    sections = list(book.catalog.review.sections)
+    review = sorted((c for c in cited if c in book.catalog.review.sections), key=sections.index)
+    outside = [c for c in cited if c not in book.catalog.review.sections]
+    return {"review": book.catalog.review.title} | dict(book.reference(c) for c in [*review, *outside])
 
 
-def _cite(citation: str, book: RuleBook) -> str:
-    return citation if REVIEW_CITATION.match(citation) else book.cutoffs[citation].cite
+def _words(text: str) -> str:
+    """Folded YAML text as one line: the renderers wrap it."""
+    return " ".join(text.split())
 
 
 def _extend(target: list, items: list) -> None:

@@ -6,7 +6,7 @@ import textwrap
 
 from .condition_text import describe
 from .rule_loader import RuleBook
-from .rule_model import REVIEW_CITATION, Rule
+from .rule_model import Rule
 
 
 def rule_rows(book: RuleBook) -> list[dict]:
@@ -39,16 +39,16 @@ def rule_doc(book: RuleBook, rule: Rule) -> str:
         f"Evidence: {rule.evidence}",
         "Citations:",
     ]
-    sections = book.catalog.review.sections
     for cite in rule.citations:
-        if REVIEW_CITATION.match(cite):
-            lines.append(f"  {cite} {sections.get(cite, '')}".rstrip())
-        else:
-            lines.append(f"  {book.cutoffs[cite].cite}")
+        short, text = book.reference(cite)
+        lines.append(wrap(text if short == cite else f"{short}, {text}"))
     for name in rule.cutoffs():
         cutoff = book.cutoffs[name]
-        lines += ["", f"Cut-off {cutoff.show()} (borderline within +/-{cutoff.margin:g})",
+        margin = cutoff.margin
+        lines += ["", f"Cut-off {cutoff.show()} (borderline within {margin.below:g} below, {margin.above:g} at or above)",
                   wrap("source: " + cutoff.source), wrap("caveat: " + cutoff.caveat)]
+        if margin.reason:
+            lines.append(wrap("margin: " + margin.reason))
     lines += ["", "Explanation:", wrap(rule.explanation)]
     if rule.then.finding:
         users = [r for r in book.rules if any(c.finding == rule.then.finding for c in r.when)]

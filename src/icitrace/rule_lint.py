@@ -1,5 +1,5 @@
 """Checks on a rule base as a whole, beyond the shape of each rule: conditions that can never hold,
-findings and strategies no profile can reach, explanations copied from the review.
+findings and strategies no profile can reach, explanations copied from the review or worded as advice.
 
 Run by the loader, so `suggest` refuses rules that fail them and `icitrace rules lint` reports them.
 """
@@ -12,6 +12,7 @@ from collections.abc import Callable
 from .profile import Profile, field_kind, field_levels
 from .review_fingerprint import copied_runs
 from .rule_model import Catalog, Cutoff, Rule
+from .wording import prescriptive
 
 Report = Callable[[Rule, tuple, str], None]
 
@@ -27,6 +28,10 @@ def lint(rules: list[Rule], catalog: Catalog, cutoffs: dict[str, Cutoff], report
             if runs:
                 report(rule, (key,), f"{key} copies the review ({runs} run(s) of 8 words); say it in your own "
                                      "words and cite the reference number")
+            advice = prescriptive(getattr(rule, key))
+            if advice:
+                report(rule, (key,), f"{key} reads as advice ({advice[0]!r}); say what the review discusses "
+                                     "and why the profile led there")
     concluded = {r.then.id for r in rules if r.id in reachable}
     for fid in catalog.findings:
         if fid not in concluded:

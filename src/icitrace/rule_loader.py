@@ -1,7 +1,8 @@
 """Load a rule directory into a checked ``RuleBook``, or fail with every problem at file:line.
 
 A rule directory holds ``catalog.yaml`` (the public vocabulary), ``cutoffs.yaml`` (named outside
-cut-offs) and any number of rule files (``*.yaml`` with a top-level ``rules:`` list).
+cut-offs), optionally ``sources.yaml`` (other named outside sources) and any number of rule files
+(``*.yaml`` with a top-level ``rules:`` list).
 """
 
 from __future__ import annotations
@@ -16,13 +17,17 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .profile import field_kind, field_levels, reasoned_fields
+from .profile import field_kind, field_levels, normal_item, reasoned_fields
 from .rule_lint import lint
-from .rule_model import MAX_RULES, REVIEW_CITATION, Catalog, Cutoff, Rule
+from .rule_model import MAX_RULES, REVIEW_CITATION, Catalog, Cutoff, Rule, Source
+from .review_fingerprint import copied_runs
+from .wording import prescriptive
 from .yaml_source import YamlDoc, YamlProblem
 
 CATALOG_FILE = "catalog.yaml"
 CUTOFFS_FILE = "cutoffs.yaml"
+SOURCES_FILE = "sources.yaml"
+DATA_FILES = (CATALOG_FILE, CUTOFFS_FILE, SOURCES_FILE)
 
 
 @dataclass(frozen=True)
@@ -53,6 +58,8 @@ class RuleBook:
     cutoffs: dict[str, Cutoff]
     rules: tuple[Rule, ...]
     digest: str
+    #: named sources from outside the review other than cut-offs (``sources.yaml``)
+    sources: dict[str, Source] = field(default_factory=dict)
     #: cut-offs changed for this run only (``--threshold``), echoed in every output
     overrides: tuple[Override, ...] = ()
     by_id: dict[str, Rule] = field(init=False, repr=False)
@@ -79,6 +86,19 @@ class RuleBook:
     def label(self, conclusion_id: str) -> str:
         entry = self.catalog.findings.get(conclusion_id) or self.catalog.strategies[conclusion_id]
         return entry.label
+
+    def cite(self, citation: str) -> str:
+        """How a citation reads next to a conclusion: ``[4]`` as it is, an outside source by its short cite."""
+        if REVIEW_CITATION.match(citation):
+            return citation
+        return (self.cutoffs.get(citation) or self.sources[citation]).cite
+
+    def reference(self, citation: str) -> tuple[str, str]:
+        """(short cite, what it stands for): a review section, or an outside source labelled as such."""
+        if REVIEW_CITATION.match(citation):
+            return citation, f"review {citation}: {self.catalog.review.sections[citation]}"
+        entry = self.cutoffs.get(citation) or self.sources[citation]
+        return entry.cite, f"outside the review: {' '.join(entry.source.split())}"
 
 
 class Override(BaseModel):
@@ -128,16 +148,27 @@ def load_rules(directory: Path) -> RuleBook:
         raise RulesError(problems)
 
     catalog = _model(docs[CATALOG_FILE], Catalog, (), problems)
-    cutoffs = _cutoffs(docs[CUTOFFS_FILE], problems)
+    cutoffs = _named(docs[CUTOFFS_FILE], "cutoffs", Cutoff, problems)
+    sources = _named(docs[SOURCES_FILE], "sources", Source, problems) if SOURCES_FILE in docs else {}
+    _check_cutoffs(docs[CUTOFFS_FILE], cutoffs, problems)
+    for name in (CUTOFFS_FILE, SOURCES_FILE):
+        if name in docs:
+            _check_text(docs[name], docs[name].data, (), problems)
     rules = [
         rule
         for name, doc in docs.items()
-        if name not in (CATALOG_FILE, CUTOFFS_FILE)
+        if name not in DATA_FILES
         for rule in _rules_of(doc, problems)
     ]
     if catalog is None:
         raise RulesError(problems)
-    _check_rules(rules, catalog, cutoffs, problems)
+    citable = set(cutoffs) | set(sources)
+    clash = set(cutoffs) & set(sources)
+    if clash:
+        problems.append(RuleProblem(str(docs[SOURCES_FILE].path), 1,
+                                    f"`{sorted(clash)[0]}` names both a cut-off and a source"))
+    _check_catalog(docs[CATALOG_FILE], catalog, citable, problems)
+    _check_rules(rules, catalog, cutoffs, citable, problems)
     if not problems:  # whole-base checks need every rule well-formed first
         catalog_doc = docs[CATALOG_FILE]
 
@@ -153,7 +184,7 @@ def load_rules(directory: Path) -> RuleBook:
         raise RulesError(problems)
     # Findings first, then strategies: the engine breaks ties by position, so traces read top-down.
     rules.sort(key=lambda r: r.then.kind != "finding")
-    return RuleBook(directory, catalog, cutoffs, tuple(rules), digest.hexdigest()[:12])
+    return RuleBook(directory, catalog, cutoffs, tuple(rules), digest.hexdigest()[:12], sources)
 
 
 def _model(doc: YamlDoc, model: type[BaseModel], loc: tuple[Any, ...], problems: list[RuleProblem]) -> Any:
@@ -179,25 +210,75 @@ def _say(err: dict[str, Any]) -> str:
     return f"{path}: {message}" if path else message
 
 
-def _cutoffs(doc: YamlDoc, problems: list[RuleProblem]) -> dict[str, Cutoff]:
-    table = doc.data.get("cutoffs") if isinstance(doc.data, dict) else None
-    if not isinstance(table, dict) or set(doc.data) != {"cutoffs"}:
-        problems.append(RuleProblem(str(doc.path), 1, "expected a single top-level mapping `cutoffs:`"))
+def _named(doc: YamlDoc, key: str, model: type[BaseModel], problems: list[RuleProblem]) -> dict[str, Any]:
+    """The entries of a file holding one top-level mapping ``key:`` of name -> entry, each named."""
+    table = doc.data.get(key) if isinstance(doc.data, dict) else None
+    if not isinstance(table, dict) or set(doc.data) != {key}:
+        problems.append(RuleProblem(str(doc.path), 1, f"expected a single top-level mapping `{key}:`"))
         return {}
-    out: dict[str, Cutoff] = {}
+    out: dict[str, Any] = {}
     for name, body in table.items():
         if not isinstance(body, dict):
-            problems.append(RuleProblem(str(doc.path), doc.line(("cutoffs", name)), f"cut-off `{name}` must be a mapping"))
+            problems.append(RuleProblem(str(doc.path), doc.line((key, name)), f"`{name}` must be a mapping"))
             continue
-        cutoff = _model(doc, Cutoff, ("cutoffs", name), problems)
-        if cutoff is None:
-            continue
-        cutoff = cutoff.model_copy(update={"name": name})
+        entry = _model(doc, model, (key, name), problems)
+        if entry is not None:
+            out[name] = entry.model_copy(update={"name": name})
+    return out
+
+
+def _check_cutoffs(doc: YamlDoc, cutoffs: dict[str, Cutoff], problems: list[RuleProblem]) -> None:
+    for name, cutoff in cutoffs.items():
         if cutoff.field not in reasoned_fields() or field_kind(cutoff.field) != "number":
             problems.append(RuleProblem(str(doc.path), doc.line(("cutoffs", name, "field")),
                                         f"cut-off `{name}`: `{cutoff.field}` is not a numeric profile field"))
-        out[name] = cutoff
-    return out
+
+
+def _check_catalog(doc: YamlDoc, catalog: Catalog, citable: set[str], problems: list[RuleProblem]) -> None:
+    """Every reference in the catalogue's notes resolves, and every maturity stage reads in words."""
+    def bad(loc: tuple[Any, ...], message: str) -> None:
+        problems.append(RuleProblem(str(doc.path), doc.line(loc), message))
+
+    def check(cites: list[str], loc: tuple[Any, ...]) -> None:
+        for cite in cites:
+            if cite in catalog.review.sections or cite in citable:
+                continue
+            bad(loc, f"`{cite}` is neither a section of the review nor a named cut-off or source")
+
+    for fid, entry in catalog.findings.items():
+        check(entry.review, ("findings", fid, "review"))
+        if entry.caveat:
+            check(entry.caveat.cites, ("findings", fid, "caveat", "cites"))
+    for sid, strategy in catalog.strategies.items():
+        check(strategy.review, ("strategies", sid, "review"))
+        check([strategy.maturity.cite], ("strategies", sid, "maturity", "cite"))
+        if strategy.maturity.stage not in catalog.maturity_stages:
+            bad(("strategies", sid, "maturity", "stage"),
+                f"maturity stage `{strategy.maturity.stage}` has no words under `maturity_stages`")
+    for kind, notes in catalog.history_notes.items():
+        for history, note in notes.items():
+            check(note.cites, ("history_notes", kind, history, "cites"))
+    _check_text(doc, catalog.model_dump(), (), problems)
+
+
+def _check_text(doc: YamlDoc, data: Any, loc: tuple[Any, ...], problems: list[RuleProblem]) -> None:
+    """Every text of a data file reaches the output: refuse it where it reads as advice or copies the
+    review (as the lint does for rule titles and explanations)."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            _check_text(doc, value, loc + (key,), problems)
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            _check_text(doc, value, loc + (index,), problems)
+    elif isinstance(data, str):
+        where = ".".join(map(str, loc))
+        if prescriptive(data):
+            problems.append(RuleProblem(str(doc.path), doc.line(loc), f"`{where}` reads as advice "
+                                        f"({prescriptive(data)[0]!r}); say what the review discusses"))
+        runs = copied_runs(data)
+        if runs:
+            problems.append(RuleProblem(str(doc.path), doc.line(loc), f"`{where}` copies the review ({runs} "
+                                        "run(s) of 8 words); say it in your own words and cite the reference"))
 
 
 def _rules_of(doc: YamlDoc, problems: list[RuleProblem]) -> list[Rule]:
@@ -218,7 +299,8 @@ def _rules_of(doc: YamlDoc, problems: list[RuleProblem]) -> list[Rule]:
     return out
 
 
-def _check_rules(rules: list[Rule], catalog: Catalog, cutoffs: dict[str, Cutoff], problems: list[RuleProblem]) -> None:
+def _check_rules(rules: list[Rule], catalog: Catalog, cutoffs: dict[str, Cutoff], citable: set[str],
+                 problems: list[RuleProblem]) -> None:
     if len(rules) > MAX_RULES:
         problems.append(RuleProblem(str(rules[MAX_RULES]._doc.path), rules[MAX_RULES]._line,
                                     f"more than {MAX_RULES} rules: the engine is only proven safe below that"))
@@ -242,8 +324,9 @@ def _check_rules(rules: list[Rule], catalog: Catalog, cutoffs: dict[str, Cutoff]
         if rule.then.strategy and not any(c.op in ("finding", "count") for c in rule.when):
             bad(("when",), "a strategy rule must name the finding(s) it comes from (`finding:` or `count:`)")
         for cite in rule.citations:
-            if not REVIEW_CITATION.match(cite) and cite not in cutoffs:
-                bad(("citations",), f"citation `{cite}` is neither a review reference [1]-[10] / conclusion nor a cut-off name")
+            if not REVIEW_CITATION.match(cite) and cite not in citable:
+                bad(("citations",), f"citation `{cite}` is neither a review reference [1]-[10] / conclusion nor a "
+                                    f"named cut-off or source{_near(cite, citable)}")
         if not any(REVIEW_CITATION.match(c) for c in rule.citations):
             bad(("citations",), "cite at least one reference of the review ([1]-[10] or conclusion)")
         for name in rule.cutoffs():
@@ -262,7 +345,8 @@ def _condition_problems(cond: Any, catalog: Catalog, cutoffs: dict[str, Cutoff])
     if name not in reasoned_fields():
         return [(f"unknown profile field `{name}`{_near(name, reasoned_fields())}", "field")]
     kind = field_kind(name)
-    allowed = {"number": ("below", "at_least"), "level": ("is", "in"), "bool": ("is",), "list": ("not_empty",)}[kind]
+    allowed = {"number": ("below", "at_least"), "level": ("is", "in"), "bool": ("is",),
+               "list": ("not_empty", "includes_any")}[kind]
     if op not in allowed:
         return [(f"`{op}` does not apply to {kind} field `{name}` (use {' or '.join(allowed)})", op)]
     if kind == "bool" and not isinstance(cond.is_, bool):
@@ -272,6 +356,10 @@ def _condition_problems(cond: Any, catalog: Catalog, cutoffs: dict[str, Cutoff])
         wrong = [w for w in words if w not in field_levels(name)]
         if wrong:
             return [(f"`{wrong[0]}` is not a level of `{name}` (one of: {', '.join(field_levels(name))})", op)]
+    if op == "includes_any":
+        blank = [t for t in cond.includes_any if not normal_item(t)]
+        if blank:
+            return [(f"`includes_any` lists an item with no letters or digits: {blank[0]!r}", op)]
     if kind == "number":
         cutoff = cutoffs.get(cond.cutoff)
         if cutoff is None:

@@ -9,10 +9,20 @@ from __future__ import annotations
 import re
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 EvidenceKind = Literal["review-stated", "inferred-link", "external-cutoff"]
 FindingKind = Literal["mechanism", "biomarker signal"]
+#: how the review itself describes where an approach stands, in icitrace's words (catalogue `maturity`)
+MaturityStage = Literal["may-help", "being-explored", "in-clinical-trials", "research-ongoing", "argued-for",
+                        "open-questions-in-solid-tumours", "research-method-not-therapy"]
+#: the kind of resistance the review ties a finding to: primary ([4]) or adaptive ([3])
+ResistanceKind = Literal["primary", "adaptive"]
+HistoryValue = Literal["naive", "primary_resistance", "acquired_resistance"]
+
+#: Evidence kinds from firmest to weakest. A chain is as firm as its weakest link, and a link whose
+#: premise rests on a cut-off from outside the review counts as `external-cutoff` whatever its kind.
+EVIDENCE_ORDER: tuple[str, ...] = ("review-stated", "inferred-link", "external-cutoff")
 
 REVIEW_CITATION = re.compile(r"^\[(10|[1-9])\]$|^conclusion$")
 RULE_ID = r"^[a-z0-9]+(-[a-z0-9]+)*$"
@@ -21,10 +31,21 @@ RULE_ID = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 MAX_RULES = 400
 #: GUIDE §2: at most 16 patterns in one join.
 MAX_JOIN = 16
+#: items one `includes_any` condition may list
+MAX_TERMS = 50
+FIELD_TESTS = ("is_", "in_", "below", "at_least", "not_empty", "includes_any")
 
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, populate_by_name=True, frozen=True)
+
+
+class Margin(_Strict):
+    """How close to a cut-off a value counts as borderline, on each side, and why."""
+
+    below: float = Field(ge=0)
+    above: float = Field(ge=0)
+    reason: str = ""
 
 
 class Cutoff(_Strict):
@@ -34,14 +55,37 @@ class Cutoff(_Strict):
     field: str
     value: float
     unit: str
-    margin: float = Field(ge=0)
+    #: a number is the same margin on both sides; a mapping gives each side and the reason
+    margin: Margin
     cite: str = Field(min_length=3, description="short citation shown next to conclusions")
     source: str = Field(min_length=10)
     caveat: str = Field(min_length=10)
 
+    @field_validator("margin", mode="before")
+    @classmethod
+    def _symmetric(cls, value: Any) -> Any:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return {"below": float(value), "above": float(value)}
+        return value
+
     def show(self) -> str:
         gap = "" if self.unit.startswith("%") else " "
         return f"{self.name} {_num(self.value)}{gap}{self.unit}"
+
+
+class Source(_Strict):
+    """A named source from outside the review, citable by rules like a cut-off."""
+
+    name: str = ""
+    cite: str = Field(min_length=3, description="short citation shown next to conclusions")
+    source: str = Field(min_length=10)
+
+
+class Note(_Strict):
+    """A sentence in icitrace's words with the references behind it."""
+
+    text: str = Field(min_length=10)
+    cites: list[str] = Field(min_length=1)
 
 
 class FindingEntry(_Strict):
@@ -49,12 +93,27 @@ class FindingEntry(_Strict):
     kind: FindingKind
     review: list[str] = Field(min_length=1)
     summary: str
+    #: the resistance the review ties this finding to, if any (annotated against `ici_history`)
+    resistance: ResistanceKind | None = None
+    #: what a reader should keep in mind whenever this finding is shown
+    caveat: Note | None = None
+
+
+class Maturity(_Strict):
+    """Where the review says an approach stands, phrased in icitrace's words."""
+
+    stage: MaturityStage
+    text: str = Field(min_length=10)
+    cite: str
 
 
 class StrategyEntry(_Strict):
     label: str
     review: list[str] = Field(min_length=1)
     summary: str
+    maturity: Maturity
+    #: what a learner will ask that the review does not answer
+    not_in_review: str | None = None
 
 
 class Review(_Strict):
@@ -69,6 +128,10 @@ class Catalog(_Strict):
     review: Review
     findings: dict[str, FindingEntry]
     strategies: dict[str, StrategyEntry]
+    #: the stages of `maturity`, as they read in output
+    maturity_stages: dict[MaturityStage, str]
+    #: resistance kind -> ici_history value -> a caveat for findings of that kind
+    history_notes: dict[ResistanceKind, dict[HistoryValue, Note]] = {}
 
 
 class Count(_Strict):
@@ -85,29 +148,32 @@ class Condition(_Strict):
     below: str | None = None
     at_least: str | None = None
     not_empty: Literal[True] | None = None
+    #: a list field names at least one of these items (compared with `profile.normal_item`)
+    includes_any: list[str] | None = Field(None, min_length=1, max_length=MAX_TERMS)
     finding: str | None = None
     count: Count | None = None
 
     @model_validator(mode="after")
     def _one_shape(self) -> Condition:
-        tests = [n for n in ("is_", "in_", "below", "at_least", "not_empty") if getattr(self, n) is not None]
+        tests = [n for n in FIELD_TESTS if getattr(self, n) is not None]
         if self.field is not None:
             if len(tests) != 1 or self.finding is not None or self.count is not None:
-                raise ValueError("a field condition takes exactly one of: is, in, below, at_least, not_empty")
+                raise ValueError("a field condition takes exactly one of: is, in, below, at_least, not_empty, "
+                                 "includes_any")
         elif tests:
-            raise ValueError("is / in / below / at_least / not_empty need a `field`")
+            raise ValueError("is / in / below / at_least / not_empty / includes_any need a `field`")
         elif (self.finding is None) == (self.count is None):
             raise ValueError("a condition is `field` plus one test, `finding: ID`, or `count: {kind, at_least}`")
         return self
 
     @property
     def op(self) -> str:
-        """'is', 'in', 'below', 'at_least', 'not_empty', 'finding' or 'count'."""
+        """'is', 'in', 'below', 'at_least', 'not_empty', 'includes_any', 'finding' or 'count'."""
         if self.finding is not None:
             return "finding"
         if self.count is not None:
             return "count"
-        return next(n.rstrip("_") for n in ("is_", "in_", "below", "at_least", "not_empty") if getattr(self, n) is not None)
+        return next(n.rstrip("_") for n in FIELD_TESTS if getattr(self, n) is not None)
 
     @property
     def cutoff(self) -> str | None:

@@ -18,6 +18,7 @@ _NUMBER_POINTS = {
     "pd_l1_cps": (0, 9.9, 10, 100),
 }
 _NUMBER_RANGE = {"tmb": (0, 60), "pd_l1_tps": (0, 100), "pd_l1_cps": (0, 100)}
+#: two the rules read as immune evasion and two they do not
 _ALTERATIONS = ("WNT/beta-catenin activation", "PTEN loss", "KRAS mutation", "JAK1/2 loss")
 
 
@@ -30,7 +31,16 @@ def synth_profiles(n: int, seed: int = 0, p_unknown: float = 0.3) -> Iterator[di
             if rng.random() < p_unknown:
                 continue
             profile[name] = _value(rng, name)
+        _possible_pd_l1(profile)
         yield profile
+
+
+def _possible_pd_l1(profile: dict) -> None:
+    """CPS can never be below TPS on one sample (the model refuses such a profile): when both were drawn
+    the wrong way round, swap them, which keeps every drawn value and the share near each cut-off."""
+    tps, cps = profile.get("pd_l1_tps"), profile.get("pd_l1_cps")
+    if tps is not None and cps is not None and cps < tps:
+        profile["pd_l1_tps"], profile["pd_l1_cps"] = cps, tps
 
 
 def _value(rng: random.Random, name: str) -> object:

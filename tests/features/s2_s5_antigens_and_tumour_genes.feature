@@ -1,23 +1,31 @@
 Feature: Antigen presentation and tumour genes (review [2], [5], [6] and [10])
 
   Scenario Outline: Reduced or lost MHC class I
-    Given the profile field "mhc_class_i" is "<mhc>"
+    Given a profile with:
+      | field          | value   |
+      | mhc_class_i    | <mhc>   |
+      | tumor_antigens | intact  |
     When the profile is evaluated
-    Then the rule "mhc-class-i-down" <outcome>
-    And the rule "antigen-loss-to-chemotherapy" <outcome>
-    And the rule "mhc-loss-to-adoptive-cell-transfer" <outcome>
+    Then the rule "mhc-class-i-down" <down>
+    And the rule "mhc-loss-to-adoptive-cell-transfer" <down>
+    And the rule "antigen-loss-to-chemotherapy" <restorable>
+    And the rule "antigen-loss-to-targeted-therapy" <restorable>
 
     Examples:
-      | mhc     | outcome       |
-      | lost    | fires         |
-      | reduced | fires         |
-      | intact  | does not fire |
+      | mhc     | down          | restorable    |
+      | lost    | fires         | does not fire |
+      | reduced | fires         | fires         |
+      | intact  | does not fire | does not fire |
 
   Scenario Outline: Reduced or lost tumour antigens
-    Given the profile field "tumor_antigens" is "<antigens>"
+    Given a profile with:
+      | field          | value      |
+      | tumor_antigens | <antigens> |
+      | mhc_class_i    | intact     |
     When the profile is evaluated
     Then the rule "tumor-antigens-down" <outcome>
     And the rule "antigen-loss-to-chemotherapy" <outcome>
+    And the rule "antigen-loss-to-targeted-therapy" <outcome>
 
     Examples:
       | antigens | outcome       |
@@ -34,7 +42,23 @@ Feature: Antigen presentation and tumour genes (review [2], [5], [6] and [10])
     Then the finding "antigen_presentation_loss" is inferred
     And the rule "mhc-loss-to-adoptive-cell-transfer" does not fire
 
-  Scenario Outline: Oncogenic alterations: a list, empty, or unknown
+  Scenario: MHC and antigens both lost leave a CAR nothing to bind
+    Given a profile with:
+      | field          | value |
+      | mhc_class_i    | lost  |
+      | tumor_antigens | lost  |
+    When the profile is evaluated
+    Then the finding "antigen_presentation_loss" is inferred
+    And the strategy "adoptive_cell_transfer" is not suggested
+    And the strategy "ici_plus_chemotherapy" is not suggested
+
+  Scenario: With MHC unknown, whether chemotherapy could restore presentation stays undecided
+    Given the profile field "tumor_antigens" is "reduced"
+    When the profile is evaluated
+    Then the finding "antigen_presentation_loss" is inferred
+    And the rule "antigen-loss-to-chemotherapy" is not evaluated because "mhc_class_i" is unknown
+
+  Scenario Outline: Oncogenic alterations: only those with a described immune-evasion link count
     Given the profile field "oncogenic_alterations" is <alterations>
     When the profile is evaluated
     Then the rule "oncogenic-alterations-found" <outcome>
@@ -44,6 +68,9 @@ Feature: Antigen presentation and tumour genes (review [2], [5], [6] and [10])
       | alterations                               | outcome       |
       | "WNT/beta-catenin activation"             | fires         |
       | "WNT/beta-catenin activation, PTEN loss"  | fires         |
+      | "KRAS mutation, STK11 loss"               | fires         |
+      | "KRAS mutation"                           | does not fire |
+      | "JAK1/2 loss"                             | does not fire |
       | ""                                        | does not fire |
 
   Scenario: An absent list of alterations is unknown, not empty

@@ -30,41 +30,47 @@ Feature: The tumour microenvironment (review [2] and [7])
       | acidic  | fires         |
       | normal  | does not fire |
 
-  Scenario Outline: Regulatory T cells, present or abundant, lead to Treg depletion
+  Scenario Outline: Only abundant regulatory T cells count as a suppressive mechanism
     Given the profile field "tregs" is "<tregs>"
     When the profile is evaluated
-    Then the rule "tregs-present" <outcome>
+    Then the rule "tregs-abundant" <outcome>
     And the rule "tregs-to-treg-depletion" <outcome>
 
     Examples:
       | tregs    | outcome       |
       | abundant | fires         |
-      | present  | fires         |
+      | present  | does not fire |
       | absent   | does not fire |
 
-  Scenario Outline: MDSCs, present or abundant, lead to MDSC targeting
+  Scenario Outline: Only abundant MDSCs count as a suppressive mechanism
     Given the profile field "mdscs" is "<mdscs>"
     When the profile is evaluated
-    Then the rule "mdscs-present" <outcome>
+    Then the rule "mdscs-abundant" <outcome>
     And the rule "mdscs-to-mdsc-targeting" <outcome>
 
     Examples:
       | mdscs    | outcome       |
       | abundant | fires         |
-      | present  | fires         |
+      | present  | does not fire |
       | absent   | does not fire |
 
-  Scenario: MDSCs alone give suppressive cells but not Treg depletion
-    Given a profile with:
-      | field | value   |
-      | mdscs | present |
-      | tregs | absent  |
+  Scenario: Tregs merely present give no suppressive-cell finding, and the rationale says why
+    Given the profile field "tregs" is "present"
     When the profile is evaluated
-    Then the finding "suppressive_immune_cells" is inferred by rule "mdscs-present"
+    Then the finding "suppressive_immune_cells" is not inferred
+    And the strategy "treg_depletion" is not suggested
+
+  Scenario: Abundant MDSCs alone give suppressive cells but not Treg depletion
+    Given a profile with:
+      | field | value    |
+      | mdscs | abundant |
+      | tregs | present  |
+    When the profile is evaluated
+    Then the finding "suppressive_immune_cells" is inferred by rule "mdscs-abundant"
     And the rule "tregs-to-treg-depletion" does not fire
     And the strategy "mdsc_targeting" is suggested by rule "mdscs-to-mdsc-targeting"
 
-  Scenario: Tregs alone do not lead to MDSC targeting
+  Scenario: Abundant Tregs alone do not lead to MDSC targeting
     Given a profile with:
       | field | value    |
       | tregs | abundant |
@@ -73,20 +79,43 @@ Feature: The tumour microenvironment (review [2] and [7])
     Then the rule "mdscs-to-mdsc-targeting" does not fire
     And the strategy "treg_depletion" is suggested by rule "tregs-to-treg-depletion"
 
-  Scenario Outline: Excluded and desert phenotypes keep T cells out
+  Scenario Outline: An excluded tumour holds T cells at its margin
     Given the profile field "t_cell_infiltration" is "<phenotype>"
     When the profile is evaluated
-    Then the rule "t-cells-not-infiltrating" <outcome>
-    And the rule "exclusion-to-oncolytic-virus" <outcome>
-    And the rule "exclusion-to-tlr-agonist" <outcome>
-    And the rule "exclusion-to-sting-agonist" <outcome>
+    Then the rule "t-cells-excluded" <outcome>
     And the rule "exclusion-to-chemotherapy" <outcome>
+    And the rule "exclusion-to-oncolytic-virus" <outcome>
+
+    Examples:
+      | phenotype | outcome       |
+      | excluded  | fires         |
+      | desert    | does not fire |
+      | inflamed  | does not fire |
+
+  Scenario Outline: A desert tumour has few or no T cells, a different barrier from exclusion
+    Given the profile field "t_cell_infiltration" is "<phenotype>"
+    When the profile is evaluated
+    Then the rule "t-cells-desert" <outcome>
+    And the rule "desert-to-chemotherapy" <outcome>
+    And the rule "desert-to-vaccine" <outcome>
+    And the rule "desert-to-oncolytic-virus" <outcome>
+    And the rule "desert-to-tlr-agonist" <outcome>
+    And the rule "desert-to-sting-agonist" <outcome>
 
     Examples:
       | phenotype | outcome       |
       | desert    | fires         |
-      | excluded  | fires         |
+      | excluded  | does not fire |
       | inflamed  | does not fire |
+
+  Scenario: Exclusion is not a desert: no priming adjuvants for T cells that are already there
+    Given the profile field "t_cell_infiltration" is "excluded"
+    When the profile is evaluated
+    Then the finding "t_cell_exclusion" is inferred
+    And the finding "immune_desert" is not inferred
+    And the strategy "tlr_agonist_adjuvant" is not suggested
+    And the strategy "sting_agonist_adjuvant" is not suggested
+    And the strategy "cancer_vaccine_combination" is not suggested
 
   Scenario Outline: TGF-beta inhibition needs TGF-beta itself raised
     Given a profile with:

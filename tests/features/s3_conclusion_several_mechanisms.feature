@@ -1,7 +1,7 @@
 Feature: Several mechanisms at once (review [3] and its conclusion)
   Combination rules join the mechanism findings the engine derived.
 
-  Scenario Outline: Two mechanisms lead to a multi-pathway combination, three to single-cell profiling
+  Scenario Outline: Two mechanisms reach a multi-pathway combination, three single-cell profiling
     Given a profile with:
       | field   | value     |
       | hypoxia | <hypoxia> |
@@ -12,10 +12,11 @@ Feature: Several mechanisms at once (review [3] and its conclusion)
     And the rule "many-mechanisms-to-single-cell-profiling" <three>
 
     Examples:
-      | hypoxia | acidity | tregs   | two           | three         |
-      | high    | normal  | absent  | does not fire | does not fire |
-      | high    | acidic  | absent  | fires         | does not fire |
-      | high    | acidic  | present | fires         | fires         |
+      | hypoxia | acidity | tregs    | two           | three         |
+      | high    | normal  | absent   | does not fire | does not fire |
+      | high    | acidic  | absent   | fires         | does not fire |
+      | high    | acidic  | present  | fires         | does not fire |
+      | high    | acidic  | abundant | fires         | fires         |
 
   Scenario: A single known mechanism with the rest unknown leaves the count undecided
     Given the profile field "hypoxia" is "high"

@@ -1,6 +1,6 @@
-Feature: Alternative checkpoints and the suppressive cytokine baseline (review [3], [4] and [9])
+Feature: Alternative checkpoints and the pre-existing suppressive profile (review [3], [4], [8] and [9])
 
-  Scenario Outline: Each raised checkpoint leads to its own inhibitor combination
+  Scenario Outline: Each raised checkpoint reaches its own inhibitor combination
     Given the profile field "<checkpoint>" is "<level>"
     When the profile is evaluated
     Then the rule "<finding_rule>" <outcome>
@@ -16,7 +16,7 @@ Feature: Alternative checkpoints and the suppressive cytokine baseline (review [
       | vista      | elevated | vista-elevated | vista-to-anti-vista | fires        |
       | vista      | normal   | vista-elevated | vista-to-anti-vista | does not fire |
 
-  Scenario: LAG-3 alone does not lead to an anti-TIM-3 combination
+  Scenario: LAG-3 alone does not reach an anti-TIM-3 combination
     Given a profile with:
       | field | value    |
       | lag3  | elevated |
@@ -37,3 +37,26 @@ Feature: Alternative checkpoints and the suppressive cytokine baseline (review [
       | il10     | normal   | il10-elevated     | does not fire |
       | tgf_beta | elevated | tgf-beta-elevated | fires         |
       | tgf_beta | low      | tgf-beta-elevated | does not fire |
+
+  Scenario Outline: High PD-L1 is read two ways: a favourable biomarker and a raised checkpoint ligand
+    Given the profile field "pd_l1_tps" is <tps>
+    When the profile is evaluated
+    Then the rule "pd-l1-high-as-checkpoint-ligand" <outcome>
+    And the rule "pd-l1-tps-high" <outcome>
+
+    Examples:
+      | tps  | outcome       |
+      | 49.9 | does not fire |
+      | 50   | fires         |
+      | 80   | fires         |
+
+  Scenario: The ICI history annotates what the review ties to primary or adaptive resistance
+    Given a profile with:
+      | field       | value                |
+      | tgf_beta    | elevated             |
+      | tim3        | elevated             |
+      | ici_history | acquired_resistance  |
+    When the profile is evaluated
+    Then the finding "immunosuppressive_cytokines" is inferred
+    And the rationale mentions "At odds with the history"
+    And the rationale mentions "Acquired names the clinical timing, adaptive the mechanism"

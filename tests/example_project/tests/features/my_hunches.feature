@@ -1,6 +1,6 @@
 Feature: A student's hunches about the rule base
 
-  Scenario: My hypoxic case leads to hypoxia-targeting agents
+  Scenario: My hypoxic case reaches hypoxia-targeting agents
     Given the profile "my-case.json"
     When the profile is evaluated
     Then the finding "hypoxic_tme" is inferred by rule "hypoxia-high"
@@ -10,7 +10,8 @@ Feature: A student's hunches about the rule base
   Scenario: A shipped profile, named without its folder
     Given the profile "cold-desert"
     When the profile is evaluated
-    Then the finding "t_cell_exclusion" is inferred
+    Then the finding "immune_desert" is inferred
+    And the finding "t_cell_exclusion" is not inferred
     And the rationale mentions "t_cell_infiltration is desert"
 
   Scenario Outline: Where does low TMB stop?

@@ -1,0 +1,304 @@
+"""What the rationale teaches: every conclusion carries its reasons, maturity, chain strength,
+borderline dependence and caveats, in every format, with the references resolved; and the knowledge
+fixes (CPS/TPS, margins, desert vs excluded, ICI history) hold through the real command."""
+
+import json
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from conftest import PROFILES, run_cli
+from icitrace.pipeline import evaluate
+from icitrace.rule_model import EVIDENCE_ORDER
+from icitrace.synth import synth_profiles
+
+
+def words(text: str) -> str:
+    """Text with its wrapping undone: line breaks and indents become single spaces."""
+    return " ".join(text.split())
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    """Every shipped profile in JSON, text and markdown, from one run of the real command each."""
+    out = {}
+    for fmt in ("json", "text", "markdown"):
+        done = run_cli("suggest", *map(str, PROFILES), "--format", fmt)
+        assert done.returncode == 0, done.stderr.decode()
+        out[fmt] = done.stdout.decode()
+    out["json"] = json.loads(out["json"])
+    out["text"] = out["text"].split("ILLUSTRATIVE ONLY - not for clinical use.")[1:]
+    out["markdown"] = out["markdown"].split("\n---\n")
+    return out
+
+
+# --- the reasons travel with every conclusion, in every format --------------------------------------
+
+@pytest.mark.cli
+def test_json_carries_explanation_summary_maturity_chain_and_borderline(shipped, book):
+    for result in shipped["json"]:
+        for f in result["findings"]:
+            rule = book.by_id[f["rule"]]
+            assert f["explanation"] == words(rule.explanation) and f["title"] == rule.title
+            assert f["summary"] == words(book.catalog.findings[f["id"]].summary)
+            assert all(c["text"] and c["citations"] for c in f["caveats"])
+        for s in result["strategies"]:
+            entry = book.catalog.strategies[s["id"]]
+            assert s["summary"] == words(entry.summary)
+            assert s["maturity"] == {"stage": entry.maturity.stage, "label": book.catalog.maturity_stages[entry.maturity.stage],
+                                     "text": words(entry.maturity.text), "citation": entry.maturity.cite}
+            assert s["not_in_review"] == (words(entry.not_in_review) if entry.not_in_review else None)
+            for route in s["routes"]:
+                assert route["explanation"] == words(book.by_id[route["rule"]].explanation)
+                assert route["chain_evidence"] in EVIDENCE_ORDER
+                # a chain is never firmer than its own last link
+                assert EVIDENCE_ORDER.index(route["chain_evidence"]) >= EVIDENCE_ORDER.index(route["evidence"])
+                assert set(route["rests_on_borderline"]) <= {b["field"] for b in result["borderline"]}
+        cited = {c for item in [*result["findings"], *result["strategies"]] for c in item["citations"]}
+        cited |= {c for f in result["findings"] for cav in f["caveats"] for c in cav["citations"]}
+        cited |= {s["maturity"]["citation"] for s in result["strategies"]}
+        assert set(result["references"]) == cited | {"review"}
+
+
+@pytest.mark.cli
+@pytest.mark.parametrize("index", range(len(PROFILES)), ids=[p.stem for p in PROFILES])
+def test_text_and_markdown_carry_every_reason_and_end_with_references(shipped, index):
+    result = shipped["json"][index]
+    text, markdown = words(shipped["text"][index]), words(shipped["markdown"][index])
+    for report in (text, markdown):
+        for f in result["findings"]:
+            assert f["summary"] in report and f["explanation"] in report and f["title"] in report
+            for caveat in f["caveats"]:
+                assert caveat["text"] in report
+        for s in result["strategies"]:
+            assert s["summary"] in report and s["maturity"]["text"] in report and s["maturity"]["label"] in report
+            if s["not_in_review"]:
+                assert s["not_in_review"] in report
+            for route in s["routes"]:
+                assert route["explanation"] in report
+            assert all(f"chain: {r['chain_evidence']}" in text for r in s["routes"])
+    # the References block closes the text: the review's title, then each [n] used with its section
+    tail = text[text.rindex("References"):]
+    assert tail.startswith(f'References The review: "{result["references"]["review"]}"')
+    for key, value in result["references"].items():
+        if re.fullmatch(r"\[\d+\]|conclusion", key):
+            assert f"{key} {value.split(': ', 1)[1]}" in tail
+        elif key != "review":
+            assert f"{key}: {value.removeprefix('outside the review: ')}" in tail
+    assert "Outside the review" in tail or all(k == "review" or k.startswith("[") or k == "conclusion"
+                                               for k in result["references"])
+    assert "## References" in markdown
+
+
+@pytest.mark.cli
+def test_brief_drops_the_explanations_but_keeps_maturity_chain_and_references():
+    full = words(run_cli("suggest", "profiles/cold-desert.json").stdout.decode())
+    brief = words(run_cli("suggest", "profiles/cold-desert.json", "--brief").stdout.decode())
+    assert "why: " in full and "why: " not in brief
+    for kept in ("maturity: being explored [10]", "chain: inferred-link (weakest link)", "References", "caveat:"):
+        assert kept in brief
+    assert len(brief) < len(full) * 0.8
+
+
+@pytest.mark.cli
+@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz not installed (.ci/run installs it)")
+def test_dot_tooltips_carry_summaries_and_explanations_into_svg(book):
+    dot = run_cli("suggest", "profiles/sparse-unknowns.json", "--format", "dot").stdout.decode()
+    svg = subprocess.run(["dot", "-Tsvg"], input=dot, capture_output=True, text=True, timeout=60).stdout
+    titles = " ".join(re.findall(r'xlink:title="([^"]*)"', svg)).replace("&#39;", "'")
+    assert words(book.catalog.findings["low_immunogenicity"].summary) in titles
+    assert "A vaccine cannot add antigens to a tumour" in titles
+
+
+# --- how firm the chain is ----------------------------------------------------------------------------
+
+def route(result, strategy, rule):
+    return next(r for s in result.strategies if s.id == strategy for r in s.routes if r.rule == rule)
+
+
+def test_chain_evidence_is_the_weakest_link_from_value_to_strategy(book):
+    # review-stated all the way: hypoxia -> hypoxic_tme -> hypoxia-targeting agents
+    assert route(evaluate({"hypoxia": "high"}, book), "hypoxia_targeting", "hypoxia-to-hypoxia-targeting").chain_evidence == "review-stated"
+    # a review-stated hop on a finding that rests on an outside cut-off is only as firm as the cut-off
+    low = evaluate({"tmb": 4}, book)
+    assert route(low, "biomarker_guided_personalization", "low-tmb-to-biomarker-guided").evidence == "review-stated"
+    assert route(low, "biomarker_guided_personalization", "low-tmb-to-biomarker-guided").chain_evidence == "external-cutoff"
+    # an inferred finding makes the whole chain inferred
+    desert = evaluate({"t_cell_infiltration": "desert"}, book)
+    assert route(desert, "cancer_vaccine_combination", "desert-to-vaccine").chain_evidence == "inferred-link"
+    # a finding is as firm as its firmest derivation: TIM-3 (review-stated) carries VISTA's inferred one
+    both = evaluate({"tim3": "elevated", "vista": "elevated"}, book)
+    assert route(both, "multi_pathway_combination", "alt-checkpoints-to-multi-pathway").chain_evidence == "review-stated"
+    vista = evaluate({"vista": "elevated"}, book)
+    assert route(vista, "multi_pathway_combination", "alt-checkpoints-to-multi-pathway").chain_evidence == "inferred-link"
+
+
+@pytest.mark.parametrize("values, rests", [
+    ({"tmb": 9}, ["tmb"]),
+    ({"tmb": 5}, []),
+    ({"pd_l1_tps": 0.8, "pd_l1_cps": 5}, []),  # the CPS route stands clear of its margin
+    ({"pd_l1_tps": 0.8, "pd_l1_cps": 9}, ["pd_l1_tps", "pd_l1_cps"]),  # every derivation is borderline
+    ({"pd_l1_tps": 0, "pd_l1_cps": 9}, []),  # TPS 0 is a clear negative
+])
+def test_a_strategy_rests_on_a_borderline_value_only_when_its_finding_does(book, values, rests):
+    result = evaluate(values, book)
+    routes = [r for s in result.strategies if s.id == "biomarker_guided_personalization" for r in s.routes]
+    assert routes and all(r.rests_on_borderline == rests for r in routes)
+
+
+def test_chain_strength_agrees_with_an_independent_reading_over_generated_profiles(book):
+    """Over 1,500 generated profiles: recompute each route's weakest link and borderline fields from the
+    findings of the result alone, and compare."""
+    rank = EVIDENCE_ORDER.index
+    for data in synth_profiles(1500, seed=11):
+        result = evaluate(data, book)
+        derivations = {}
+        for f in result.findings:
+            strength = max(rank(f.evidence), rank("external-cutoff") if book.by_id[f.rule].cutoffs() else 0)
+            fields = [b.field for b in result.borderline if b.rules.get(f.rule)]
+            derivations.setdefault(f.id, []).append((strength, fields))
+        for s in result.strategies:
+            for r in s.routes:
+                expected = rank(r.evidence)
+                fields = []
+                for fid in r.from_findings:
+                    expected = max(expected, min(d[0] for d in derivations[fid]))
+                    if all(d[1] for d in derivations[fid]):
+                        fields += [x for d in derivations[fid] for x in d[1] if x not in fields]
+                assert r.chain_evidence == EVIDENCE_ORDER[expected], (data, s.id, r.rule)
+                assert sorted(r.rests_on_borderline) == sorted(fields), (data, s.id, r.rule)
+
+
+# --- knowledge fixes, through the real command ---------------------------------------------------------
+
+@pytest.mark.cli
+def test_cps_below_tps_is_refused_everywhere_with_one_message(tmp_path):
+    bad = tmp_path / "impossible.json"
+    bad.write_text('{"pd_l1_tps": 60, "pd_l1_cps": 5}')
+    out = tmp_path / "out.jsonl"
+    out.write_text("kept\n")
+    for args in (["suggest", str(bad)], ["validate", str(bad)], ["suggest", "profiles/hot-unsuppressed.json",
+                                                                  "--set", "pd_l1_cps=50"]):
+        done = run_cli(*args)
+        err = done.stderr.decode()
+        assert done.returncode == 2 and done.stdout == b"", args
+        assert '"pd_l1_cps" and "pd_l1_tps"' in err and "cannot come from one sample and assay" in err, err
+        assert "Traceback" not in err and err.count("\n") <= 2, err
+    batch = run_cli("batch", str(bad), "--workers", "1")
+    record = json.loads(batch.stdout)
+    assert batch.returncode == 1 and not record["ok"] and "cannot come from one sample" in record["error"]
+
+
+def test_synth_never_generates_cps_below_tps():
+    pairs = [(p["pd_l1_tps"], p["pd_l1_cps"]) for p in synth_profiles(20_000, seed=4)
+             if "pd_l1_tps" in p and "pd_l1_cps" in p]
+    assert len(pairs) > 5_000 and all(cps >= tps for tps, cps in pairs)
+
+
+@pytest.mark.cli
+def test_margins_are_per_side_and_in_proportion_to_the_line():
+    def borderline(**values):
+        done = run_cli("suggest", "-", "--format", "json", stdin=json.dumps(values).encode())
+        return {(b["field"], b["side"], b["margin"]) for b in json.loads(done.stdout)["borderline"]}
+
+    assert borderline(pd_l1_tps=0) == set()  # a clear negative, not "near 1%"
+    assert borderline(pd_l1_tps=0.6) == {("pd_l1_tps", "below", 0.5)}
+    assert borderline(pd_l1_tps=1.8) == {("pd_l1_tps", "at or above", 1.0)}
+    assert borderline(pd_l1_tps=2.5) == set()
+    assert borderline(pd_l1_tps=46, tmb=11.5) == {("pd_l1_tps", "below", 5.0), ("tmb", "at or above", 2.0)}
+    text = words(run_cli("suggest", "-", stdin=b'{"pd_l1_tps": 0.6}').stdout.decode())
+    assert "pd_l1_tps 0.6 is 0.4 under pd_l1_negative 1 % (borderline within 0.5 below the line)" in text
+    assert "why this margin: Near 1% a handful of stained cells decides" in text
+
+
+@pytest.mark.cli
+def test_a_rule_directory_with_one_margin_for_both_sides_still_loads(tmp_path):
+    from icitrace.pipeline import shipped_dir
+
+    rules = tmp_path / "rules"
+    shutil.copytree(shipped_dir("rules"), rules)
+    path = rules / "cutoffs.yaml"
+    text = path.read_text()
+    start = text.index("    margin:\n      below: 2\n      above: 2\n")
+    end = text.index("    cite: \"FDA", start)
+    path.write_text(text[:start] + "    margin: 3\n" + text[end:])
+    done = run_cli("suggest", "-", "--rules", str(rules), "--format", "json", stdin=b'{"tmb": 12.5}')
+    assert done.returncode == 0, done.stderr.decode()
+    assert [(b["side"], b["margin"], b["margin_reason"]) for b in json.loads(done.stdout)["borderline"]] == [
+        ("at or above", 3.0, "")]
+
+
+@pytest.mark.cli
+def test_desert_and_excluded_are_different_findings_with_different_strategies():
+    def reached(phenotype):
+        data = json.loads(run_cli("suggest", "-", "--format", "json",
+                                  stdin=json.dumps({"t_cell_infiltration": phenotype}).encode()).stdout)
+        return {f["id"] for f in data["findings"]}, {s["id"] for s in data["strategies"]}
+
+    desert_findings, desert_strategies = reached("desert")
+    excluded_findings, excluded_strategies = reached("excluded")
+    assert desert_findings == {"immune_desert"} and excluded_findings == {"t_cell_exclusion"}
+    assert {"tlr_agonist_adjuvant", "sting_agonist_adjuvant", "cancer_vaccine_combination"} <= desert_strategies
+    assert not {"tlr_agonist_adjuvant", "sting_agonist_adjuvant", "cancer_vaccine_combination"} & excluded_strategies
+    assert reached("inflamed") == (set(), set())
+
+
+@pytest.mark.cli
+@pytest.mark.parametrize("history, says", [
+    ("primary_resistance", "Consistent with the history"),
+    ("acquired_resistance", "At odds with the history"),
+    ("naive", "a possibility to bear in mind, not something observed"),
+    (None, None),
+])
+def test_the_ici_history_annotates_findings_tied_to_primary_or_adaptive_resistance(history, says):
+    profile = {"il10": "elevated", "lag3": "elevated"} | ({"ici_history": history} if history else {})
+    data = json.loads(run_cli("suggest", "-", "--format", "json", stdin=json.dumps(profile).encode()).stdout)
+    cytokines = next(f for f in data["findings"] if f["id"] == "immunosuppressive_cytokines")
+    checkpoints = next(f for f in data["findings"] if f["id"] == "alternative_checkpoint_upregulation")
+    notes = [c["text"] for c in cytokines["caveats"]]
+    if says is None:
+        assert notes == [] and checkpoints["caveats"] == []
+        assert "SITC Immunotherapy Resistance Taskforce 2020" not in data["references"]
+    else:
+        assert len(notes) == 1 and says in notes[0]
+        assert cytokines["caveats"][0]["citations"] == ["[4]", "SITC Immunotherapy Resistance Taskforce 2020"]
+        assert checkpoints["caveats"][0]["citations"][0] == "[3]"
+        assert "SITC Immunotherapy Resistance Taskforce 2020" in data["references"]
+    if history == "primary_resistance":  # adaptive is a mechanism, not a timing: no contradiction
+        assert "Not a contradiction" in checkpoints["caveats"][0]["text"]
+
+
+@pytest.mark.cli
+def test_explain_says_derived_for_a_finding():
+    text = run_cli("explain", "profiles/cold-desert.json", "cancer_vaccine_combination").stdout.decode()
+    assert "+ finding immune_desert derived" in text and "inferred" not in text
+    hot = run_cli("explain", "profiles/hot-unsuppressed.json", "cancer_vaccine_combination").stdout.decode()
+    assert "x needs finding immune_desert; not derived" in hot and "inferred" not in hot
+    holds = run_cli("explain", "profiles/cold-desert.json", "immune_desert").stdout.decode()
+    assert "immune_desert is derived by t-cells-desert." in holds
+
+
+def test_the_schema_gives_the_sitc_definitions():
+    from icitrace.profile import Profile
+
+    text = Profile.model_json_schema()["properties"]["ici_history"]["description"]
+    for part in ("at least 6 weeks", "under 6 months", "SITC: secondary", "at least 6 months", "not the review's"):
+        assert part in text
+
+
+NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8}
+
+
+@pytest.mark.cli
+def test_shipped_descriptions_count_what_the_output_shows(shipped):
+    """A description that names a number of mechanisms must match the mechanisms derived."""
+    checked = 0
+    for result in shipped["json"]:
+        mechanisms = {f["id"] for f in result["findings"] if f["kind"] == "mechanism"}
+        for word in re.findall(r"\b(\w+) (?:\w+ )?(?:resistance )?mechanisms\b", result["profile"]["description"].lower()):
+            if word in NUMBERS:
+                assert NUMBERS[word] == len(mechanisms), (result["profile"]["id"], word, sorted(mechanisms))
+                checked += 1
+    assert checked >= 2
