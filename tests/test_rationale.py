@@ -59,6 +59,7 @@ def test_json_carries_explanation_summary_maturity_chain_and_borderline(shipped,
         cited = {c for item in [*result["findings"], *result["strategies"]] for c in item["citations"]}
         cited |= {c for f in result["findings"] for cav in f["caveats"] for c in cav["citations"]}
         cited |= {s["maturity"]["citation"] for s in result["strategies"]}
+        cited |= {c for s in result["strategies"] if s["outside_review"] for c in s["outside_review"]["citations"]}
         assert set(result["references"]) == cited | {"review"}
 
 
@@ -76,6 +77,8 @@ def test_text_and_markdown_carry_every_reason_and_end_with_references(shipped, i
             assert s["summary"] in report and s["maturity"]["text"] in report and s["maturity"]["label"] in report
             if s["not_in_review"]:
                 assert s["not_in_review"] in report
+            if s["outside_review"]:
+                assert s["outside_review"]["text"] in report
             for route in s["routes"]:
                 assert route["explanation"] in report
             assert all(f"chain: {r['chain_evidence']}" in text for r in s["routes"])
@@ -97,7 +100,8 @@ def test_brief_drops_the_explanations_but_keeps_maturity_chain_and_references():
     full = words(run_cli("suggest", "profiles/cold-desert.json").stdout.decode())
     brief = words(run_cli("suggest", "profiles/cold-desert.json", "--brief").stdout.decode())
     assert "why: " in full and "why: " not in brief
-    for kept in ("maturity: being explored [10]", "chain: inferred-link (weakest link)", "References", "caveat:"):
+    for kept in ("maturity: as the review puts it: being explored [10]", "chain: inferred-link (weakest link)",
+                 "References", "caveat:"):
         assert kept in brief
     assert len(brief) < len(full) * 0.8
 
@@ -105,7 +109,7 @@ def test_brief_drops_the_explanations_but_keeps_maturity_chain_and_references():
 @pytest.mark.cli
 @pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz not installed (.ci/run installs it)")
 def test_dot_tooltips_carry_summaries_and_explanations_into_svg(book):
-    dot = run_cli("suggest", "profiles/sparse-unknowns.json", "--format", "dot").stdout.decode()
+    dot = run_cli("suggest", "profiles/cold-desert.json", "--format", "dot").stdout.decode()
     svg = subprocess.run(["dot", "-Tsvg"], input=dot, capture_output=True, text=True, timeout=60).stdout
     titles = " ".join(re.findall(r'xlink:title="([^"]*)"', svg)).replace("&#39;", "'")
     assert words(book.catalog.findings["low_immunogenicity"].summary) in titles
@@ -126,7 +130,7 @@ def test_chain_evidence_is_the_weakest_link_from_value_to_strategy(book):
     assert route(low, "biomarker_guided_personalization", "low-tmb-to-biomarker-guided").evidence == "review-stated"
     assert route(low, "biomarker_guided_personalization", "low-tmb-to-biomarker-guided").chain_evidence == "external-cutoff"
     # an inferred finding makes the whole chain inferred
-    desert = evaluate({"t_cell_infiltration": "desert"}, book)
+    desert = evaluate({"t_cell_infiltration": "desert", "mhc_class_i": "intact"}, book)
     assert route(desert, "cancer_vaccine_combination", "desert-to-vaccine").chain_evidence == "inferred-link"
     # a finding is as firm as its firmest derivation: TIM-3 (review-stated) carries VISTA's inferred one
     both = evaluate({"tim3": "elevated", "vista": "elevated"}, book)
@@ -159,16 +163,50 @@ def test_chain_strength_agrees_with_an_independent_reading_over_generated_profil
             strength = max(rank(f.evidence), rank("external-cutoff") if book.by_id[f.rule].cutoffs() else 0)
             fields = [b.field for b in result.borderline if b.rules.get(f.rule)]
             derivations.setdefault(f.id, []).append((strength, fields))
+        # a finding: its firmest derivation; borderline only when every derivation is
+        finding = {fid: (min(d[0] for d in ds), [x for d in ds for x in d[1]] if all(d[1] for d in ds) else [])
+                   for fid, ds in derivations.items()}
         for s in result.strategies:
             for r in s.routes:
-                expected = rank(r.evidence)
-                fields = []
-                for fid in r.from_findings:
-                    expected = max(expected, min(d[0] for d in derivations[fid]))
-                    if all(d[1] for d in derivations[fid]):
-                        fields += [x for d in derivations[fid] for x in d[1] if x not in fields]
+                rule = book.by_id[r.rule]
+                expected, fields = rank(r.evidence), []
+                for cond in rule.when:
+                    if cond.finding:
+                        strength, near = finding[cond.finding]
+                    elif cond.count:  # any k of the findings of that kind will do
+                        of_kind = [finding[f] for f in finding if book.finding_kind(f) == cond.count.kind]
+                        strength = sorted(x[0] for x in of_kind)[cond.count.at_least - 1]
+                        clear = sum(not x[1] for x in of_kind)
+                        near = [] if clear >= cond.count.at_least else [f for x in of_kind for f in x[1]]
+                    else:
+                        continue
+                    expected = max(expected, strength)
+                    fields += near
                 assert r.chain_evidence == EVIDENCE_ORDER[expected], (data, s.id, r.rule)
-                assert sorted(r.rests_on_borderline) == sorted(fields), (data, s.id, r.rule)
+                assert set(r.rests_on_borderline) == set(fields), (data, s.id, r.rule)
+
+
+def test_a_count_route_is_as_firm_as_its_kth_firmest_finding(book, tmp_path):
+    """With a rule base where a mechanism rests on an outside cut-off, a count that enough other
+    mechanisms fill does not rest on it (any k will do), and one that needs it does."""
+    import shutil
+
+    from icitrace.pipeline import shipped_dir
+    from icitrace.rule_loader import load_rules
+
+    rules = tmp_path / "rules"
+    shutil.copytree(shipped_dir("rules"), rules)
+    catalog = rules / "catalog.yaml"
+    text = catalog.read_text()
+    start = text.index("  elevated_checkpoint_ligands:")
+    catalog.write_text(text[:start] + text[start:].replace("kind: biomarker signal", "kind: mechanism", 1))
+    moved = load_rules(rules)
+    plenty = evaluate({"pd_l1_tps": 52, "pd_l1_cps": 60, "hypoxia": "high", "tgf_beta": "elevated"}, moved)
+    several = route(plenty, "multi_pathway_combination", "several-mechanisms-to-multi-pathway")
+    assert several.chain_evidence == "inferred-link" and several.rests_on_borderline == []
+    needed = evaluate({"pd_l1_tps": 52, "pd_l1_cps": 60, "hypoxia": "high"}, moved)
+    several = route(needed, "multi_pathway_combination", "several-mechanisms-to-multi-pathway")
+    assert several.chain_evidence == "external-cutoff" and several.rests_on_borderline == ["pd_l1_tps"]
 
 
 # --- knowledge fixes, through the real command ---------------------------------------------------------
@@ -233,8 +271,8 @@ def test_a_rule_directory_with_one_margin_for_both_sides_still_loads(tmp_path):
 @pytest.mark.cli
 def test_desert_and_excluded_are_different_findings_with_different_strategies():
     def reached(phenotype):
-        data = json.loads(run_cli("suggest", "-", "--format", "json",
-                                  stdin=json.dumps({"t_cell_infiltration": phenotype}).encode()).stdout)
+        profile = {"t_cell_infiltration": phenotype, "mhc_class_i": "intact"}
+        data = json.loads(run_cli("suggest", "-", "--format", "json", stdin=json.dumps(profile).encode()).stdout)
         return {f["id"] for f in data["findings"]}, {s["id"] for s in data["strategies"]}
 
     desert_findings, desert_strategies = reached("desert")
@@ -249,25 +287,27 @@ def test_desert_and_excluded_are_different_findings_with_different_strategies():
 @pytest.mark.parametrize("history, says", [
     ("primary_resistance", "Consistent with the history"),
     ("acquired_resistance", "At odds with the history"),
-    ("naive", "a possibility to bear in mind, not something observed"),
+    ("naive", "the review's reading, not something observed"),
     (None, None),
 ])
 def test_the_ici_history_annotates_findings_tied_to_primary_or_adaptive_resistance(history, says):
     profile = {"il10": "elevated", "lag3": "elevated"} | ({"ici_history": history} if history else {})
     data = json.loads(run_cli("suggest", "-", "--format", "json", stdin=json.dumps(profile).encode()).stdout)
-    cytokines = next(f for f in data["findings"] if f["id"] == "immunosuppressive_cytokines")
-    checkpoints = next(f for f in data["findings"] if f["id"] == "alternative_checkpoint_upregulation")
-    notes = [c["text"] for c in cytokines["caveats"]]
+    sitc = "SITC Immunotherapy Resistance Taskforce 2020"
+
+    def history_notes(finding_id):
+        finding = next(f for f in data["findings"] if f["id"] == finding_id)
+        return [c for c in finding["caveats"] if sitc in c["citations"]]
+
+    cytokines, checkpoints = history_notes("immunosuppressive_cytokines"), history_notes("alternative_checkpoint_upregulation")
     if says is None:
-        assert notes == [] and checkpoints["caveats"] == []
-        assert "SITC Immunotherapy Resistance Taskforce 2020" not in data["references"]
+        assert cytokines == [] and checkpoints == [] and sitc not in data["references"]
     else:
-        assert len(notes) == 1 and says in notes[0]
-        assert cytokines["caveats"][0]["citations"] == ["[4]", "SITC Immunotherapy Resistance Taskforce 2020"]
-        assert checkpoints["caveats"][0]["citations"][0] == "[3]"
-        assert "SITC Immunotherapy Resistance Taskforce 2020" in data["references"]
+        assert len(cytokines) == 1 and says in cytokines[0]["text"]
+        assert cytokines[0]["citations"] == ["[4]", sitc] and checkpoints[0]["citations"] == ["[3]", sitc]
+        assert sitc in data["references"]
     if history == "primary_resistance":  # adaptive is a mechanism, not a timing: no contradiction
-        assert "Not a contradiction" in checkpoints["caveats"][0]["text"]
+        assert "Not a contradiction" in checkpoints[0]["text"]
 
 
 @pytest.mark.cli
@@ -302,3 +342,90 @@ def test_shipped_descriptions_count_what_the_output_shows(shipped):
                 assert NUMBERS[word] == len(mechanisms), (result["profile"]["id"], word, sorted(mechanisms))
                 checked += 1
     assert checked >= 2
+
+
+# --- what the adversarial review found ------------------------------------------------------------------
+
+def test_an_unknown_field_that_the_known_ones_rule_out_is_decided_not_undecided(book):
+    result = evaluate({"pd_l1_tps": 60}, book, why_not=["low_pdl1_expression"])
+    assert "pd-l1-cps-low" not in {n.rule for n in result.not_evaluated}  # CPS is at least 60 here
+    assert "pd_l1_cps" not in {m.field for m in result.next_measurements}
+    (why,) = result.why_not
+    assert why.holds is False
+    assert why.routes[1].checks[-1].condition == ("needs pd_l1_cps < cps_keynote355 10 CPS; pd_l1_cps is unknown, "
+                                                  "but pd_l1_cps is never below pd_l1_tps 60")
+    # the other way round: a known CPS caps TPS
+    capped = evaluate({"pd_l1_cps": 5}, book)
+    assert "pd-l1-tps-high" not in {n.rule for n in capped.not_evaluated}
+    assert "pd-l1-tps-negative" in {n.rule for n in capped.not_evaluated}  # TPS 0-5 could still be under 1
+
+
+@pytest.mark.cli
+def test_text_that_is_not_unicode_is_refused_in_every_path(tmp_path):
+    bad = tmp_path / "surrogate.json"
+    bad.write_text('{"oncogenic_alterations": ["\\ud800"]}')
+    for command in (["suggest", str(bad)], ["validate", str(bad)]):
+        done = run_cli(*command)
+        err = done.stderr.decode()
+        assert done.returncode == 2 and 'field "oncogenic_alterations": holds a lone UTF-16 surrogate' in err, err
+        assert "Traceback" not in err
+    cohort = tmp_path / "cohort.jsonl"
+    cohort.write_text('{"description": "\\udfff"}\n{"tmb": 3}\n')
+    done = run_cli("batch", str(cohort), "--workers", "1")
+    lines = [json.loads(line) for line in done.stdout.decode().splitlines()]
+    assert done.returncode == 1 and [r["ok"] for r in lines] == [False, True]
+    assert "lone UTF-16 surrogate" in lines[0]["error"]
+
+
+@pytest.mark.cli
+def test_a_sweep_steps_over_values_the_rest_of_the_profile_rules_out():
+    done = run_cli("sweep", "profiles/cold-desert.json", "--field", "pd_l1_tps", "--from", "0", "--to", "10",
+                   "--step", "1", "--format", "json")
+    assert done.returncode == 0, done.stderr.decode()
+    data = json.loads(done.stdout)
+    assert data["values"] == [0.0, 1.0, 2.0]  # cold-desert's CPS is 2
+    assert data["impossible"] == [{"at": [3.0, 10.0], "reason": "pd_l1_tps is never above pd_l1_cps 2"}]
+    text = run_cli("sweep", "profiles/cold-desert.json", "--field", "pd_l1_tps", "--from", "0", "--to", "10",
+                   "--step", "1").stdout.decode()
+    assert "pd_l1_tps 3 .. 10: pd_l1_tps is never above pd_l1_cps 2" in text
+
+
+def test_a_moved_cutoff_carries_its_margin_in_proportion_and_says_so(book):
+    from icitrace.rule_loader import with_overrides
+
+    moved = with_overrides(book, {"tmb_high": 50})
+    (near,) = evaluate({"tmb": 42}, moved).borderline
+    assert (near.side, near.margin) == ("below", 10.0)
+    assert near.margin_reason.startswith("Set for the line at 10 mut/Mb and scaled with it to 50 for this run.")
+    assert evaluate({"tmb": 39}, moved).borderline == []
+
+
+def test_rule_directories_over_the_engines_fact_width_are_refused(tmp_path):
+    """Each distinct includes_any test adds a key to the profile fact (253 at most): lint caps them."""
+    import shutil
+
+    from icitrace.pipeline import shipped_dir
+    from icitrace.rule_loader import RulesError, load_rules
+    from icitrace.rule_model import MAX_LIST_TESTS
+
+    rules = tmp_path / "rules"
+    shutil.copytree(shipped_dir("rules"), rules)
+    many = "".join(f'''
+  - id: listed-{n}
+    title: A generated rule for item {n}
+    version: 1
+    when:
+      - field: oncogenic_alterations
+        includes_any: [item {n}]
+    then:
+      finding: oncogenic_pathway_evasion
+    evidence: inferred-link
+    citations: ["[5]"]
+    explanation: A generated rule that only exists to count the distinct list tests of a rule base.
+''' for n in range(MAX_LIST_TESTS + 1))
+    (rules / "many.yaml").write_text("rules:" + many)
+    with pytest.raises(RulesError) as error:
+        load_rules(rules)
+    assert [p.message for p in error.value.problems] == [
+        f"rule `listed-{MAX_LIST_TESTS - 1}`: more than {MAX_LIST_TESTS} distinct `includes_any` tests: each adds "
+        "a key to the profile fact, which holds at most 253"]

@@ -33,9 +33,9 @@ def test_count_rules_are_undecided_only_while_enough_findings_could_still_appear
         "tumor_antigens": "intact", "oncogenic_alterations": [], "epigenetic_silencing": False,
         "t_cell_infiltration": "inflamed", "pd_l1_tps": 10,
     }, book)
-    # only the biomarker rules, whose fields were left out, remain undecided (a high TPS would also have
-    # been a mechanism, a raised checkpoint ligand, so TPS is given)
-    assert {f for fields in not_evaluated(all_normal).values() for f in fields} == {"tmb", "pd_l1_cps"}
+    # only the TMB rules, whose field was left out, remain undecided: a TPS of 10 already rules out a
+    # CPS under 10 (CPS is never below TPS)
+    assert {f for fields in not_evaluated(all_normal).values() for f in fields} == {"tmb"}
     assert "several-mechanisms-to-multi-pathway" not in not_evaluated(all_normal)
 
 

@@ -45,7 +45,7 @@ def borderline(book: RuleBook, profile: Profile, fired: set[str]) -> list[Border
         if rules:
             out.append(Borderline(field=cutoff.field, value=value, cutoff=name, threshold=cutoff.value,
                                   unit=cutoff.unit, side="below" if below else "at or above", margin=margin,
-                                  margin_reason=" ".join(cutoff.margin.reason.split()), rules=rules))
+                                  margin_reason=cutoff.margin.reason, rules=rules))
     return out
 
 

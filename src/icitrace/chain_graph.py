@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .condition_text import show_value
+from .prose import maturity_line
 from .result import Because, Result
 
 
@@ -49,7 +50,7 @@ def chain_graph(result: Result) -> tuple[list[Node], list[Edge]]:
         about = f"{f.rule}: {f.title}. {f.explanation}"
         edges.extend(Edge(src, f"f_{f.id}", f.rule, about) for src in sources(f.because))
     for s in result.strategies:
-        about = f"{s.summary} Maturity: {s.maturity.label} {s.maturity.citation}."
+        about = f"{s.summary} Maturity: {maturity_line(s)}"
         nodes.setdefault(f"s_{s.id}", Node(f"s_{s.id}", s.label, "strategy", about))
         for route in s.routes:
             about = f"{route.rule}: {route.title}. {route.explanation} Chain: {route.chain_evidence}."

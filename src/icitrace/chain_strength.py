@@ -6,7 +6,8 @@ finding). So a chain is as firm as its weakest link, and a finding is as firm as
 derived it. Likewise a finding rests on a borderline value only when every rule that derived it does:
 if another derivation stands clear of any margin, the finding does not depend on the borderline one.
 
-Read from what the engine fired (the matched findings of each firing), never re-derived.
+Read from what the engine fired (the findings each firing matched, and for a count every finding of
+its kind that was derived), never re-derived.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 
 from .engine import Firing
 from .rule_loader import RuleBook
-from .rule_model import EVIDENCE_ORDER, Rule
+from .rule_model import EVIDENCE_ORDER
 
 #: a rule whose premise reads a cut-off from outside the review is no firmer than that cut-off
 CUTOFF_PREMISE = EVIDENCE_ORDER.index("external-cutoff")
@@ -31,18 +32,6 @@ class Strength:
     @property
     def evidence(self) -> str:
         return EVIDENCE_ORDER[self.weakest]
-
-
-def joined_findings(rule: Rule, firing: Firing) -> list[str]:
-    """The finding ids a firing matched, in condition order: its `finding:` patterns (``f<i>``) and the
-    findings a count joined (``k1..kn``; see the compiler)."""
-    out = []
-    for i, cond in enumerate(rule.when):
-        if cond.finding is not None:
-            out.append(firing.matched[f"f{i}"]["id"])
-        elif cond.count is not None:
-            out += [firing.matched[f"k{n}"]["id"] for n in range(1, cond.count.at_least + 1)]
-    return out
 
 
 class ChainStrength:
@@ -63,11 +52,25 @@ class ChainStrength:
         if rule.cutoffs():
             weakest = max(weakest, CUTOFF_PREMISE)
         fields = list(self.near.get(rule.id, []))
-        for finding in joined_findings(rule, firing):
-            below = self.of_finding(finding)
+        for i, cond in enumerate(rule.when):
+            if cond.finding is not None:
+                below = self.of_finding(firing.matched[f"f{i}"]["id"])
+            elif cond.count is not None:
+                below = self._of_count(cond.count.kind, cond.count.at_least)
+            else:
+                continue
             weakest = max(weakest, below.weakest)
             fields += [f for f in below.borderline if f not in fields]
         return Strength(weakest, tuple(fields))
+
+    def _of_count(self, kind: str, at_least: int) -> Strength:
+        """At least k findings of a kind: any k of those derived will do, so the chain is as firm as the
+        k-th firmest, and rests on borderline values only when fewer than k stand clear of them."""
+        derived = [self.of_finding(f) for f in self.producers if self.book.finding_kind(f) == kind]
+        ranked = sorted(s.weakest for s in derived)
+        clear = sum(not s.borderline for s in derived)
+        fields = {} if clear >= at_least else dict.fromkeys(f for s in derived for f in s.borderline)
+        return Strength(ranked[at_least - 1], tuple(fields))
 
     def of_finding(self, finding: str) -> Strength:
         if finding not in self._findings:

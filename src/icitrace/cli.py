@@ -134,15 +134,9 @@ def _evaluate_all(sources: list[str], book, edits: list, why_not: Optional[list[
 def _first_error(error: Exception) -> str:
     from pydantic import ValidationError
 
-    from .profile_io import expectation
+    from .profile_io import say_error
 
-    if isinstance(error, ValidationError):
-        err = error.errors()[0]
-        if not err["loc"]:  # a check across fields: its message names them
-            return err["msg"].removeprefix("Value error, ")
-        field = str(err["loc"][0])
-        return f'field "{field}": expected {expectation(field)}, got {err.get("input")!r}'
-    return str(error)
+    return say_error(error.errors()[0]) if isinstance(error, ValidationError) else str(error)
 
 
 def _emit(results: list, format: ReportFormat, as_list: bool, brief: bool = False) -> None:  # noqa: ANN001
@@ -295,14 +289,23 @@ def sweep(
         check_field(field)
         values = sweep_values(field, start, stop, step)
         base = _edited(read_profile(profile), _edits(sets))
-        results = [evaluate(apply_changes(base, [(field, v)])[0], book) for v in values]
     except (EditError, ProfileError) as error:
         _fail(str(error))
     except ValidationError as error:
         _fail(f"{profile}: {_first_error(error)}")
     except ValueError as error:
         _fail(f"--field {field}: {error}")
-    _emit_model(run_sweep(field, values, results, base.id or profile), format)
+    from .profile import implied_bounds
+
+    others = {k: v for k, v in base.known().items() if k != field}
+    bound = implied_bounds(field, others)[2]
+    results, impossible = [], []
+    for value in values:  # a value the rest of the profile rules out (CPS below TPS) is skipped, and said so
+        try:
+            results.append((value, evaluate(apply_changes(base, [(field, value)])[0], book)))
+        except ValidationError as error:
+            impossible.append((value, bound or _first_error(error)))
+    _emit_model(run_sweep(field, results, impossible, base.id or profile), format)
 
 
 def _emit_model(model, format: Format) -> None:  # noqa: ANN001

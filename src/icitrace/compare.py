@@ -78,6 +78,9 @@ class Sweep(BaseModel):
     present: dict[str, list[list[Any]]]
     #: where along the sweep conclusions appear (+) or disappear (-), with the rules that decided it
     transitions: list[dict[str, Any]]
+    #: swept values that the rest of the profile rules out (a CPS below the profile's TPS): [first, last]
+    #: runs of them with the reason; they are not evaluated and not in `values`
+    impossible: list[dict[str, Any]] = []
 
 
 MAX_STEPS = 10_000
@@ -100,8 +103,11 @@ def sweep_values(field: str, start: float | None, stop: float | None, step: floa
     raise ValueError(f"{field} is a list field and cannot be swept")
 
 
-def sweep(field: str, values: list[Any], results: list[Result], profile_id: str) -> Sweep:
+def sweep(field: str, evaluated: list[tuple[Any, Result]], impossible: list[tuple[Any, str]], profile_id: str) -> Sweep:
+    """Where each conclusion holds along the evaluated values; the impossible ones are reported apart."""
     numeric = field_kind(field) == "number"  # levels are listed one by one, numbers merged into runs
+    values = [v for v, _ in evaluated]
+    results = [r for _, r in evaluated]
     present: dict[str, list[list[Any]]] = {}
     transitions = []
     before: dict[str, list[str]] = {}
@@ -119,5 +125,11 @@ def sweep(field: str, values: list[Any], results: list[Result], profile_id: str)
             if gained or lost:
                 transitions.append({"at": value, "changes": gained + lost})
         before = now
+    runs: list[dict[str, Any]] = []
+    for value, reason in impossible:
+        if runs and runs[-1]["reason"] == reason:
+            runs[-1]["at"][1] = value
+        else:
+            runs.append({"at": [value, value], "reason": reason})
     return Sweep(disclaimer=DISCLAIMER, profile=profile_id, field=field, values=values, present=present,
-                 transitions=transitions)
+                 transitions=transitions, impossible=runs)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .profile import show_number
 from .rule_loader import RuleBook
 from .rule_model import Condition
 
@@ -11,7 +12,7 @@ def show_value(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
-        return format(value, "g")
+        return show_number(value)
     if isinstance(value, list):
         return "[" + ", ".join(show_value(v) for v in value) + "]"
     return str(value)

@@ -13,7 +13,7 @@ from pydantic import BaseModel
 
 from .condition_text import describe, show_value
 from .profile import Profile
-from .reasoning import Verdict, any_of, condition_verdict, finding_verdicts
+from .reasoning import Verdict, any_of, condition_verdict, finding_verdicts, ruled_out
 from .rule_loader import RuleBook
 from .rule_model import Condition, Rule
 
@@ -102,8 +102,9 @@ class _Explainer:
         need = describe(cond, self.book)
         if cond.field is not None:
             value = self.known.get(cond.field)
+            shown = show_value(value) if value is not None else f"unknown, but {ruled_out(cond, self.known, self.book)}"
             text = {"holds": describe(cond, self.book, value), "unknown": f"needs {need}; {cond.field} is unknown",
-                    "fails": f"needs {need}; {cond.field} is {show_value(value)}"}[status]
+                    "fails": f"needs {need}; {cond.field} is {shown}"}[status]
             return ConditionCheck(condition=text, status=status, field=cond.field, value=value,
                                   missing=list(verdict.missing))
         if cond.finding is not None:
@@ -125,6 +126,6 @@ class _Explainer:
             return f"{target} is not {verb}: no rule concludes it."
         rules = "its only rule" if len(routes) == 1 else f"each of its {len(routes)} rules"
         if verdict.holds is None:
-            return (f"{target} is undecided: no rule reaches it yet, and measuring {', '.join(verdict.missing)} "
-                    f"would settle {rules}.")
-        return f"{target} is not {verb}: {rules} fails on a known value."
+            return (f"{target} is undecided: no rule reaches it yet, and {rules} waits on "
+                    f"{', '.join(verdict.missing)}, unknown here.")
+        return f"{target} is not {verb}: {rules} fails on the known values."

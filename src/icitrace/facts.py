@@ -32,7 +32,9 @@ class ListTest(NamedTuple):
         return any(normal_item(v) in self.items for v in values)
 
 
-def profile_fact(profile: Profile, list_tests: Iterable[ListTest] = ()) -> dict[str, object]:
+def profile_fact(profile: Profile, list_tests: Iterable[ListTest]) -> dict[str, object]:
+    """The profile's known values, each list's length, and the answer of each ``includes_any`` test of
+    the rule base (``pipeline.fact_of`` passes the compiled ruleset's tests)."""
     fact: dict[str, object] = {"t": PROFILE}
     known = profile.known()
     for name, value in known.items():

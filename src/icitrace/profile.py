@@ -13,6 +13,7 @@ from functools import lru_cache
 from typing import Literal, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 FORMAT_VERSION = 1
 MIN_POSITIVE = 0.0001
@@ -28,6 +29,10 @@ IciHistory = Literal["naive", "primary_resistance", "acquired_resistance"]
 
 #: fields that are echoed but never reasoned on
 TEXT_FIELDS = ("id", "description", "tumor_type")
+#: (smaller, larger): on one sample and assay the first can never exceed the second (CPS counts what
+#: TPS counts, and more, over the same cells). The model refuses a profile that breaks it, and the
+#: three-valued reading and the lint use it to bound a field that is unknown.
+ORDERED_FIELDS = (("pd_l1_tps", "pd_l1_cps"),)
 
 
 class Profile(BaseModel):
@@ -95,13 +100,26 @@ class Profile(BaseModel):
             raise ValueError(f"must be 0 or at least {MIN_POSITIVE} (smaller values are below any assay's resolution)")
         return value
 
+    @field_validator("id", "description", "tumor_type", "oncogenic_alterations")
+    @classmethod
+    def _unicode(cls, value: str | list[str] | None) -> str | list[str] | None:
+        # A lone UTF-16 surrogate ("\ud800" in JSON) is not Unicode text: the C engine fails on it
+        # (error 309, GUIDE §2) and no output can print it. Refused here, so it reaches nothing.
+        for text in [value] if isinstance(value, str) else value or []:
+            bad = next((c for c in text if "\ud800" <= c <= "\udfff"), None)
+            if bad is not None:
+                raise PydanticCustomError("text_not_unicode", "holds a lone UTF-16 surrogate ({code}); text must be "
+                                          "valid Unicode", {"code": f"\\u{ord(bad):04x}"})
+        return value
+
     @model_validator(mode="after")
     def _cps_not_below_tps(self) -> Profile:
         # CPS counts every PD-L1-positive tumour cell that TPS counts, plus positive immune cells, over the
         # same viable tumour cells: on one sample and assay it can never be the smaller of the two.
         if self.pd_l1_tps is not None and self.pd_l1_cps is not None and self.pd_l1_cps < self.pd_l1_tps:
             raise ValueError(
-                f'fields "pd_l1_cps" and "pd_l1_tps": a CPS of {self.pd_l1_cps:g} below a TPS of {self.pd_l1_tps:g} '
+                f'fields "pd_l1_cps" and "pd_l1_tps": a CPS of {show_number(self.pd_l1_cps)} below a TPS of '
+                f'{show_number(self.pd_l1_tps)} '
                 "cannot come from one sample and assay (CPS counts the PD-L1-positive tumour cells that TPS counts, "
                 "plus positive lymphocytes and macrophages, over the same viable tumour cells); give both from the "
                 "same test, or leave one unknown")
@@ -114,6 +132,33 @@ class Profile(BaseModel):
     def unknown(self) -> list[str]:
         """The reasoned-on fields left unknown, in model order."""
         return [name for name in reasoned_fields() if getattr(self, name) is None]
+
+
+def field_bounds(name: str) -> tuple[float, float]:
+    """The range the model allows a numeric field."""
+    meta = Profile.model_fields[name].metadata
+    least = next((m.ge for m in meta if hasattr(m, "ge")), -math.inf)
+    most = next((m.le for m in meta if hasattr(m, "le")), math.inf)
+    return least, most
+
+
+def implied_bounds(name: str, known: dict[str, object]) -> tuple[float, float, str]:
+    """The range an unknown numeric field can still take, given the known ones, and why in words
+    ("" when only the model's own range applies)."""
+    least, most = field_bounds(name)
+    why = ""
+    for smaller, larger in ORDERED_FIELDS:
+        if name == larger and known.get(smaller) is not None and known[smaller] > least:  # type: ignore[operator]
+            least, why = known[smaller], f"{larger} is never below {smaller} {show_number(known[smaller])}"  # type: ignore[arg-type]
+        if name == smaller and known.get(larger) is not None and known[larger] < most:  # type: ignore[operator]
+            most, why = known[larger], f"{smaller} is never above {larger} {show_number(known[larger])}"  # type: ignore[arg-type]
+    return least, most, why  # type: ignore[return-value]
+
+
+def show_number(value: float) -> str:
+    """A number as it was given: 10 not 10.0, 99.99999 not 100 (every digit the input had)."""
+    text = repr(float(value))
+    return text[:-2] if text.endswith(".0") else text
 
 
 def normal_item(text: str) -> str:

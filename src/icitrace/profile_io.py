@@ -110,14 +110,15 @@ def validate(data: dict[str, Any], name: str, default_id: str) -> Profile:
     try:
         profile = Profile.model_validate(data, strict=True)
     except ValidationError as error:
-        problems = [_say(err) for err in error.errors()]
+        problems = [say_error(err) for err in error.errors()]
         raise ProfileError(name, "; ".join(problems)) from None
     if profile.id is None:
         profile = profile.model_copy(update={"id": default_id})
     return profile
 
 
-def _say(err: dict[str, Any]) -> str:
+def say_error(err: Any) -> str:
+    """One validation error of the profile model in words: the field, what it takes, what it got."""
     loc = err["loc"]
     field = str(loc[0]) if loc else ""
     got = err.get("input")
@@ -125,6 +126,8 @@ def _say(err: dict[str, Any]) -> str:
         return _unknown_field(field)
     if not loc:  # a check across fields: its message names them
         return err["msg"].removeprefix("Value error, ")
+    if err["type"] == "text_not_unicode":  # never echo the text: it cannot be printed
+        return f"field \"{'.'.join(str(p) for p in loc)}\": {err['msg']}"
     if field in reasoned_fields():
         return f"field \"{field}\": expected {expectation(field)}, got {_show(got)}"
     return f"field \"{'.'.join(str(p) for p in loc)}\": {err['msg'].removeprefix('Value error, ')}, got {_show(got)}"

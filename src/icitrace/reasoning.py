@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .profile import Profile, normal_item
+from .profile import Profile, implied_bounds, normal_item
 from .rule_loader import RuleBook
 from .rule_model import Condition, Rule
 
@@ -111,8 +111,21 @@ def condition_verdict(cond: Condition, known: dict, findings: dict[str, Verdict]
             return FALSE
         return Verdict(None, _union(v.missing for v in open_))
     if cond.field not in known:
-        return Verdict(None, (cond.field,))
+        return FALSE if ruled_out(cond, known, book) else Verdict(None, (cond.field,))
     return TRUE if test_value(cond, known[cond.field], book) else FALSE
+
+
+def ruled_out(cond: Condition, known: dict, book: RuleBook) -> str:
+    """Why a cut-off test on an unknown field can never hold, given the known fields ("" if it can).
+
+    Only ever a failure: the engine cannot fire on a field it does not have, so an unknown field never
+    makes a condition hold."""
+    if cond.cutoff is None:
+        return ""
+    least, most, why = implied_bounds(cond.field, known)
+    threshold = book.cutoffs[cond.cutoff].value
+    impossible = least >= threshold if cond.below is not None else most < threshold
+    return why if impossible and why else ""
 
 
 def test_value(cond: Condition, value: object, book: RuleBook) -> bool:

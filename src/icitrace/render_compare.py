@@ -21,7 +21,7 @@ def render_diff_text(d: Diff) -> str:
 
 
 def render_sweep_text(s: Sweep) -> str:
-    shown = [_v(v) for v in s.values]
+    shown = [_v(v) for v in s.values] or ["none"]
     span = f"{shown[0]} .. {shown[-1]}" if len(shown) > 1 else shown[0]
     lines = [*textwrap.wrap(s.disclaimer, 100), "", f"sweep {s.field} over {len(s.values)} values ({span}) on {s.profile}", ""]
     if s.present:
@@ -36,6 +36,13 @@ def render_sweep_text(s: Sweep) -> str:
     for t in s.transitions:
         lines.append(f"  at {s.field} = {_v(t['at'])}:")
         lines += [f"    {change}" for change in t["changes"]]
+    if s.impossible:
+        lines += ["", "Not evaluated (the rest of the profile rules these values out):"]
+        for run in s.impossible:
+            first, last = run["at"]
+            where = _v(first) if first == last else f"{_v(first)} .. {_v(last)}"
+            lines += textwrap.wrap(f"{s.field} {where}: {run['reason']}", 100, initial_indent="  ",
+                                   subsequent_indent="    ")
     return "\n".join(lines) + "\n"
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from .borderline import ASSAY_NOTE
 from .chain_graph import chain_graph
 from .condition_text import show_value
-from .render_text import (CHAIN_NOTE, STRATEGY_NOTE, UNKNOWNS_NOTE, caveat_lines, closeness, explanation_lines,
-                          maturity_line, split_references)
+from .prose import (CHAIN_NOTE, OUTSIDE_NOTE, REFERENCES_NOTE, STRATEGY_NOTE, UNKNOWNS_NOTE, caveat_line, cites,
+                    closeness, explanation_lines, maturity_line, split_references)
 from .result import Result
 
 MERMAID_CLASSES = {"value": "value", "mechanism": "mechanism", "biomarker signal": "biomarker", "strategy": "strategy"}
@@ -50,13 +50,13 @@ def _report(r: Result, brief: bool) -> str:
         if not brief:
             out += [_cell(group[0].summary), ""]
         for f in group:
-            out.append(f"- **Rule `{f.rule}`**: {_cell(f.title)}. *{f.evidence}*; cites {_cell(', '.join(f.citations))}")
+            out.append(f"- **Rule `{f.rule}`**: {_cell(f.title)}. *{f.evidence}*; cites {_cell(cites(f.citations))}")
             out += [f"  - because {_cell(b.condition)}" for b in f.because]
             if not brief:
                 out.append(f"  - why: {_cell(f.explanation)}")
             if f.borderline:
                 out.append(f"  - **borderline:** {_cell(closeness(near[f.rule]))}")
-        out += [f"- **Caveat:** {_cell(c)}" for c in dict.fromkeys(c for f in group for c in caveat_lines(f.caveats))]
+        out += [f"- **Caveat:** {_cell(c)}" for c in dict.fromkeys(caveat_line(c) for f in group for c in f.caveats)]
         out.append("")
 
     out += ["## Candidate strategies named in the review", ""]
@@ -70,7 +70,7 @@ def _report(r: Result, brief: bool) -> str:
         for route in s.routes:
             origin = ", ".join(f"`{f}`" for f in route.from_findings)
             out.append(f"- **Route** from {origin} by rule `{route.rule}`: *{route.evidence}*; chain "
-                       f"**{route.chain_evidence}** (weakest link); cites {_cell(', '.join(route.citations))}")
+                       f"**{route.chain_evidence}** (weakest link); cites {_cell(cites(route.citations))}")
             out += [f"  - because {_cell(b.condition)}" for b in route.because if b.field not in ("finding", "findings")]
             if not brief:
                 out.append(f"  - why: {_cell(route.explanation)}")
@@ -78,6 +78,8 @@ def _report(r: Result, brief: bool) -> str:
                 out.append(f"  - **rests on a borderline value:** {', '.join(f'`{x}`' for x in route.rests_on_borderline)}")
         if s.not_in_review:
             out.append(f"- **Not in the review:** {_cell(s.not_in_review)}")
+        if s.outside_review:
+            out.append(f"- **Outside the review:** {_cell(caveat_line(s.outside_review))}")
         out.append("")
     if r.strategies:
         out += [f"*{STRATEGY_NOTE}*", "", f"*{CHAIN_NOTE}*", ""]
@@ -109,11 +111,10 @@ def _report(r: Result, brief: bool) -> str:
 
     if r.references:
         review, outside = split_references(r.references)
-        out += ["", "## References", "", f"The review: *{_cell(r.references['review'])}* ([n] are its own "
-                "reference numbers)", ""]
+        out += ["", "## References", "", f"The review: *{_cell(r.references['review'])}* ({REFERENCES_NOTE})", ""]
         out += [f"- **{_cell(key)}** {_cell(text)}" for key, text in review]
         if outside:
-            out += ["", "Outside the review (outside knowledge, cited to its source):", ""]
+            out += ["", OUTSIDE_NOTE, ""]
             out += [f"- **{_cell(key)}**: {_cell(text)}" for key, text in outside]
     return "\n".join(out) + "\n"
 

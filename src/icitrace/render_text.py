@@ -17,21 +17,9 @@ from rich.text import Text
 from .borderline import ASSAY_NOTE, Borderline
 from .condition_text import show_value
 from .explain import Explanation
-from .result import Caveat, FindingOut, Result, StrategyOut
-from .rule_model import REVIEW_CITATION
-
-STRATEGY_NOTE = (
-    "These are approaches the review discusses, listed because of the findings above. "
-    "They describe research directions, not a plan for any patient."
-)
-CHAIN_NOTE = (
-    "chain: the weakest evidence from profile value to strategy; review-stated is firmer than "
-    "inferred-link, which is firmer than a premise resting on a cut-off from outside the review."
-)
-UNKNOWNS_NOTE = (
-    "Which unknown would settle the most of the reasoning below: a guide to what stays undecided, "
-    "not a list of tests to order."
-)
+from .prose import (CHAIN_NOTE, OUTSIDE_NOTE, REFERENCES_NOTE, STRATEGY_NOTE, UNKNOWNS_NOTE, caveat_line, cites,
+                    closeness, explanation_lines, maturity_line, split_references)
+from .result import FindingOut, Result, StrategyOut
 
 
 def render_text(results: list[Result], *, color: bool = False, width: int = 100, brief: bool = False) -> str:
@@ -151,14 +139,14 @@ def _finding(out: Console, group: list[FindingOut], near: dict[str, Borderline],
         _say(out, 4, escape(first.summary))
     for f in group:
         _say(out, 4, f"rule {f.rule}: {escape(f.title)}")
-        _say(out, 6, f"[dim]{f.evidence} | cites {escape(' '.join(f.citations))}[/]")
+        _say(out, 6, f"[dim]{f.evidence} | cites {escape(cites(f.citations))}[/]")
         for b in f.because:
             _say(out, 6, f"because {escape(b.condition)}")
         if not brief:
             _say(out, 6, f"why: {escape(f.explanation)}")
         if f.borderline:
             _say(out, 6, f"[yellow]borderline:[/] {escape(closeness(near[f.rule]))}")
-    for caveat in dict.fromkeys(c for f in group for c in caveat_lines(f.caveats)):
+    for caveat in dict.fromkeys(caveat_line(c) for f in group for c in f.caveats):
         _say(out, 4, f"[yellow]caveat:[/] {escape(caveat)}")
 
 
@@ -171,7 +159,7 @@ def _strategy(out: Console, s: StrategyOut, brief: bool) -> None:
         origin = ", ".join(route.from_findings)
         _say(out, 4, f"route {number}: from {origin} by rule {route.rule}")
         _say(out, 6, f"[dim]{route.evidence} | chain: {route.chain_evidence} (weakest link) | cites "
-                     f"{escape(' '.join(route.citations))}[/]")
+                     f"{escape(cites(route.citations))}[/]")
         for b in route.because:
             if b.field not in ("finding", "findings"):
                 _say(out, 6, f"because {escape(b.condition)}")
@@ -181,6 +169,8 @@ def _strategy(out: Console, s: StrategyOut, brief: bool) -> None:
             _say(out, 6, f"[yellow]rests on a borderline value:[/] {', '.join(route.rests_on_borderline)}")
     if s.not_in_review:
         _say(out, 4, f"not in the review: {escape(s.not_in_review)}")
+    if s.outside_review:
+        _say(out, 4, f"outside the review: {escape(caveat_line(s.outside_review))}")
 
 
 def _references(out: Console, r: Result) -> None:
@@ -189,57 +179,13 @@ def _references(out: Console, r: Result) -> None:
     out.print()
     out.print("[bold]References[/]")
     review, outside = split_references(r.references)
-    _say(out, 2, f'The review: "{escape(r.references["review"])}" ({escape("[n]")} are its own reference numbers)')
+    _say(out, 2, f'The review: "{escape(r.references["review"])}" ({escape(REFERENCES_NOTE)})')
     for key, text in review:
         _say(out, 4, f"{escape(key)} {escape(text)}")
     if outside:
-        _say(out, 2, "Outside the review (outside knowledge, cited to its source):")
+        _say(out, 2, OUTSIDE_NOTE)
         for key, text in outside:
             _say(out, 4, f"{escape(key)}: {escape(text)}")
-
-
-def explanation_lines(e: Explanation, indent: int = 2) -> list[tuple[int, str]]:
-    """An explanation as an indented outline: + holds, x fails, ? unknown (shared with Markdown)."""
-    lines = [(indent, e.summary)]
-    for route in e.routes:
-        state = {"fired": "fired", "failed": "does not fire",
-                 "undecided": f"undecided, needs {', '.join(route.missing)}"}[route.status]
-        lines.append((indent + 2, f"rule {route.rule}: {state}"))
-        for check in route.checks:
-            mark = {"holds": "+", "fails": "x", "unknown": "?"}[check.status]
-            lines.append((indent + 4, f"{mark} {check.condition}"))
-            # the chain below a finding: always when explaining a conclusion, else where it did not hold
-            if check.finding is not None and (e.holds or check.status != "holds"):
-                lines.extend(explanation_lines(check.finding, indent + 6)[1:])
-    return lines
-
-
-def closeness(b: Borderline) -> str:
-    """``tmb 8.4 is 1.6 under tmb_high 10 mut/Mb (borderline within 2 below the line)``."""
-    gap = show_value(round(abs(b.value - b.threshold), 6))
-    where = "under" if b.side == "below" else "over" if b.value > b.threshold else "at"
-    distance = f"{gap} {where}" if where != "at" else "exactly at"
-    side = "below" if b.side == "below" else "at or above"
-    return (f"{b.field} {show_value(b.value)} is {distance} {b.cutoff} {show_value(b.threshold)} {b.unit} "
-            f"(borderline within {show_value(b.margin)} {side} the line)")
-
-
-def caveat_lines(caveats: list[Caveat]) -> list[str]:
-    """Each caveat as one line, its references at the end."""
-    return [f"{c.text} ({'; '.join(c.citations)})" for c in caveats]
-
-
-def maturity_line(s: StrategyOut) -> str:
-    m = s.maturity
-    return f"{m.label} {m.citation}: {m.text}"
-
-
-def split_references(references: dict[str, str]) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """The review's sections (their text without the "review [n]:" prefix) and the outside sources."""
-    review = [(k, v.split(": ", 1)[1]) for k, v in references.items() if REVIEW_CITATION.match(k)]
-    outside = [(k, v.removeprefix("outside the review: ")) for k, v in references.items()
-               if k != "review" and not REVIEW_CITATION.match(k)]
-    return review, outside
 
 
 def _or_unknown(value: object) -> str:

@@ -11,7 +11,7 @@ from pydantic import BaseModel
 
 from . import DISCLAIMER, __version__
 from .borderline import Borderline, borderline, borderline_fields
-from .chain_strength import ChainStrength, joined_findings
+from .chain_strength import ChainStrength
 from .condition_text import describe
 from .engine import Firing
 from .explain import Explanation, explain_many
@@ -30,7 +30,7 @@ class Because(BaseModel):
 
 
 class Caveat(BaseModel):
-    """Something to keep in mind with a finding, with the references behind it."""
+    """A sentence to keep in mind with a conclusion, with the references behind it."""
 
     text: str
     citations: list[str]
@@ -72,7 +72,7 @@ class Route(BaseModel):
     because: list[Because]
 
 
-class Maturity(BaseModel):
+class MaturityOut(BaseModel):
     """Where the review says the approach stands, in icitrace's words."""
 
     stage: str
@@ -86,9 +86,12 @@ class StrategyOut(BaseModel):
     id: str
     label: str
     summary: str
-    maturity: Maturity
+    #: null only for a rule directory whose catalogue gives none
+    maturity: MaturityOut | None
     #: what a learner will ask that the review does not answer (null: nothing noted)
     not_in_review: str | None
+    #: where the field stands beyond the review, as outside knowledge (null: nothing noted)
+    outside_review: Caveat | None
     rules: list[str]
     from_findings: list[str]
     evidence: list[str]
@@ -147,8 +150,8 @@ def build_result(profile: Profile, book: RuleBook, firings: list[Firing], verdic
     read the same rule model as the engine."""
     fired = {f.rule for f in firings}
     near = borderline(book, profile, fired)
-    cited: dict[str, None] = {}
-    findings, strategies = _Assembly(book, profile, firings, near, cited).conclusions()
+    assembly = _Assembly(book, profile, firings, near)
+    findings, strategies = assembly.conclusions()
     not_evaluated = [
         NotEvaluated(rule=rule.id, concludes=rule.then.id, missing=list(verdicts[rule.id].missing))
         for rule in book.rules
@@ -173,18 +176,18 @@ def build_result(profile: Profile, book: RuleBook, firings: list[Firing], verdic
         next_measurements=next_measurements(book, verdicts, {s.id for s in strategies}),
         borderline=near,
         why_not=None if why_not is None else explain_many(book, profile, verdicts, why_not),
-        references=_references(book, cited),
+        references=_references(book, assembly.cited),
         trace=trace,
     )
 
 
 class _Assembly:
     """Findings (one per firing) and strategies (one per id, gathering its rules), in firing order,
-    each with the words that explain it; every citation used is noted in ``cited``."""
+    each with the words that explain it; ``cited`` gathers every citation used, for the references."""
 
-    def __init__(self, book: RuleBook, profile: Profile, firings: list[Firing], near: list[Borderline],
-                 cited: dict[str, None]):
-        self.book, self.profile, self.firings, self.cited = book, profile, firings, cited
+    def __init__(self, book: RuleBook, profile: Profile, firings: list[Firing], near: list[Borderline]):
+        self.book, self.profile, self.firings = book, profile, firings
+        self.cited: dict[str, None] = {}
         self.near_fields = borderline_fields(near)
         self.strength = ChainStrength(book, firings, self.near_fields)
 
@@ -213,9 +216,9 @@ class _Assembly:
     def _finding(self, rule: Rule, because: list[Because]) -> FindingOut:
         fid = rule.then.finding or ""
         entry = self.book.catalog.findings[fid]
-        return FindingOut(id=fid, label=entry.label, kind=entry.kind, summary=_words(entry.summary), rule=rule.id,
+        return FindingOut(id=fid, label=entry.label, kind=entry.kind, summary=entry.summary, rule=rule.id,
                           title=rule.title, evidence=rule.evidence, citations=self._cites(rule.citations),
-                          because=because, explanation=_words(rule.explanation),
+                          because=because, explanation=rule.explanation,
                           borderline=rule.id in self.near_fields, caveats=self._caveats(rule))
 
     def _caveats(self, rule: Rule) -> list[Caveat]:
@@ -229,22 +232,25 @@ class _Assembly:
             note = self.book.catalog.history_notes.get(entry.resistance, {}).get(history)
             if note:
                 notes.append((note.text, note.cites))
-        return [Caveat(text=_words(text), citations=self._cites(cites)) for text, cites in notes]
+        return [Caveat(text=text, citations=self._cites(cites)) for text, cites in notes]
 
     def _strategy(self, sid: str) -> StrategyOut:
         entry = self.book.catalog.strategies[sid]
-        m = entry.maturity
-        maturity = Maturity(stage=m.stage, label=self.book.catalog.maturity_stages[m.stage], text=_words(m.text),
-                            citation=self._cites([m.cite])[0])
-        return StrategyOut(id=sid, label=entry.label, summary=_words(entry.summary), maturity=maturity,
-                           not_in_review=_words(entry.not_in_review) if entry.not_in_review else None,
+        m, outside = entry.maturity, entry.outside_review
+        maturity = m and MaturityOut(stage=m.stage, label=self.book.catalog.maturity_stages[m.stage], text=m.text,
+                                     citation=self._cites([m.cite])[0])
+        return StrategyOut(id=sid, label=entry.label, summary=entry.summary, maturity=maturity,
+                           not_in_review=entry.not_in_review,
+                           outside_review=outside and Caveat(text=outside.text, citations=self._cites(outside.cites)),
                            rules=[], from_findings=[], evidence=[], citations=[], because=[], routes=[])
 
     def _route(self, rule: Rule, firing: Firing, because: list[Because]) -> Route:
         strength = self.strength.of_firing(firing)
-        return Route(rule=rule.id, title=rule.title, from_findings=joined_findings(rule, firing), evidence=rule.evidence,
+        joined = [b.value for b in because if b.field == "finding"]
+        joined += [f for b in because if b.field == "findings" for f in b.value]
+        return Route(rule=rule.id, title=rule.title, from_findings=joined, evidence=rule.evidence,
                      chain_evidence=strength.evidence, rests_on_borderline=list(strength.borderline),
-                     citations=self._cites(rule.citations), explanation=_words(rule.explanation), because=because)
+                     citations=self._cites(rule.citations), explanation=rule.explanation, because=because)
 
     def _cites(self, citations: list[str]) -> list[str]:
         """Citations as they read next to a conclusion; each is noted for the references."""
@@ -276,11 +282,6 @@ def _references(book: RuleBook, cited: dict[str, None]) -> dict[str, str]:
     review = sorted((c for c in cited if c in book.catalog.review.sections), key=sections.index)
     outside = [c for c in cited if c not in book.catalog.review.sections]
     return {"review": book.catalog.review.title} | dict(book.reference(c) for c in [*review, *outside])
-
-
-def _words(text: str) -> str:
-    """Folded YAML text as one line: the renderers wrap it."""
-    return " ".join(text.split())
 
 
 def _extend(target: list, items: list) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-from .profile import Profile, field_kind, field_levels
+from .profile import ORDERED_FIELDS, field_bounds, field_kind, field_levels
 from .review_fingerprint import copied_runs
 from .rule_model import Catalog, Cutoff, Rule
 from .wording import prescriptive
@@ -24,14 +24,8 @@ def lint(rules: list[Rule], catalog: Catalog, cutoffs: dict[str, Cutoff], report
         if rule.id in possible and rule.id not in reachable:
             report(rule, ("when",), "can never fire: a finding it needs can never be inferred")
         for key in ("explanation", "title"):
-            runs = copied_runs(getattr(rule, key))
-            if runs:
-                report(rule, (key,), f"{key} copies the review ({runs} run(s) of 8 words); say it in your own "
-                                     "words and cite the reference number")
-            advice = prescriptive(getattr(rule, key))
-            if advice:
-                report(rule, (key,), f"{key} reads as advice ({advice[0]!r}); say what the review discusses "
-                                     "and why the profile led there")
+            for problem in text_problems(getattr(rule, key)):
+                report(rule, (key,), f"{key} {problem}")
     concluded = {r.then.id for r in rules if r.id in reachable}
     for fid in catalog.findings:
         if fid not in concluded:
@@ -39,6 +33,19 @@ def lint(rules: list[Rule], catalog: Catalog, cutoffs: dict[str, Cutoff], report
     for sid in catalog.strategies:
         if sid not in concluded:
             report(None, ("strategies", sid), f"strategy `{sid}` is never reachable: no rule that can fire suggests it")
+
+
+def text_problems(text: str) -> list[str]:
+    """What is wrong with a text that reaches the output: copied from the review, or worded as advice."""
+    out = []
+    runs = copied_runs(text)
+    if runs:
+        out.append(f"copies the review ({runs} run(s) of 8 words); say it in your own words and cite the "
+                   "reference number")
+    advice = prescriptive(text)
+    if advice:
+        out.append(f"reads as advice ({advice[0]!r}); say what the review discusses and why the profile led there")
+    return out
 
 
 def _satisfiable(rule: Rule, cutoffs: dict[str, Cutoff], report: Report) -> bool:
@@ -53,7 +60,7 @@ def _satisfiable(rule: Rule, cutoffs: dict[str, Cutoff], report: Report) -> bool
         kind = field_kind(name)
         if kind == "number" and cond.cutoff in cutoffs:
             value = cutoffs[cond.cutoff].value
-            least, most = _bounds(name)
+            least, most = field_bounds(name)
             if cond.below is not None and value <= least:
                 report(rule, ("when", i, "below"), f"`{name} < {value:g}` can never be true: {name} is at least {least:g}")
                 return False
@@ -67,6 +74,11 @@ def _satisfiable(rule: Rule, cutoffs: dict[str, Cutoff], report: Report) -> bool
             if low.get(name, -math.inf) >= high.get(name, math.inf):
                 report(rule, ("when", i), f"the conditions on `{name}` exclude each other")
                 return False
+            for smaller, larger in ORDERED_FIELDS:  # larger >= smaller >= low and larger < high
+                if low.get(smaller, -math.inf) >= high.get(larger, math.inf):
+                    report(rule, ("when", i), f"the conditions on `{smaller}` and `{larger}` exclude each other: "
+                                              f"{larger} is never below {smaller}")
+                    return False
         elif kind in ("level", "bool"):
             allowed = {cond.is_} if cond.op == "is" else set(cond.in_ or ())
             words[name] = words.get(name, set(field_levels(name)) | {True, False}) & allowed
@@ -74,13 +86,6 @@ def _satisfiable(rule: Rule, cutoffs: dict[str, Cutoff], report: Report) -> bool
                 report(rule, ("when", i), f"the conditions on `{name}` exclude each other")
                 return False
     return True
-
-
-def _bounds(name: str) -> tuple[float, float]:
-    meta = Profile.model_fields[name].metadata
-    least = next((m.ge for m in meta if hasattr(m, "ge")), -math.inf)
-    most = next((m.le for m in meta if hasattr(m, "le")), math.inf)
-    return least, most
 
 
 def _reachable(rules: list[Rule], catalog: Catalog, possible: set[str]) -> set[str]:

@@ -18,10 +18,8 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .profile import field_kind, field_levels, normal_item, reasoned_fields
-from .rule_lint import lint
-from .rule_model import MAX_RULES, REVIEW_CITATION, Catalog, Cutoff, Rule, Source
-from .review_fingerprint import copied_runs
-from .wording import prescriptive
+from .rule_lint import lint, text_problems
+from .rule_model import MAX_LIST_TESTS, MAX_RULES, REVIEW_CITATION, Catalog, Cutoff, Margin, Rule, Source
 from .yaml_source import YamlDoc, YamlProblem
 
 CATALOG_FILE = "catalog.yaml"
@@ -98,7 +96,7 @@ class RuleBook:
         if REVIEW_CITATION.match(citation):
             return citation, f"review {citation}: {self.catalog.review.sections[citation]}"
         entry = self.cutoffs.get(citation) or self.sources[citation]
-        return entry.cite, f"outside the review: {' '.join(entry.source.split())}"
+        return entry.cite, entry.source
 
 
 class Override(BaseModel):
@@ -119,10 +117,23 @@ def with_overrides(book: RuleBook, values: dict[str, float]) -> RuleBook:
             raise ValueError(f"no cut-off named {name!r}{_near(name, cutoffs)}; cut-offs: {', '.join(cutoffs)}")
         if not (value == 0 or 0.0001 <= value <= 10_000):
             raise ValueError(f"cut-off {name}: expected 0 or a number from 0.0001 to 10000, got {value:g}")
-        overrides.append(Override(cutoff=name, before=cutoffs[name].value, after=value, unit=cutoffs[name].unit))
-        cutoffs[name] = cutoffs[name].model_copy(update={"value": value})
+        cutoff = cutoffs[name]
+        overrides.append(Override(cutoff=name, before=cutoff.value, after=value, unit=cutoff.unit))
+        cutoffs[name] = cutoff.model_copy(update={"value": value, "margin": _moved_margin(cutoff, value)})
     tag = hashlib.sha256(repr(sorted(values.items())).encode()).hexdigest()[:6]
     return dataclasses.replace(book, cutoffs=cutoffs, digest=f"{book.digest}-{tag}", overrides=tuple(overrides))
+
+
+def _moved_margin(cutoff: Cutoff, value: float) -> Margin:
+    """A margin set for one line, carried to a line moved for this run: in proportion, and saying so."""
+    if value == cutoff.value:
+        return cutoff.margin
+    factor = value / cutoff.value if cutoff.value else 1.0
+    moved = (f"Set for the line at {cutoff.value:g} {cutoff.unit} and scaled with it to {value:g} for this run"
+             if cutoff.value else f"Set for the line at 0 and kept as it was for this run's line at {value:g}")
+    margin = cutoff.margin
+    return Margin(below=round(margin.below * factor, 6), above=round(margin.above * factor, 6),
+                  reason=f"{moved}. {margin.reason}".strip())
 
 
 def load_rules(directory: Path) -> RuleBook:
@@ -167,6 +178,7 @@ def load_rules(directory: Path) -> RuleBook:
     if clash:
         problems.append(RuleProblem(str(docs[SOURCES_FILE].path), 1,
                                     f"`{sorted(clash)[0]}` names both a cut-off and a source"))
+    _check_short_cites(docs, cutoffs, sources, problems)
     _check_catalog(docs[CATALOG_FILE], catalog, citable, problems)
     _check_rules(rules, catalog, cutoffs, citable, problems)
     if not problems:  # whole-base checks need every rule well-formed first
@@ -227,6 +239,19 @@ def _named(doc: YamlDoc, key: str, model: type[BaseModel], problems: list[RulePr
     return out
 
 
+def _check_short_cites(docs: dict[str, YamlDoc], cutoffs: dict[str, Cutoff], sources: dict[str, Source],
+                       problems: list[RuleProblem]) -> None:
+    """Outputs list references by their short `cite`: two sources sharing one would read as one."""
+    first: dict[str, str] = {}
+    for file, key, entries in ((CUTOFFS_FILE, "cutoffs", cutoffs), (SOURCES_FILE, "sources", sources)):
+        for name, entry in entries.items():
+            if entry.cite in first:
+                problems.append(RuleProblem(str(docs[file].path), docs[file].line((key, name, "cite")),
+                                            f"`{name}` has the same `cite` as `{first[entry.cite]}`: "
+                                            f"{entry.cite!r}; give each source its own"))
+            first.setdefault(entry.cite, name)
+
+
 def _check_cutoffs(doc: YamlDoc, cutoffs: dict[str, Cutoff], problems: list[RuleProblem]) -> None:
     for name, cutoff in cutoffs.items():
         if cutoff.field not in reasoned_fields() or field_kind(cutoff.field) != "number":
@@ -251,10 +276,14 @@ def _check_catalog(doc: YamlDoc, catalog: Catalog, citable: set[str], problems: 
             check(entry.caveat.cites, ("findings", fid, "caveat", "cites"))
     for sid, strategy in catalog.strategies.items():
         check(strategy.review, ("strategies", sid, "review"))
-        check([strategy.maturity.cite], ("strategies", sid, "maturity", "cite"))
-        if strategy.maturity.stage not in catalog.maturity_stages:
-            bad(("strategies", sid, "maturity", "stage"),
-                f"maturity stage `{strategy.maturity.stage}` has no words under `maturity_stages`")
+        if strategy.outside_review:
+            check(strategy.outside_review.cites, ("strategies", sid, "outside_review", "cites"))
+        if strategy.maturity:
+            check([strategy.maturity.cite], ("strategies", sid, "maturity", "cite"))
+            if strategy.maturity.stage not in catalog.maturity_stages:
+                bad(("strategies", sid, "maturity", "stage"),
+                    f"maturity stage `{strategy.maturity.stage}` has no words under `maturity_stages` "
+                    f"(stages: {', '.join(catalog.maturity_stages) or 'none'})")
     for kind, notes in catalog.history_notes.items():
         for history, note in notes.items():
             check(note.cites, ("history_notes", kind, history, "cites"))
@@ -272,13 +301,7 @@ def _check_text(doc: YamlDoc, data: Any, loc: tuple[Any, ...], problems: list[Ru
             _check_text(doc, value, loc + (index,), problems)
     elif isinstance(data, str):
         where = ".".join(map(str, loc))
-        if prescriptive(data):
-            problems.append(RuleProblem(str(doc.path), doc.line(loc), f"`{where}` reads as advice "
-                                        f"({prescriptive(data)[0]!r}); say what the review discusses"))
-        runs = copied_runs(data)
-        if runs:
-            problems.append(RuleProblem(str(doc.path), doc.line(loc), f"`{where}` copies the review ({runs} "
-                                        "run(s) of 8 words); say it in your own words and cite the reference"))
+        problems += [RuleProblem(str(doc.path), doc.line(loc), f"`{where}` {problem}") for problem in text_problems(data)]
 
 
 def _rules_of(doc: YamlDoc, problems: list[RuleProblem]) -> list[Rule]:
@@ -327,12 +350,30 @@ def _check_rules(rules: list[Rule], catalog: Catalog, cutoffs: dict[str, Cutoff]
             if not REVIEW_CITATION.match(cite) and cite not in citable:
                 bad(("citations",), f"citation `{cite}` is neither a review reference [1]-[10] / conclusion nor a "
                                     f"named cut-off or source{_near(cite, citable)}")
+            elif REVIEW_CITATION.match(cite) and cite not in catalog.review.sections:
+                bad(("citations",), f"citation `{cite}` has no entry under `review.sections` of the catalogue")
         if not any(REVIEW_CITATION.match(c) for c in rule.citations):
             bad(("citations",), "cite at least one reference of the review ([1]-[10] or conclusion)")
         for name in rule.cutoffs():
             if name in cutoffs and name not in rule.citations:
                 bad(("citations",), f"uses cut-off `{name}` but does not cite it")
+    _check_list_tests(rules, problems)
     _check_cycles(rules, problems)
+
+
+def _check_list_tests(rules: list[Rule], problems: list[RuleProblem]) -> None:
+    """Each distinct `includes_any` test is one more key of the profile fact, and a fact holds at most
+    253 (GUIDE §2): keep them well inside that beside the profile's own fields."""
+    seen: set[tuple[str, frozenset[str]]] = set()
+    for rule in rules:
+        for i, cond in enumerate(rule.when):
+            if cond.includes_any is None:
+                continue
+            seen.add((cond.field, frozenset(normal_item(t) for t in cond.includes_any)))
+            if len(seen) == MAX_LIST_TESTS + 1:
+                problems.append(RuleProblem(str(rule._doc.path), rule._doc.line(("rules", rule._index, "when", i)),
+                                            f"rule `{rule.id}`: more than {MAX_LIST_TESTS} distinct `includes_any` "
+                                            "tests: each adds a key to the profile fact, which holds at most 253"))
 
 
 def _condition_problems(cond: Any, catalog: Catalog, cutoffs: dict[str, Cutoff]) -> list[tuple[str, str]]:
@@ -357,9 +398,13 @@ def _condition_problems(cond: Any, catalog: Catalog, cutoffs: dict[str, Cutoff])
         if wrong:
             return [(f"`{wrong[0]}` is not a level of `{name}` (one of: {', '.join(field_levels(name))})", op)]
     if op == "includes_any":
-        blank = [t for t in cond.includes_any if not normal_item(t)]
-        if blank:
-            return [(f"`includes_any` lists an item with no letters or digits: {blank[0]!r}", op)]
+        items = [normal_item(t) for t in cond.includes_any]
+        if "" in items:
+            return [(f"`includes_any` lists an item with no letters or digits: {cond.includes_any[items.index('')]!r}",
+                     op)]
+        twice = next((t for t, n in zip(cond.includes_any, items) if items.count(n) > 1), None)
+        if twice is not None:
+            return [(f"`includes_any` lists {twice!r} twice (items are compared as words)", op)]
     if kind == "number":
         cutoff = cutoffs.get(cond.cutoff)
         if cutoff is None:

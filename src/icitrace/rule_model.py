@@ -7,15 +7,12 @@ Shape only lives here. Whether a field, cut-off or catalogue id exists is checke
 from __future__ import annotations
 
 import re
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 EvidenceKind = Literal["review-stated", "inferred-link", "external-cutoff"]
 FindingKind = Literal["mechanism", "biomarker signal"]
-#: how the review itself describes where an approach stands, in icitrace's words (catalogue `maturity`)
-MaturityStage = Literal["may-help", "being-explored", "in-clinical-trials", "research-ongoing", "argued-for",
-                        "open-questions-in-solid-tumours", "research-method-not-therapy"]
 #: the kind of resistance the review ties a finding to: primary ([4]) or adaptive ([3])
 ResistanceKind = Literal["primary", "adaptive"]
 HistoryValue = Literal["naive", "primary_resistance", "acquired_resistance"]
@@ -27,12 +24,17 @@ EVIDENCE_ORDER: tuple[str, ...] = ("review-stated", "inferred-link", "external-c
 REVIEW_CITATION = re.compile(r"^\[(10|[1-9])\]$|^conclusion$")
 RULE_ID = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
+#: Text as written in YAML (folded, wrapped) read as one line: renderers wrap it for their reader.
+Prose = Annotated[str, AfterValidator(lambda text: " ".join(text.split()))]
+
 #: GUIDE §2: 512 rules in one ruleset hang the C engine; stay far below.
 MAX_RULES = 400
 #: GUIDE §2: at most 16 patterns in one join.
 MAX_JOIN = 16
 #: items one `includes_any` condition may list
 MAX_TERMS = 50
+#: distinct `includes_any` tests in a rule base: each is one key of the profile fact (253 at most)
+MAX_LIST_TESTS = 100
 FIELD_TESTS = ("is_", "in_", "below", "at_least", "not_empty", "includes_any")
 
 
@@ -45,7 +47,7 @@ class Margin(_Strict):
 
     below: float = Field(ge=0)
     above: float = Field(ge=0)
-    reason: str = ""
+    reason: Prose = ""
 
 
 class Cutoff(_Strict):
@@ -58,8 +60,8 @@ class Cutoff(_Strict):
     #: a number is the same margin on both sides; a mapping gives each side and the reason
     margin: Margin
     cite: str = Field(min_length=3, description="short citation shown next to conclusions")
-    source: str = Field(min_length=10)
-    caveat: str = Field(min_length=10)
+    source: Prose = Field(min_length=10)
+    caveat: Prose = Field(min_length=10)
 
     @field_validator("margin", mode="before")
     @classmethod
@@ -78,21 +80,21 @@ class Source(_Strict):
 
     name: str = ""
     cite: str = Field(min_length=3, description="short citation shown next to conclusions")
-    source: str = Field(min_length=10)
+    source: Prose = Field(min_length=10)
 
 
 class Note(_Strict):
     """A sentence in icitrace's words with the references behind it."""
 
-    text: str = Field(min_length=10)
+    text: Prose = Field(min_length=10)
     cites: list[str] = Field(min_length=1)
 
 
 class FindingEntry(_Strict):
-    label: str
+    label: Prose
     kind: FindingKind
     review: list[str] = Field(min_length=1)
-    summary: str
+    summary: Prose
     #: the resistance the review ties this finding to, if any (annotated against `ici_history`)
     resistance: ResistanceKind | None = None
     #: what a reader should keep in mind whenever this finding is shown
@@ -102,18 +104,22 @@ class FindingEntry(_Strict):
 class Maturity(_Strict):
     """Where the review says an approach stands, phrased in icitrace's words."""
 
-    stage: MaturityStage
-    text: str = Field(min_length=10)
+    #: one of the catalogue's `maturity_stages`
+    stage: str
+    text: Prose = Field(min_length=10)
     cite: str
 
 
 class StrategyEntry(_Strict):
-    label: str
+    label: Prose
     review: list[str] = Field(min_length=1)
-    summary: str
-    maturity: Maturity
+    summary: Prose
+    #: optional so that rule directories written before it still load; every shipped strategy has one
+    maturity: Maturity | None = None
     #: what a learner will ask that the review does not answer
-    not_in_review: str | None = None
+    not_in_review: Prose | None = None
+    #: where the field stands beyond the review (outside knowledge, cited)
+    outside_review: Note | None = None
 
 
 class Review(_Strict):
@@ -129,7 +135,7 @@ class Catalog(_Strict):
     findings: dict[str, FindingEntry]
     strategies: dict[str, StrategyEntry]
     #: the stages of `maturity`, as they read in output
-    maturity_stages: dict[MaturityStage, str]
+    maturity_stages: dict[str, Prose] = {}
     #: resistance kind -> ici_history value -> a caveat for findings of that kind
     history_notes: dict[ResistanceKind, dict[HistoryValue, Note]] = {}
 
@@ -203,13 +209,13 @@ class Rule(_Strict):
     """One rule: conditions on profile fields and/or findings, one conclusion, its support."""
 
     id: str = Field(pattern=RULE_ID, max_length=64)
-    title: str = Field(min_length=5)
+    title: Prose = Field(min_length=5)
     version: int = Field(ge=1)
     when: list[Condition] = Field(min_length=1, max_length=MAX_JOIN)
     then: Conclusion
     evidence: EvidenceKind
     citations: list[str] = Field(min_length=1)
-    explanation: str = Field(min_length=30)
+    explanation: Prose = Field(min_length=30)
 
     _file: str = PrivateAttr("")
     _line: int = PrivateAttr(0)

@@ -31,16 +31,22 @@ def synth_profiles(n: int, seed: int = 0, p_unknown: float = 0.3) -> Iterator[di
             if rng.random() < p_unknown:
                 continue
             profile[name] = _value(rng, name)
-        _possible_pd_l1(profile)
+        _possible_pd_l1(rng, profile)
         yield profile
 
 
-def _possible_pd_l1(profile: dict) -> None:
-    """CPS can never be below TPS on one sample (the model refuses such a profile): when both were drawn
-    the wrong way round, swap them, which keeps every drawn value and the share near each cut-off."""
+def _possible_pd_l1(rng: random.Random, profile: dict) -> None:
+    """CPS can never be below TPS on one sample (the model refuses such a profile): when it was drawn
+    below, CPS keeps its draw and TPS is drawn again at or below it, by the same scheme (a point near a
+    cut-off with probability 0.3, else uniform)."""
     tps, cps = profile.get("pd_l1_tps"), profile.get("pd_l1_cps")
-    if tps is not None and cps is not None and cps < tps:
-        profile["pd_l1_tps"], profile["pd_l1_cps"] = cps, tps
+    if tps is None or cps is None or cps >= tps:
+        return
+    points = [p for p in _NUMBER_POINTS["pd_l1_tps"] if p <= cps]
+    if rng.random() < 0.3:
+        profile["pd_l1_tps"] = float(rng.choice(points))
+    else:
+        profile["pd_l1_tps"] = min(cps, round(rng.uniform(0, cps), 1))
 
 
 def _value(rng: random.Random, name: str) -> object:

@@ -11,10 +11,11 @@ import re
 
 PRESCRIPTIVE = re.compile(
     r"\byou should\b|\bshould (?:be )?(?:receive[ds]?|given|treated|start(?:ed)?|used|tried|offered)"
-    r"|\brecommend|\badminister|\bstart (?:treatment|therapy)|\bprescri|\bgive (?:the )?patient"
-    r"|\btreat (?:the|this) patient|\bwe advise|\bindicated\b|\bmust be treated|\bmust receive"
+    r"|\brecommend|\badminister|\bstart (?:treatment|therapy)|\bprescrib(?:e|es|ing)\b|\bbe prescribed\b"
+    r"|\bprescription|\bgive (?:the )?patient|\btreat (?:the|this) patient|\bwe advise"
+    r"|\b(?:is|are|be) indicated\b|\bindicated (?:for|in)\b|\bmust be treated|\bmust receive"
     r"|\bpoints? to\b|\bpointing to\b|\blead(?:s|ing)? to\b|\bmatching candidate|\bapplies (?:where|when)\b"
-    r"|\bconsider|\bis warranted\b|\bof choice\b|\bbest (?:option|choice|treatment)\b",
+    r"|\bconsider(?:ing)?\b|\bbe considered\b|\bis warranted\b|\bof choice\b|\bbest (?:option|choice|treatment)\b",
     re.IGNORECASE,
 )
 

@@ -33,7 +33,7 @@ from durable import engine as durable  # noqa: E402
 from icitrace import batch  # noqa: E402
 from icitrace.batch_input import Record  # noqa: E402
 from icitrace.compiler import compile_rules  # noqa: E402
-from icitrace.facts import profile_fact  # noqa: E402
+from icitrace.pipeline import fact_of  # noqa: E402
 from icitrace.pipeline import rulebook  # noqa: E402
 from icitrace.profile import Profile  # noqa: E402
 from icitrace.reasoning import assess  # noqa: E402
@@ -135,7 +135,7 @@ def main() -> None:
     book = rulebook()
     data = list(synth_profiles(args.n, seed=1))
     profiles = [Profile.model_validate(d, strict=True) for d in data]
-    facts = [profile_fact(p) for p in profiles]
+    facts = [fact_of(p, book) for p in profiles]
     records = [Record(f"bench:{i}", f"bench-{i}", "json", json.dumps(d).encode()) for i, d in enumerate(data, 1)]
 
     # Three interleaved rounds, median of each: the machine's noise (+/-15% seen here) hits all alike.

@@ -3,6 +3,7 @@ Feature: Biomarker signals at their cut-offs (review [8]; outside cut-offs)
 
   Scenario Outline: TMB either side of the TMB-high cut-off (10 mut/Mb)
     Given the profile field "tmb" is <tmb>
+    And the profile field "mhc_class_i" is "intact"
     When the profile is evaluated
     Then the rule "tmb-below-high" <low>
     And the rule "low-tmb-to-biomarker-guided" <low>
@@ -52,6 +53,13 @@ Feature: Biomarker signals at their cut-offs (review [8]; outside cut-offs)
       | 9.9  | fires         |
       | 10   | does not fire |
       | 10.1 | does not fire |
+
+  Scenario: A vaccine for a low-TMB tumour waits on MHC class I, which its primed T cells need
+    Given the profile field "tmb" is 4
+    When the profile is evaluated
+    Then the finding "low_immunogenicity" is inferred
+    And the rule "low-tmb-to-vaccine" is not evaluated because "mhc_class_i" is unknown
+    And the strategy "cancer_vaccine_combination" is not suggested
 
   Scenario: An unknown TMB is reported, not assumed low
     Given the profile field "hypoxia" is "high"

@@ -69,7 +69,8 @@ Feature: The shipped teaching profiles reach what a teacher expects
     And the strategy "multi_pathway_combination" is suggested by rule "alt-checkpoints-to-multi-pathway"
     And the finding "high_tmb" is inferred
     And the finding "elevated_checkpoint_ligands" is inferred
-    And the rationale mentions "At odds with the history"
+    And the rule "several-mechanisms-to-multi-pathway" does not fire
+    And the rationale mentions "Acquired names the clinical timing, adaptive the mechanism"
 
   @cli
   Scenario: MHC class I lost outright reaches cells that need no MHC, not partners that cannot restore it
