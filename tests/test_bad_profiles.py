@@ -9,7 +9,6 @@ import subprocess
 import tempfile
 
 import pytest
-
 from conftest import PROFILES, icitrace_command, run_cli
 
 pytestmark = pytest.mark.cli

@@ -10,7 +10,6 @@ import warnings
 from pathlib import Path
 
 import pytest
-
 from conftest import PROFILES, icitrace_command, run_cli
 
 pytestmark = pytest.mark.cli
@@ -33,7 +32,7 @@ def test_synth_is_reproducible_and_leaves_every_field_sometimes_unknown(cohort):
     assert again == cohort.read_bytes()
     assert run_cli("synth", "--n", "3000", "--seed", "5").stdout != again
     records = [json.loads(line) for line in lines(again)]
-    from icitrace.profile import reasoned_fields
+    from icitrace.profile.model import reasoned_fields
 
     for name in reasoned_fields():
         assert 0 < sum(name in r for r in records) < len(records), name
@@ -187,7 +186,7 @@ def test_stop_signals_wait_for_a_whole_chunk_and_kill_any_other_process():
     """In the parent, SIGTERM stops the run, but never in the middle of writing a chunk. A process
     forked with the handler in place (before it sets its own) must die as by default: raising there
     once let a starting worker swallow the pool's SIGTERM, and the pool waited on it for ever."""
-    from icitrace.batch import _StopSignals
+    from icitrace.batch.run import _StopSignals
 
     with _StopSignals() as stops:
         with warnings.catch_warnings():  # 3.12+ warns on fork in a threaded process; this child only sleeps

@@ -4,7 +4,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from conftest import PROFILES, run_cli
 
 pytestmark = pytest.mark.cli
@@ -166,7 +165,7 @@ def test_rules_list_and_show(book):
 
 
 def test_schema_is_the_model_schema():
-    from icitrace.profile import Profile
+    from icitrace.profile.model import Profile
 
     done = run_cli("schema")
     assert json.loads(done.stdout) == Profile.model_json_schema(by_alias=True)

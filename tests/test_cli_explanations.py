@@ -8,9 +8,9 @@ import shutil
 import subprocess
 
 import pytest
-
 from conftest import PROFILES, run_cli
-from icitrace.wording import prescriptive
+
+from icitrace.rulebase.wording import prescriptive
 
 pytestmark = pytest.mark.cli
 

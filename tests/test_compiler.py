@@ -2,7 +2,7 @@
 
 import json
 
-from icitrace.compiler import compile_rules
+from icitrace.engine.compile import compile_rules
 
 
 def test_every_rule_becomes_one_engine_rule_named_after_it(book):

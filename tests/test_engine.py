@@ -4,12 +4,12 @@ import threading
 
 import pytest
 
-from icitrace.compiler import CompiledRuleset, compile_rules
-from icitrace.engine import Engine, EngineError, engine_for
+from icitrace.engine.compile import CompiledRuleset, compile_rules
+from icitrace.engine.durable import Engine, EngineError, engine_for
 from icitrace.pipeline import evaluate, fact_of
-from icitrace.profile import Profile
-from icitrace.reasoning import assess
-from icitrace.synth import synth_profiles
+from icitrace.profile.model import Profile
+from icitrace.profile.synth import synth_profiles
+from icitrace.reasoning.verdicts import assess
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +33,7 @@ def test_same_profile_same_firings(book, engine):
 
 
 def test_session_is_empty_after_each_profile(book, engine):
-    from icitrace import engine as adapter
+    from icitrace.engine import durable as adapter
 
     engine.run(fact_of(Profile.model_validate({"hypoxia": "high", "tregs": "present"}), book))
     assert adapter._host.get_facts(compile_rules(book).name, None) == []

@@ -2,17 +2,16 @@
 runs, and consistent with what the engine concluded."""
 
 import pytest
-
-from icitrace.compiler import compile_rules
-from icitrace.engine import engine_for
-from icitrace.pipeline import evaluate, fact_of
-from icitrace.explain import explain_many
-from icitrace.profile import Profile
-from icitrace.profile_io import read_profile
-from icitrace.reasoning import assess
-from icitrace.synth import synth_profiles
-
 from conftest import PROFILES
+
+from icitrace.engine.compile import compile_rules
+from icitrace.engine.durable import engine_for
+from icitrace.pipeline import evaluate, fact_of
+from icitrace.profile.model import Profile
+from icitrace.profile.reading import read_profile
+from icitrace.profile.synth import synth_profiles
+from icitrace.reasoning.explain import explain_many
+from icitrace.reasoning.verdicts import assess
 
 
 def all_ids(book):
@@ -92,7 +91,7 @@ def test_values_within_the_margin_of_a_cutoff_are_borderline(book, tmb, flagged)
 
 
 def test_threshold_override_moves_the_cutoff_and_is_echoed(book):
-    from icitrace.rule_loader import with_overrides
+    from icitrace.rulebase.loading import with_overrides
 
     moved = with_overrides(book, {"tmb_high": 12})
     result = evaluate({"tmb": 11}, moved)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from icitrace.profile_io import MAX_BYTES, ProfileError, read_profile
+from icitrace.profile.reading import MAX_BYTES, ProfileError, read_profile
 
 
 def write(tmp_path, content, name="p.json"):

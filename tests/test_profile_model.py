@@ -3,7 +3,7 @@
 import pytest
 from pydantic import ValidationError
 
-from icitrace.profile import Profile, field_kind, field_levels, reasoned_fields
+from icitrace.profile.model import Profile, field_kind, field_levels, reasoned_fields
 
 
 def test_every_field_is_optional_and_unknown_by_default():

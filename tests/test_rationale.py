@@ -8,11 +8,11 @@ import shutil
 import subprocess
 
 import pytest
-
 from conftest import PROFILES, run_cli
+
 from icitrace.pipeline import evaluate
-from icitrace.rule_model import EVIDENCE_ORDER
-from icitrace.synth import synth_profiles
+from icitrace.profile.synth import synth_profiles
+from icitrace.rulebase.model import EVIDENCE_ORDER
 
 
 def words(text: str) -> str:
@@ -192,7 +192,7 @@ def test_a_count_route_is_as_firm_as_its_kth_firmest_finding(book, tmp_path):
     import shutil
 
     from icitrace.pipeline import shipped_dir
-    from icitrace.rule_loader import load_rules
+    from icitrace.rulebase.loading import load_rules
 
     rules = tmp_path / "rules"
     shutil.copytree(shipped_dir("rules"), rules)
@@ -321,7 +321,7 @@ def test_explain_says_derived_for_a_finding():
 
 
 def test_the_schema_gives_the_sitc_definitions():
-    from icitrace.profile import Profile
+    from icitrace.profile.model import Profile
 
     text = Profile.model_json_schema()["properties"]["ici_history"]["description"]
     for part in ("at least 6 weeks", "under 6 months", "SITC: secondary", "at least 6 months", "not the review's"):
@@ -391,7 +391,7 @@ def test_a_sweep_steps_over_values_the_rest_of_the_profile_rules_out():
 
 
 def test_a_moved_cutoff_carries_its_margin_in_proportion_and_says_so(book):
-    from icitrace.rule_loader import with_overrides
+    from icitrace.rulebase.loading import with_overrides
 
     moved = with_overrides(book, {"tmb_high": 50})
     (near,) = evaluate({"tmb": 42}, moved).borderline
@@ -405,8 +405,8 @@ def test_rule_directories_over_the_engines_fact_width_are_refused(tmp_path):
     import shutil
 
     from icitrace.pipeline import shipped_dir
-    from icitrace.rule_loader import RulesError, load_rules
-    from icitrace.rule_model import MAX_LIST_TESTS
+    from icitrace.rulebase.loading import RulesError, load_rules
+    from icitrace.rulebase.model import MAX_LIST_TESTS
 
     rules = tmp_path / "rules"
     shutil.copytree(shipped_dir("rules"), rules)

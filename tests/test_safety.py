@@ -3,12 +3,11 @@ no stray files, byte-identical output whatever the hash seed."""
 
 
 import pytest
+from conftest import PROFILES, run_cli
 from typer.testing import CliRunner
 
-from icitrace import cli
-from icitrace.engine import Engine, EngineError
-
-from conftest import PROFILES, run_cli
+from icitrace.cli import app
+from icitrace.engine.durable import Engine, EngineError
 
 
 def test_an_engine_error_names_the_profile_and_spares_the_others(monkeypatch):
@@ -20,7 +19,7 @@ def test_an_engine_error_names_the_profile_and_spares_the_others(monkeypatch):
         return real_run(self, fact)
 
     monkeypatch.setattr(Engine, "run", flaky)
-    result = CliRunner().invoke(cli.app, ["suggest", *map(str, PROFILES), "--format", "json"])
+    result = CliRunner().invoke(app, ["suggest", *map(str, PROFILES), "--format", "json"])
     assert result.exit_code == 1
     assert "hypoxic-tumour.json: the rule engine refused the profile: error code 202" in result.stderr
     assert "many-mechanisms.json: the rule engine refused" in result.stderr

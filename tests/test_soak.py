@@ -7,15 +7,14 @@ reading of the rules, with memory flat and no thread started. Run on its own (it
 import threading
 
 import pytest
-
-from icitrace.compiler import compile_rules
-from icitrace.engine import engine_for
-from icitrace.pipeline import fact_of
-from icitrace.profile import Profile
-from icitrace.reasoning import assess
-from icitrace.synth import synth_profiles
-
 from conftest import rss_mb
+
+from icitrace.engine.compile import compile_rules
+from icitrace.engine.durable import engine_for
+from icitrace.pipeline import fact_of
+from icitrace.profile.model import Profile
+from icitrace.profile.synth import synth_profiles
+from icitrace.reasoning.verdicts import assess
 
 pytestmark = pytest.mark.soak
 
@@ -42,7 +41,7 @@ def test_one_hundred_thousand_profiles(book, capsys):
 
 def test_many_engines_in_one_process_neither_leak_threads_nor_crash(book):
     from icitrace.pipeline import evaluate
-    from icitrace.rule_loader import with_overrides
+    from icitrace.rulebase.loading import with_overrides
 
     threads = threading.active_count()
     for cut in range(1, 61):  # 60 distinct rulesets registered on the one host

@@ -22,7 +22,7 @@ DISCLAIMER = (
 
 def __getattr__(name: str):  # noqa: ANN202 - lazy, so `import icitrace` does not start the engine
     if name in ("evaluate", "evaluate_many"):
-        from . import pipeline
+        from icitrace import pipeline
 
         return getattr(pipeline, name)
     raise AttributeError(name)

@@ -8,12 +8,12 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from . import DISCLAIMER
-from .explain import explain
-from .profile import Profile, field_kind, field_levels
-from .reasoning import assess
-from .result import Result
-from .rule_loader import RuleBook
+from icitrace import DISCLAIMER
+from icitrace.profile.model import Profile, field_kind, field_levels
+from icitrace.reasoning.explain import explain
+from icitrace.reasoning.verdicts import assess
+from icitrace.result.model import Result
+from icitrace.rulebase.loading import RuleBook
 
 
 class Shift(BaseModel):

@@ -9,14 +9,15 @@ from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 
-from .compiler import CompiledRuleset, compile_rules
-from .engine import Engine, engine_for
-from .facts import profile_fact
-from .profile import Profile
-from .profile_edit import Change
-from .reasoning import assess
-from .result import Result, build_result
-from .rule_loader import RuleBook, load_rules
+from icitrace.engine.compile import CompiledRuleset, compile_rules
+from icitrace.engine.durable import Engine, engine_for
+from icitrace.engine.facts import profile_fact
+from icitrace.profile.editing import Change
+from icitrace.profile.model import Profile
+from icitrace.reasoning.verdicts import assess
+from icitrace.result.assembly import build_result
+from icitrace.result.model import Result
+from icitrace.rulebase.loading import RuleBook, load_rules
 
 _PACKAGE = Path(__file__).resolve().parent
 

@@ -30,14 +30,16 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from durable import engine as durable  # noqa: E402
 
-from icitrace import batch  # noqa: E402
-from icitrace.batch_input import Record  # noqa: E402
-from icitrace.compiler import compile_rules  # noqa: E402
-from icitrace.pipeline import fact_of  # noqa: E402
-from icitrace.pipeline import rulebook  # noqa: E402
-from icitrace.profile import Profile  # noqa: E402
-from icitrace.reasoning import assess  # noqa: E402
-from icitrace.synth import synth_profiles  # noqa: E402
+from icitrace.batch import run as batch  # noqa: E402
+from icitrace.batch.inputs import Record  # noqa: E402
+from icitrace.engine.compile import compile_rules  # noqa: E402
+from icitrace.pipeline import (
+    fact_of,  # noqa: E402
+    rulebook,  # noqa: E402
+)
+from icitrace.profile.model import Profile  # noqa: E402
+from icitrace.profile.synth import synth_profiles  # noqa: E402
+from icitrace.reasoning.verdicts import assess  # noqa: E402
 
 
 def rss_mb() -> float:

@@ -21,13 +21,13 @@ from typing import Any
 import pytest
 from pytest_bdd import given, parsers, then, when
 
-from ..pipeline import evaluate, rulebook, shipped_dir
-from ..profile import Profile, reasoned_fields
-from ..profile_edit import EditError, typed_value
-from ..profile_io import ProfileError, read_profile, validate
-from ..render_text import render_text
-from ..result import Result
-from ..rule_model import REVIEW_CITATION
+from icitrace.pipeline import evaluate, rulebook, shipped_dir
+from icitrace.profile.editing import EditError, typed_value
+from icitrace.profile.model import Profile, reasoned_fields
+from icitrace.profile.reading import ProfileError, read_profile, validate
+from icitrace.render.text import render_text
+from icitrace.result.model import Result
+from icitrace.rulebase.model import REVIEW_CITATION
 
 #: Every sentence the library understands, as documented in the README (kept in one place so that a
 #: test can prove each one matches exactly one step, and typos can be answered with the nearest).

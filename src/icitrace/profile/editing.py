@@ -1,0 +1,86 @@
+"""Changing a profile for one run: ``--set FIELD=VALUE`` on the CLI, field steps in Gherkin.
+
+A value written as text is typed the way the profile model types that field; ``unknown`` makes the
+field unknown. The changed profile is validated again by the model, so an edit can never smuggle in
+what a file could not.
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any
+
+from pydantic import BaseModel
+
+from icitrace.profile.model import Profile, field_kind, field_levels, reasoned_fields
+
+EDITABLE = reasoned_fields() + ("id", "description", "tumor_type")
+UNKNOWN = "unknown"
+
+
+class EditError(ValueError):
+    """An edit that names an unknown field or gives a value the field cannot take."""
+
+
+class Change(BaseModel):
+    field: str
+    before: Any
+    after: Any
+
+
+def check_field(name: str) -> None:
+    if name not in EDITABLE:
+        raise EditError(f"unknown profile field {name!r}.{_near(name, EDITABLE)} Valid: {', '.join(EDITABLE)}")
+
+
+def typed_value(name: str, text: str) -> Any:
+    """``text`` as the model types field ``name`` (quotes optional around words); ``unknown`` is None."""
+    check_field(name)
+    text = text.strip()
+    if text == UNKNOWN:
+        return None
+    bare = text[1:-1] if len(text) >= 2 and text[0] == text[-1] == '"' else text
+    kind = field_kind(name) if name in reasoned_fields() else "text"
+    if kind == "number":
+        try:
+            return float(bare)
+        except ValueError:
+            raise EditError(f'field "{name}" takes a number such as 9.9, or unknown; got {text}') from None
+    if kind == "bool":
+        if bare not in ("true", "false"):
+            raise EditError(f'field "{name}" takes true or false, or unknown; got {text}')
+        return bare == "true"
+    if kind == "list":
+        return [item.strip() for item in bare.split(",") if item.strip()]
+    if kind == "level" and bare not in field_levels(name):
+        raise EditError(f"unknown level of \"{name}\" {bare!r}.{_near(bare, field_levels(name))} "
+                        f"Valid: {', '.join(field_levels(name))}")
+    return bare
+
+
+def parse_assignment(text: str) -> tuple[str, Any]:
+    """``"tmb=12"`` -> ``("tmb", 12.0)``."""
+    name, sep, value = text.partition("=")
+    if not sep:
+        raise EditError(f"expected FIELD=VALUE, got {text!r} (for example --set tmb=12 or --set hypoxia=high)")
+    name = name.strip()
+    return name, typed_value(name, value)
+
+
+def apply_changes(profile: Profile, assignments: list[tuple[str, Any]]) -> tuple[Profile, list[Change]]:
+    """The edited profile, validated again, and what changed (in the order given)."""
+    data = profile.model_dump(exclude_none=True, exclude={"schema_ref"})
+    changes = []
+    for name, value in assignments:
+        before = data.get(name)
+        if value is None:
+            data.pop(name, None)
+        else:
+            data[name] = value
+        changes.append(Change(field=name, before=before, after=value))
+    return Profile.model_validate(data, strict=True), changes
+
+
+def _near(word: str, choices: Any) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=2)
+    return f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""

@@ -1,0 +1,137 @@
+"""The result object: what the engine concluded for one profile, traced. Renderers only read it.
+
+Its JSON form is the public contract documented in the README; ``assembly`` builds it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+
+from icitrace.profile.editing import Change
+from icitrace.reasoning.borderline import Borderline
+from icitrace.reasoning.explain import Explanation
+from icitrace.reasoning.next_measurements import NextMeasurement
+from icitrace.rulebase.loading import Override
+
+
+class Because(BaseModel):
+    field: str
+    value: Any
+    condition: str
+
+
+class Caveat(BaseModel):
+    """A sentence to keep in mind with a conclusion, with the references behind it."""
+
+    text: str
+    citations: list[str]
+
+
+class FindingOut(BaseModel):
+    id: str
+    label: str
+    kind: str
+    #: what the finding stands for (the catalogue's summary)
+    summary: str
+    rule: str
+    #: the rule's title, so that two routes to one finding read as what each is
+    title: str
+    evidence: str
+    citations: list[str]
+    because: list[Because]
+    #: why the rule draws this conclusion, with what it infers (the rule's explanation)
+    explanation: str
+    #: a value this rule read sits within its cut-off's margin (see `borderline`)
+    borderline: bool = False
+    #: the cut-off's caveat, the catalogue's caveat, and how the ICI history bears on it
+    caveats: list[Caveat] = []
+
+
+class Route(BaseModel):
+    """One rule's way to a strategy."""
+
+    rule: str
+    title: str
+    from_findings: list[str]
+    evidence: str
+    #: the weakest evidence along the whole chain: profile value -> finding(s) -> this strategy
+    chain_evidence: str
+    #: the borderline fields the chain cannot do without (empty: it rests on none)
+    rests_on_borderline: list[str]
+    citations: list[str]
+    explanation: str
+    because: list[Because]
+
+
+class MaturityOut(BaseModel):
+    """Where the review says the approach stands, in icitrace's words."""
+
+    stage: str
+    #: the stage in words
+    label: str
+    text: str
+    citation: str
+
+
+class StrategyOut(BaseModel):
+    id: str
+    label: str
+    summary: str
+    #: null only for a rule directory whose catalogue gives none
+    maturity: MaturityOut | None
+    #: what a learner will ask that the review does not answer (null: nothing noted)
+    not_in_review: str | None
+    #: where the field stands beyond the review, as outside knowledge (null: nothing noted)
+    outside_review: Caveat | None
+    rules: list[str]
+    from_findings: list[str]
+    evidence: list[str]
+    citations: list[str]
+    because: list[Because]
+    routes: list[Route]
+
+
+class NotEvaluated(BaseModel):
+    rule: str
+    concludes: str
+    missing: list[str]
+
+
+class TraceStep(BaseModel):
+    step: int
+    rule: str
+    concludes: str
+    kind: str
+
+
+class ProfileOut(BaseModel):
+    id: str
+    description: str | None
+    tumor_type: str | None
+    values: dict[str, Any]
+    unknown: list[str]
+
+
+class Result(BaseModel):
+    disclaimer: str
+    icitrace_version: str
+    rules_version: str
+    rules_digest: str
+    overrides: list[Override]
+    profile: ProfileOut
+    changed_fields: list[Change]
+    findings: list[FindingOut]
+    strategies: list[StrategyOut]
+    not_evaluated: list[NotEvaluated]
+    next_measurements: list[NextMeasurement]
+    borderline: list[Borderline]
+    #: only when asked for (`explain`, `suggest --why-not`)
+    why_not: list[Explanation] | None = None
+    #: what each citation above refers to: review paragraphs and outside sources
+    references: dict[str, str]
+    trace: list[TraceStep]
+
+    def to_json_data(self) -> dict[str, Any]:
+        return self.model_dump(mode="json", exclude={"why_not"} if self.why_not is None else set())

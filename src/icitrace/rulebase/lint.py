@@ -1,0 +1,111 @@
+"""Checks on a rule base as a whole, beyond the shape of each rule: conditions that can never hold,
+findings and strategies no profile can reach, explanations copied from the review or worded as advice.
+
+Run by the loader, so `suggest` refuses rules that fail them and `icitrace rules lint` reports them.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+from icitrace.profile.model import ORDERED_FIELDS, field_bounds, field_kind, field_levels
+from icitrace.rulebase.model import Catalog, Cutoff, Rule
+from icitrace.rulebase.review_fingerprint import copied_runs
+from icitrace.rulebase.wording import prescriptive
+
+Report = Callable[[Rule, tuple, str], None]
+
+
+def lint(rules: list[Rule], catalog: Catalog, cutoffs: dict[str, Cutoff], report: Report) -> None:
+    possible = {r.id for r in rules if _satisfiable(r, cutoffs, report)}
+    reachable = _reachable(rules, catalog, possible)
+    for rule in rules:
+        if rule.id in possible and rule.id not in reachable:
+            report(rule, ("when",), "can never fire: a finding it needs can never be inferred")
+        for key in ("explanation", "title"):
+            for problem in text_problems(getattr(rule, key)):
+                report(rule, (key,), f"{key} {problem}")
+    concluded = {r.then.id for r in rules if r.id in reachable}
+    for fid in catalog.findings:
+        if fid not in concluded:
+            report(None, ("findings", fid), f"finding `{fid}` can never be inferred: no rule that can fire concludes it")
+    for sid in catalog.strategies:
+        if sid not in concluded:
+            report(None, ("strategies", sid), f"strategy `{sid}` is never reachable: no rule that can fire suggests it")
+
+
+def text_problems(text: str) -> list[str]:
+    """What is wrong with a text that reaches the output: copied from the review, or worded as advice."""
+    out = []
+    runs = copied_runs(text)
+    if runs:
+        out.append(f"copies the review ({runs} run(s) of 8 words); say it in your own words and cite the "
+                   "reference number")
+    advice = prescriptive(text)
+    if advice:
+        out.append(f"reads as advice ({advice[0]!r}); say what the review discusses and why the profile led there")
+    return out
+
+
+def _satisfiable(rule: Rule, cutoffs: dict[str, Cutoff], report: Report) -> bool:
+    """False (and reported) when some profile field would need an impossible value."""
+    low: dict[str, float] = {}
+    high: dict[str, float] = {}
+    words: dict[str, set] = {}
+    for i, cond in enumerate(rule.when):
+        name = cond.field
+        if name is None:
+            continue
+        kind = field_kind(name)
+        if kind == "number" and cond.cutoff in cutoffs:
+            value = cutoffs[cond.cutoff].value
+            least, most = field_bounds(name)
+            if cond.below is not None and value <= least:
+                report(rule, ("when", i, "below"), f"`{name} < {value:g}` can never be true: {name} is at least {least:g}")
+                return False
+            if cond.at_least is not None and value > most:
+                report(rule, ("when", i, "at_least"), f"`{name} >= {value:g}` can never be true: {name} is at most {most:g}")
+                return False
+            if cond.below is not None:
+                high[name] = min(high.get(name, math.inf), value)
+            else:
+                low[name] = max(low.get(name, -math.inf), value)
+            if low.get(name, -math.inf) >= high.get(name, math.inf):
+                report(rule, ("when", i), f"the conditions on `{name}` exclude each other")
+                return False
+            for smaller, larger in ORDERED_FIELDS:  # larger >= smaller >= low and larger < high
+                if low.get(smaller, -math.inf) >= high.get(larger, math.inf):
+                    report(rule, ("when", i), f"the conditions on `{smaller}` and `{larger}` exclude each other: "
+                                              f"{larger} is never below {smaller}")
+                    return False
+        elif kind in ("level", "bool"):
+            allowed = {cond.is_} if cond.op == "is" else set(cond.in_ or ())
+            words[name] = words.get(name, set(field_levels(name)) | {True, False}) & allowed
+            if not words[name]:
+                report(rule, ("when", i), f"the conditions on `{name}` exclude each other")
+                return False
+    return True
+
+
+def _reachable(rules: list[Rule], catalog: Catalog, possible: set[str]) -> set[str]:
+    """Rules that some profile could fire: forward from the satisfiable field-only rules."""
+    fired: set[str] = set()
+    findings: set[str] = set()
+    changed = True
+    while changed:
+        changed = False
+        for rule in rules:
+            if rule.id in fired or rule.id not in possible:
+                continue
+            ok = all(
+                (c.finding is None or c.finding in findings)
+                and (c.count is None or sum(catalog.findings[f].kind == c.count.kind for f in findings) >= c.count.at_least)
+                for c in rule.when
+            )
+            if ok:
+                fired.add(rule.id)
+                if rule.then.finding:
+                    findings.add(rule.then.finding)
+                changed = True
+    return fired

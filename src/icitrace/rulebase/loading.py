@@ -1,0 +1,443 @@
+"""Load a rule directory into a checked ``RuleBook``, or fail with every problem at file:line.
+
+A rule directory holds ``catalog.yaml`` (the public vocabulary), ``cutoffs.yaml`` (named outside
+cut-offs), optionally ``sources.yaml`` (other named outside sources) and any number of rule files
+(``*.yaml`` with a top-level ``rules:`` list).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import hashlib
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from icitrace.profile.model import field_kind, field_levels, normal_item, reasoned_fields
+from icitrace.rulebase.lint import lint, text_problems
+from icitrace.rulebase.model import MAX_LIST_TESTS, MAX_RULES, REVIEW_CITATION, Catalog, Cutoff, Margin, Rule, Source
+from icitrace.rulebase.yaml_source import YamlDoc, YamlProblem
+
+CATALOG_FILE = "catalog.yaml"
+CUTOFFS_FILE = "cutoffs.yaml"
+SOURCES_FILE = "sources.yaml"
+DATA_FILES = (CATALOG_FILE, CUTOFFS_FILE, SOURCES_FILE)
+
+
+@dataclass(frozen=True)
+class RuleProblem:
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file  # 0: the whole file
+        return f"{where}: {self.message}"
+
+
+class RulesError(Exception):
+    """The rule directory cannot be used; ``problems`` says where and why."""
+
+    def __init__(self, problems: list[RuleProblem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass(frozen=True)
+class RuleBook:
+    """A checked rule base: catalogue, cut-offs and rules in definition (= firing tie-break) order."""
+
+    directory: Path
+    catalog: Catalog
+    cutoffs: dict[str, Cutoff]
+    rules: tuple[Rule, ...]
+    digest: str
+    #: named sources from outside the review other than cut-offs (``sources.yaml``)
+    sources: dict[str, Source] = field(default_factory=dict)
+    #: cut-offs changed for this run only (``--threshold``), echoed in every output
+    overrides: tuple[Override, ...] = ()
+    by_id: dict[str, Rule] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "by_id", {r.id: r for r in self.rules})
+
+    @property
+    def version(self) -> str:
+        return self.catalog.rules_version
+
+    @cached_property
+    def producers(self) -> dict[str, list[Rule]]:
+        """Finding id -> the rules that conclude it, in order."""
+        out: dict[str, list[Rule]] = {f: [] for f in self.catalog.findings}
+        for rule in self.rules:
+            if rule.then.finding:
+                out[rule.then.finding].append(rule)
+        return out
+
+    def finding_kind(self, finding_id: str) -> str:
+        return self.catalog.findings[finding_id].kind
+
+    def label(self, conclusion_id: str) -> str:
+        entry = self.catalog.findings.get(conclusion_id) or self.catalog.strategies[conclusion_id]
+        return entry.label
+
+    def cite(self, citation: str) -> str:
+        """How a citation reads next to a conclusion: ``[4]`` as it is, an outside source by its short cite."""
+        if REVIEW_CITATION.match(citation):
+            return citation
+        return (self.cutoffs.get(citation) or self.sources[citation]).cite
+
+    def reference(self, citation: str) -> tuple[str, str]:
+        """(short cite, what it stands for): a review section, or an outside source labelled as such."""
+        if REVIEW_CITATION.match(citation):
+            return citation, f"review {citation}: {self.catalog.review.sections[citation]}"
+        entry = self.cutoffs.get(citation) or self.sources[citation]
+        return entry.cite, entry.source
+
+
+class Override(BaseModel):
+    cutoff: str
+    before: float
+    after: float
+    unit: str
+
+
+def with_overrides(book: RuleBook, values: dict[str, float]) -> RuleBook:
+    """The same rule base with some cut-offs moved for one run; its digest changes with them."""
+    if not values:
+        return book
+    cutoffs = dict(book.cutoffs)
+    overrides = []
+    for name, value in values.items():
+        if name not in cutoffs:
+            raise ValueError(f"no cut-off named {name!r}{_near(name, cutoffs)}; cut-offs: {', '.join(cutoffs)}")
+        if not (value == 0 or 0.0001 <= value <= 10_000):
+            raise ValueError(f"cut-off {name}: expected 0 or a number from 0.0001 to 10000, got {value:g}")
+        cutoff = cutoffs[name]
+        overrides.append(Override(cutoff=name, before=cutoff.value, after=value, unit=cutoff.unit))
+        cutoffs[name] = cutoff.model_copy(update={"value": value, "margin": _moved_margin(cutoff, value)})
+    tag = hashlib.sha256(repr(sorted(values.items())).encode()).hexdigest()[:6]
+    return dataclasses.replace(book, cutoffs=cutoffs, digest=f"{book.digest}-{tag}", overrides=tuple(overrides))
+
+
+def _moved_margin(cutoff: Cutoff, value: float) -> Margin:
+    """A margin set for one line, carried to a line moved for this run: in proportion, and saying so."""
+    if value == cutoff.value:
+        return cutoff.margin
+    factor = value / cutoff.value if cutoff.value else 1.0
+    moved = (f"Set for the line at {cutoff.value:g} {cutoff.unit} and scaled with it to {value:g} for this run"
+             if cutoff.value else f"Set for the line at 0 and kept as it was for this run's line at {value:g}")
+    margin = cutoff.margin
+    return Margin(below=round(margin.below * factor, 6), above=round(margin.above * factor, 6),
+                  reason=f"{moved}. {margin.reason}".strip())
+
+
+def load_rules(directory: Path) -> RuleBook:
+    """Read and check every file of a rule directory; raise ``RulesError`` listing all problems."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise RulesError([RuleProblem(str(directory), 0, "not a rule directory (expected a folder of YAML files)")])
+    problems: list[RuleProblem] = []
+    digest = hashlib.sha256()
+    docs: dict[str, YamlDoc] = {}
+    for path in sorted(directory.glob("*.yaml")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+        try:
+            docs[path.name] = YamlDoc(path)
+        except YamlProblem as problem:
+            problems.append(RuleProblem(str(path), problem.line, problem.message))
+        except (OSError, UnicodeDecodeError) as error:
+            problems.append(RuleProblem(str(path), 0, f"cannot read: {error}"))
+    for required in (CATALOG_FILE, CUTOFFS_FILE):
+        if required not in docs and not any(p.file.endswith(required) for p in problems):
+            problems.append(RuleProblem(str(directory / required), 0, "missing: every rule directory needs it"))
+    if problems:
+        raise RulesError(problems)
+
+    catalog = _model(docs[CATALOG_FILE], Catalog, (), problems)
+    cutoffs = _named(docs[CUTOFFS_FILE], "cutoffs", Cutoff, problems)
+    sources = _named(docs[SOURCES_FILE], "sources", Source, problems) if SOURCES_FILE in docs else {}
+    _check_cutoffs(docs[CUTOFFS_FILE], cutoffs, problems)
+    for name in (CUTOFFS_FILE, SOURCES_FILE):
+        if name in docs:
+            _check_text(docs[name], docs[name].data, (), problems)
+    rules = [
+        rule
+        for name, doc in docs.items()
+        if name not in DATA_FILES
+        for rule in _rules_of(doc, problems)
+    ]
+    if catalog is None:
+        raise RulesError(problems)
+    citable = set(cutoffs) | set(sources)
+    clash = set(cutoffs) & set(sources)
+    if clash:
+        problems.append(RuleProblem(str(docs[SOURCES_FILE].path), 1,
+                                    f"`{sorted(clash)[0]}` names both a cut-off and a source"))
+    _check_short_cites(docs, cutoffs, sources, problems)
+    _check_catalog(docs[CATALOG_FILE], catalog, citable, problems)
+    _check_rules(rules, catalog, cutoffs, citable, problems)
+    if not problems:  # whole-base checks need every rule well-formed first
+        catalog_doc = docs[CATALOG_FILE]
+
+        def report(rule: Rule | None, loc: tuple[Any, ...], message: str) -> None:
+            if rule is None:
+                problems.append(RuleProblem(str(catalog_doc.path), catalog_doc.line(loc), message))
+            else:
+                line = rule._doc.line(("rules", rule._index) + loc)
+                problems.append(RuleProblem(str(rule._doc.path), line, f"rule `{rule.id}`: {message}"))
+
+        lint(rules, catalog, cutoffs, report)
+    if problems:
+        raise RulesError(problems)
+    # Findings first, then strategies: the engine breaks ties by position, so traces read top-down.
+    rules.sort(key=lambda r: r.then.kind != "finding")
+    return RuleBook(directory, catalog, cutoffs, tuple(rules), digest.hexdigest()[:12], sources)
+
+
+def _model(doc: YamlDoc, model: type[BaseModel], loc: tuple[Any, ...], problems: list[RuleProblem]) -> Any:
+    data = doc.data
+    for step in loc:
+        data = data[step]
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        for err in error.errors():
+            where = loc + tuple(err["loc"])
+            problems.append(RuleProblem(str(doc.path), doc.line(where), _say(err)))
+        return None
+
+
+def _say(err: dict[str, Any]) -> str:
+    path = ".".join(str(p) for p in err["loc"])
+    if err["type"] == "extra_forbidden":
+        return f"unknown key `{err['loc'][-1]}`"
+    if err["type"] == "missing":
+        return f"missing key `{path}`"
+    message = err["msg"].removeprefix("Value error, ")
+    return f"{path}: {message}" if path else message
+
+
+def _named(doc: YamlDoc, key: str, model: type[BaseModel], problems: list[RuleProblem]) -> dict[str, Any]:
+    """The entries of a file holding one top-level mapping ``key:`` of name -> entry, each named."""
+    table = doc.data.get(key) if isinstance(doc.data, dict) else None
+    if not isinstance(table, dict) or set(doc.data) != {key}:
+        problems.append(RuleProblem(str(doc.path), 1, f"expected a single top-level mapping `{key}:`"))
+        return {}
+    out: dict[str, Any] = {}
+    for name, body in table.items():
+        if not isinstance(body, dict):
+            problems.append(RuleProblem(str(doc.path), doc.line((key, name)), f"`{name}` must be a mapping"))
+            continue
+        entry = _model(doc, model, (key, name), problems)
+        if entry is not None:
+            out[name] = entry.model_copy(update={"name": name})
+    return out
+
+
+def _check_short_cites(docs: dict[str, YamlDoc], cutoffs: dict[str, Cutoff], sources: dict[str, Source],
+                       problems: list[RuleProblem]) -> None:
+    """Outputs list references by their short `cite`: two sources sharing one would read as one."""
+    first: dict[str, str] = {}
+    for file, key, entries in ((CUTOFFS_FILE, "cutoffs", cutoffs), (SOURCES_FILE, "sources", sources)):
+        for name, entry in entries.items():
+            if entry.cite in first:
+                problems.append(RuleProblem(str(docs[file].path), docs[file].line((key, name, "cite")),
+                                            f"`{name}` has the same `cite` as `{first[entry.cite]}`: "
+                                            f"{entry.cite!r}; give each source its own"))
+            first.setdefault(entry.cite, name)
+
+
+def _check_cutoffs(doc: YamlDoc, cutoffs: dict[str, Cutoff], problems: list[RuleProblem]) -> None:
+    for name, cutoff in cutoffs.items():
+        if cutoff.field not in reasoned_fields() or field_kind(cutoff.field) != "number":
+            problems.append(RuleProblem(str(doc.path), doc.line(("cutoffs", name, "field")),
+                                        f"cut-off `{name}`: `{cutoff.field}` is not a numeric profile field"))
+
+
+def _check_catalog(doc: YamlDoc, catalog: Catalog, citable: set[str], problems: list[RuleProblem]) -> None:
+    """Every reference in the catalogue's notes resolves, and every maturity stage reads in words."""
+    def bad(loc: tuple[Any, ...], message: str) -> None:
+        problems.append(RuleProblem(str(doc.path), doc.line(loc), message))
+
+    def check(cites: list[str], loc: tuple[Any, ...]) -> None:
+        for cite in cites:
+            if cite in catalog.review.sections or cite in citable:
+                continue
+            bad(loc, f"`{cite}` is neither a section of the review nor a named cut-off or source")
+
+    for fid, entry in catalog.findings.items():
+        check(entry.review, ("findings", fid, "review"))
+        if entry.caveat:
+            check(entry.caveat.cites, ("findings", fid, "caveat", "cites"))
+    for sid, strategy in catalog.strategies.items():
+        check(strategy.review, ("strategies", sid, "review"))
+        if strategy.outside_review:
+            check(strategy.outside_review.cites, ("strategies", sid, "outside_review", "cites"))
+        if strategy.maturity:
+            check([strategy.maturity.cite], ("strategies", sid, "maturity", "cite"))
+            if strategy.maturity.stage not in catalog.maturity_stages:
+                bad(("strategies", sid, "maturity", "stage"),
+                    f"maturity stage `{strategy.maturity.stage}` has no words under `maturity_stages` "
+                    f"(stages: {', '.join(catalog.maturity_stages) or 'none'})")
+    for kind, notes in catalog.history_notes.items():
+        for history, note in notes.items():
+            check(note.cites, ("history_notes", kind, history, "cites"))
+    _check_text(doc, catalog.model_dump(), (), problems)
+
+
+def _check_text(doc: YamlDoc, data: Any, loc: tuple[Any, ...], problems: list[RuleProblem]) -> None:
+    """Every text of a data file reaches the output: refuse it where it reads as advice or copies the
+    review (as the lint does for rule titles and explanations)."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            _check_text(doc, value, loc + (key,), problems)
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            _check_text(doc, value, loc + (index,), problems)
+    elif isinstance(data, str):
+        where = ".".join(map(str, loc))
+        problems += [RuleProblem(str(doc.path), doc.line(loc), f"`{where}` {problem}") for problem in text_problems(data)]
+
+
+def _rules_of(doc: YamlDoc, problems: list[RuleProblem]) -> list[Rule]:
+    if not isinstance(doc.data, dict) or set(doc.data) != {"rules"} or not isinstance(doc.data["rules"], list):
+        problems.append(RuleProblem(str(doc.path), 1, "a rule file holds one top-level list `rules:`"))
+        return []
+    out = []
+    for index, body in enumerate(doc.data["rules"]):
+        if not isinstance(body, dict):
+            problems.append(RuleProblem(str(doc.path), doc.line(("rules", index)), "each rule is a mapping"))
+            continue
+        rule = _model(doc, Rule, ("rules", index), problems)
+        if rule is not None:
+            rule._file = f"{doc.path.parent.name}/{doc.path.name}"  # stable across checkouts
+            rule._line = doc.line(("rules", index))
+            rule._doc, rule._index = doc, index  # kept to point later problems at the right line
+            out.append(rule)
+    return out
+
+
+def _check_rules(rules: list[Rule], catalog: Catalog, cutoffs: dict[str, Cutoff], citable: set[str],
+                 problems: list[RuleProblem]) -> None:
+    if len(rules) > MAX_RULES:
+        problems.append(RuleProblem(str(rules[MAX_RULES]._doc.path), rules[MAX_RULES]._line,
+                                    f"more than {MAX_RULES} rules: the engine is only proven safe below that"))
+    seen: dict[str, Rule] = {}
+    for rule in rules:
+        def bad(loc: tuple[Any, ...], message: str, rule: Rule = rule) -> None:
+            line = rule._doc.line(("rules", rule._index) + loc)
+            problems.append(RuleProblem(str(rule._doc.path), line, f"rule `{rule.id}`: {message}"))
+
+        if rule.id in seen:
+            bad(("id",), f"duplicate rule id (first defined at {seen[rule.id].where})")
+        seen.setdefault(rule.id, rule)
+        for i, cond in enumerate(rule.when):
+            for message, key in _condition_problems(cond, catalog, cutoffs):
+                bad(("when", i, key), message)
+        table = catalog.findings if rule.then.finding else catalog.strategies
+        if rule.then.id not in table:
+            bad(("then", rule.then.kind), f"unknown {rule.then.kind} `{rule.then.id}`{_near(rule.then.id, table)}")
+        if sum(c.op == "count" for c in rule.when) > 1:
+            bad(("when",), "at most one `count:` condition per rule")
+        if rule.then.strategy and not any(c.op in ("finding", "count") for c in rule.when):
+            bad(("when",), "a strategy rule must name the finding(s) it comes from (`finding:` or `count:`)")
+        for cite in rule.citations:
+            if not REVIEW_CITATION.match(cite) and cite not in citable:
+                bad(("citations",), f"citation `{cite}` is neither a review reference [1]-[10] / conclusion nor a "
+                                    f"named cut-off or source{_near(cite, citable)}")
+            elif REVIEW_CITATION.match(cite) and cite not in catalog.review.sections:
+                bad(("citations",), f"citation `{cite}` has no entry under `review.sections` of the catalogue")
+        if not any(REVIEW_CITATION.match(c) for c in rule.citations):
+            bad(("citations",), "cite at least one reference of the review ([1]-[10] or conclusion)")
+        for name in rule.cutoffs():
+            if name in cutoffs and name not in rule.citations:
+                bad(("citations",), f"uses cut-off `{name}` but does not cite it")
+    _check_list_tests(rules, problems)
+    _check_cycles(rules, problems)
+
+
+def _check_list_tests(rules: list[Rule], problems: list[RuleProblem]) -> None:
+    """Each distinct `includes_any` test is one more key of the profile fact, and a fact holds at most
+    253 (GUIDE §2): keep them well inside that beside the profile's own fields."""
+    seen: set[tuple[str, frozenset[str]]] = set()
+    for rule in rules:
+        for i, cond in enumerate(rule.when):
+            if cond.includes_any is None:
+                continue
+            seen.add((cond.field, frozenset(normal_item(t) for t in cond.includes_any)))
+            if len(seen) == MAX_LIST_TESTS + 1:
+                problems.append(RuleProblem(str(rule._doc.path), rule._doc.line(("rules", rule._index, "when", i)),
+                                            f"rule `{rule.id}`: more than {MAX_LIST_TESTS} distinct `includes_any` "
+                                            "tests: each adds a key to the profile fact, which holds at most 253"))
+
+
+def _condition_problems(cond: Any, catalog: Catalog, cutoffs: dict[str, Cutoff]) -> list[tuple[str, str]]:
+    op = cond.op
+    if op == "finding":
+        return [] if cond.finding in catalog.findings else [(f"unknown finding `{cond.finding}`{_near(cond.finding, catalog.findings)}", "finding")]
+    if op == "count":
+        return []
+    name = cond.field
+    if name not in reasoned_fields():
+        return [(f"unknown profile field `{name}`{_near(name, reasoned_fields())}", "field")]
+    kind = field_kind(name)
+    allowed = {"number": ("below", "at_least"), "level": ("is", "in"), "bool": ("is",),
+               "list": ("not_empty", "includes_any")}[kind]
+    if op not in allowed:
+        return [(f"`{op}` does not apply to {kind} field `{name}` (use {' or '.join(allowed)})", op)]
+    if kind == "bool" and not isinstance(cond.is_, bool):
+        return [(f"`{name}` is true or false, not `{cond.is_}`", "is")]
+    if kind == "level":
+        words = [cond.is_] if op == "is" else cond.in_
+        wrong = [w for w in words if w not in field_levels(name)]
+        if wrong:
+            return [(f"`{wrong[0]}` is not a level of `{name}` (one of: {', '.join(field_levels(name))})", op)]
+    if op == "includes_any":
+        items = [normal_item(t) for t in cond.includes_any]
+        if "" in items:
+            return [(f"`includes_any` lists an item with no letters or digits: {cond.includes_any[items.index('')]!r}",
+                     op)]
+        twice = next((t for t, n in zip(cond.includes_any, items) if items.count(n) > 1), None)
+        if twice is not None:
+            return [(f"`includes_any` lists {twice!r} twice (items are compared as words)", op)]
+    if kind == "number":
+        cutoff = cutoffs.get(cond.cutoff)
+        if cutoff is None:
+            return [(f"unknown cut-off `{cond.cutoff}`{_near(cond.cutoff, cutoffs)}", op)]
+        if cutoff.field != name:
+            return [(f"cut-off `{cond.cutoff}` is for `{cutoff.field}`, not `{name}`", op)]
+    return []
+
+
+def _check_cycles(rules: list[Rule], problems: list[RuleProblem]) -> None:
+    """Refuse findings that depend on themselves through other findings (forward chaining would loop)."""
+    needs: dict[str, set[str]] = {}
+    for rule in rules:
+        if rule.then.finding:
+            needs.setdefault(rule.then.finding, set()).update(c.finding for c in rule.when if c.finding)
+    state: dict[str, int] = {}
+
+    def visit(node: str, path: list[str]) -> None:
+        state[node] = 1
+        for nxt in sorted(needs.get(node, ())):
+            if state.get(nxt) == 1:
+                first = next(r for r in rules if r.then.finding == node)
+                problems.append(RuleProblem(str(first._doc.path), first._line, "findings depend on each other in a cycle: "
+                                            + " -> ".join(path + [node, nxt])))
+            elif nxt not in state:
+                visit(nxt, path + [node])
+        state[node] = 2
+
+    for node in sorted(needs):
+        if node not in state:
+            visit(node, [])
+
+
+def _near(word: str, choices: Any) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1)
+    return f" (did you mean `{close[0]}`?)" if close else ""
