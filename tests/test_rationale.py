@@ -160,7 +160,7 @@ def test_chain_strength_agrees_with_an_independent_reading_over_generated_profil
         result = evaluate(data, book)
         derivations = {}
         for f in result.findings:
-            strength = max(rank(f.evidence), rank("external-cutoff") if book.by_id[f.rule].cutoffs() else 0)
+            strength = max(rank(f.evidence), rank("external-cutoff") if book.cutoffs_of(book.by_id[f.rule]) else 0)
             fields = [b.field for b in result.borderline if b.rules.get(f.rule)]
             derivations.setdefault(f.id, []).append((strength, fields))
         # a finding: its firmest derivation; borderline only when every derivation is

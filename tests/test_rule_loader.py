@@ -96,3 +96,50 @@ def test_broken_rule_directory_stops_with_file_and_line(tmp_path, case):
 def test_missing_catalogue_is_reported(tmp_path):
     with pytest.raises(RulesError, match="catalog.yaml: missing: every rule directory needs it"):
         load_rules(tmp_path)
+
+
+def test_more_rules_sharing_one_condition_than_the_engine_takes_are_refused(tmp_path):
+    from icitrace.rulebase.model import MAX_SHARED
+
+    rules = tmp_path / "rules"
+    shutil.copytree(shipped_dir("rules"), rules)
+    many = "".join(f"""
+  - id: also-hypoxic-{n}
+    title: One of many rules sharing a condition
+    version: 1
+    when:
+      - field: hypoxia
+        is: high
+    then:
+      finding: hypoxic_tme
+    evidence: review-stated
+    citations: ["[2]"]
+    explanation: A generated rule that only exists to share one condition with many others.
+""" for n in range(MAX_SHARED))
+    (rules / "many.yaml").write_text("rules:" + many)
+    with pytest.raises(RulesError) as error:
+        load_rules(rules)
+    (problem,) = error.value.problems  # the 201st rule with `hypoxia is high`, in file order
+    assert problem.message.endswith(f"more than {MAX_SHARED} rules share this condition; the engine fails at 256 "
+                                    "(error 108)")
+
+
+def test_every_operator_applies_to_some_field_kind_and_reads_in_words(book):
+    from icitrace.rulebase.operators import OPERATORS
+
+    kinds = {"number", "level", "bool", "list"}
+    assert all(op.kinds and set(op.kinds) <= kinds for op in OPERATORS.values())
+    used = {c.op for r in book.rules for c in r.when if c.op}
+    assert used <= set(OPERATORS)
+
+
+def test_the_differential_check_reports_a_rule_whose_reading_drifts_from_the_engine(book, monkeypatch):
+    """If an operator's Python reading disagreed with what it compiles to, lint would say which rules."""
+    from icitrace.rulebase import operators
+    from icitrace.verify import check
+
+    assert check(book, 300).disagreements == []
+    monkeypatch.setattr(operators.Is, "holds", lambda self, cond, value, cutoffs: False)
+    drifted = check(book, 300)
+    assert {"hypoxia-high", "acidity-acidic", "tim3-elevated"} <= {d.rule for d in drifted.disagreements}
+    assert all(d.engine_only > 0 and d.reading_only == 0 for d in drifted.disagreements if d.rule == "hypoxia-high")

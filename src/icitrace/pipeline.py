@@ -43,7 +43,7 @@ def evaluate(profile: Profile | dict, book: RuleBook | None = None, *, changes: 
     if isinstance(profile, dict):
         profile = Profile.model_validate(profile, strict=True)
     book = book or rulebook()
-    firings = _engine(book).run(fact_of(profile, book))
+    firings = engine_of(book).run(fact_of(profile, book))
     return build_result(profile, book, firings, assess(book, profile), changes, why_not)
 
 
@@ -62,7 +62,7 @@ def fact_of(profile: Profile, book: RuleBook) -> dict:
     return profile_fact(profile, compiled(book).list_tests)
 
 
-def _engine(book: RuleBook) -> Engine:
+def engine_of(book: RuleBook) -> Engine:
     """The engine for a rule base (``engine_for`` keeps one per ruleset)."""
     return engine_for(compiled(book))
 
@@ -71,7 +71,7 @@ def evaluate_fired(profile: Profile, book: RuleBook) -> tuple[dict[str, list[str
     """Only what fired, for cohorts: finding id -> rules and strategy id -> rules, in firing order."""
     findings: dict[str, list[str]] = {}
     strategies: dict[str, list[str]] = {}
-    for firing in _engine(book).run(fact_of(profile, book)):
+    for firing in engine_of(book).run(fact_of(profile, book)):
         then = book.by_id[firing.rule].then
         (findings if then.finding else strategies).setdefault(then.id, []).append(firing.rule)
     return findings, strategies

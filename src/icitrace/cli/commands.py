@@ -523,16 +523,40 @@ def rules_show(
 
 
 @rules_app.command("lint", epilog=_examples("icitrace rules lint --rules my-rules/"))
-def rules_lint(rules: Optional[Path] = RULES_OPTION) -> None:
+def rules_lint(
+    rules: Optional[Path] = RULES_OPTION,
+    profiles: int = typer.Option(2000, "--profiles", min=0, help="Generated profiles for the differential check "
+                                                                 "(0 skips it)."),
+) -> None:
     """Check a rule directory and report every problem as file:line (exit 2 if any).
 
     Checks YAML syntax, keys, ids, cut-offs, duplicates, citations and explanations, strategy rules
-    that name no finding, conditions that can never hold, unreachable findings and strategies, cycles,
-    and explanations that copy the review. `suggest` refuses rules that fail these checks.
+    that name no finding, conditions that can never hold, shapes the engine cannot run, unreachable
+    findings and strategies, cycles, and text that copies the review or reads as advice. Then runs
+    generated profiles through the engine and through the three-valued reading of the same rules and
+    reports every rule on which they disagree. `suggest` refuses rules that fail the first checks.
     """
+    from icitrace.verify import check
+
     book = _load_rules(rules)
     sys.stdout.write(f"{book.directory}: ok ({len(book.rules)} rules, {len(book.catalog.findings)} findings, "
                      f"{len(book.catalog.strategies)} strategies, {len(book.cutoffs)} cut-offs)\n")
+    if not profiles:
+        return
+    result = check(book, profiles)
+    if not result.disagreements and not result.engine_errors:
+        sys.stdout.write(f"differential check: {result.profiles:,} generated profiles, the engine and the "
+                         "three-valued reading agree on every rule\n")
+        return
+    for d in result.disagreements:
+        typer.echo(f"icitrace: rule `{d.rule}`: the engine fired it where the reading says it does not hold on "
+                   f"{d.engine_only:,} profiles, and the reverse on {d.reading_only:,}; e.g. {json.dumps(d.example)}",
+                   err=True)
+    if result.engine_errors:
+        typer.echo(f"icitrace: the engine refused {result.engine_errors:,} generated profiles; first: "
+                   f"{result.first_error}", err=True)
+    _fail(f"differential check: the engine and the reading disagree on {len(result.disagreements)} rule(s) "
+          f"over {result.profiles:,} generated profiles")
 
 
 @rules_app.command("coverage", epilog=_examples("icitrace rules coverage tests/features"))

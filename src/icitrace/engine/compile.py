@@ -3,10 +3,9 @@
 Each rule becomes one engine rule whose action name is the rule id. Profile-field conditions of a
 rule share one pattern ``p`` on the profile fact; each finding condition is its own pattern ``f<i>``;
 a count condition ``at least k findings of kind K`` joins the patterns ``k1..kk`` on the finding
-facts numbered 1..k of that kind. An ``includes_any`` condition tests one key of the profile fact that
-holds 1 when the list names one of the items (see ``facts.profile_fact``): the items are not exclusive,
-and an ``$or`` over them would fire once per item found. Every pattern is asymmetric (distinct ids or numbers), so a join
-fires once, never once per ordering (GUIDE §2).
+facts numbered 1..k of that kind. What each field test compiles to is its operator's business
+(``rulebase.operators``); a list test reads a key of the profile fact (``facts.profile_fact``). Every
+pattern is asymmetric (distinct ids or numbers), so a join fires once, never once per ordering (GUIDE §2).
 """
 
 from __future__ import annotations
@@ -15,9 +14,9 @@ import json
 from dataclasses import dataclass
 
 from icitrace.engine.facts import FINDING, PROFILE, ListTest, count_key
-from icitrace.profile.model import normal_item
 from icitrace.rulebase.loading import RuleBook
 from icitrace.rulebase.model import Condition, Rule
+from icitrace.rulebase.operators import OPERATORS, IncludesAny
 
 
 @dataclass(frozen=True)
@@ -46,10 +45,10 @@ def compile_rules(book: RuleBook) -> CompiledRuleset:
     list_tests: dict[tuple[str, frozenset[str]], ListTest] = {}
     for rule in book.rules:
         for cond in rule.when:
-            if cond.includes_any is not None:
-                items = frozenset(normal_item(t) for t in cond.includes_any)
-                key = (cond.field, items)
-                list_tests.setdefault(key, ListTest(f"{cond.field}__any{len(list_tests)}", cond.field, items))
+            op = OPERATORS.get(cond.op or "")
+            if isinstance(op, IncludesAny):
+                key = (cond.field, op.items(cond))
+                list_tests.setdefault(key, ListTest(f"{cond.field}__any{len(list_tests)}", cond.field, key[1]))
     definition = {rule.id: _rule(rule, book, list_tests) for rule in book.rules}
     derives = {r.id: r.then.finding for r in book.rules if r.then.finding in asserted}
     return CompiledRuleset(f"icitrace-{book.digest}", definition, asserted, derives, tuple(list_tests.values()))
@@ -70,17 +69,9 @@ def _rule(rule: Rule, book: RuleBook, list_tests: dict) -> dict:
 
 
 def _field_test(cond: Condition, book: RuleBook, list_tests: dict) -> dict:
-    name = cond.field
-    op = cond.op
-    if op == "is":
-        return {name: cond.is_}
-    if op == "in":
-        # Exclusive alternatives on one field: at most one branch is ever true, so $or fires once.
-        tests = [{name: word} for word in cond.in_]
-        return tests[0] if len(tests) == 1 else {"$or": tests}
-    if op == "not_empty":
-        return {"$gt": {count_key(name): 0}}
-    if op == "includes_any":
-        return {list_tests[(name, frozenset(normal_item(t) for t in cond.includes_any))].key: 1}
-    value = book.cutoffs[cond.cutoff].value
-    return {"$lt" if op == "below" else "$gte": {name: value}}
+    op = OPERATORS[cond.op]
+    if isinstance(op, IncludesAny):
+        fact_key = list_tests[(cond.field, op.items(cond))].key
+    else:
+        fact_key = count_key(cond.field)  # a list's length; the other operators read the field itself
+    return op.compile(cond, book.cutoffs, fact_key)

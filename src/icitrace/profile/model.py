@@ -155,6 +155,17 @@ def implied_bounds(name: str, known: dict[str, object]) -> tuple[float, float, s
     return least, most, why  # type: ignore[return-value]
 
 
+def show_value(value: object) -> str:
+    """A value as people write it: 10 not 10.0, true not True, lists comma-separated."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return show_number(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(show_value(v) for v in value) + "]"
+    return str(value)
+
+
 def show_number(value: float) -> str:
     """A number as it was given: 10 not 10.0, 99.99999 not 100 (every digit the input had)."""
     text = repr(float(value))

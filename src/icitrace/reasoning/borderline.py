@@ -41,7 +41,7 @@ def borderline(book: RuleBook, profile: Profile, fired: set[str]) -> list[Border
         margin = cutoff.margin.below if below else cutoff.margin.above
         if abs(value - cutoff.value) > margin:
             continue
-        rules = {r.id: r.id in fired for r in book.rules if name in r.cutoffs()}
+        rules = {r.id: r.id in fired for r in book.rules if name in book.cutoffs_of(r)}
         if rules:
             out.append(Borderline(field=cutoff.field, value=value, cutoff=name, threshold=cutoff.value,
                                   unit=cutoff.unit, side="below" if below else "at or above", margin=margin,

@@ -49,7 +49,7 @@ class ChainStrength:
     def of_firing(self, firing: Firing) -> Strength:
         rule = self.book.by_id[firing.rule]
         weakest = EVIDENCE_ORDER.index(rule.evidence)
-        if rule.cutoffs():
+        if self.book.cutoffs_of(rule):
             weakest = max(weakest, CUTOFF_PREMISE)
         fields = list(self.near.get(rule.id, []))
         for i, cond in enumerate(rule.when):

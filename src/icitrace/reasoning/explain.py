@@ -11,11 +11,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from icitrace.profile.model import Profile
+from icitrace.profile.model import Profile, show_value
 from icitrace.reasoning.verdicts import Verdict, any_of, condition_verdict, finding_verdicts, ruled_out
-from icitrace.rulebase.condition_text import describe, show_value
 from icitrace.rulebase.loading import RuleBook
 from icitrace.rulebase.model import Condition, Rule
+from icitrace.rulebase.operators import describe
 
 Status = Literal["holds", "fails", "unknown"]
 
@@ -99,11 +99,11 @@ class _Explainer:
     def _check(self, cond: Condition) -> ConditionCheck:
         verdict = condition_verdict(cond, self.known, self.findings, self.book)
         status: Status = {True: "holds", False: "fails", None: "unknown"}[verdict.holds]
-        need = describe(cond, self.book)
+        need = describe(cond, self.book.cutoffs)
         if cond.field is not None:
             value = self.known.get(cond.field)
             shown = show_value(value) if value is not None else f"unknown, but {ruled_out(cond, self.known, self.book)}"
-            text = {"holds": describe(cond, self.book, value), "unknown": f"needs {need}; {cond.field} is unknown",
+            text = {"holds": describe(cond, self.book.cutoffs, value), "unknown": f"needs {need}; {cond.field} is unknown",
                     "fails": f"needs {need}; {cond.field} is {shown}"}[status]
             return ConditionCheck(condition=text, status=status, field=cond.field, value=value,
                                   missing=list(verdict.missing))
@@ -114,7 +114,7 @@ class _Explainer:
                                   finding=self.explain(cond.finding))
         kind = cond.count.kind
         held = [f for f, v in self.findings.items() if v.holds and self.book.finding_kind(f) == kind]
-        text = describe(cond, self.book, held) if status == "holds" else f"needs {need}; has {len(held)}"
+        text = describe(cond, self.book.cutoffs, held) if status == "holds" else f"needs {need}; has {len(held)}"
         return ConditionCheck(condition=text, status=status, value=held, missing=list(verdict.missing))
 
     def _summary(self, target: str, kind: str, verdict: Verdict, routes: list[Route]) -> str:

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from icitrace.profile.model import Profile, implied_bounds, normal_item
+from icitrace.profile.model import Profile, implied_bounds
 from icitrace.rulebase.loading import RuleBook
 from icitrace.rulebase.model import Condition, Rule
+from icitrace.rulebase.operators import OPERATORS
 
 
 @dataclass(frozen=True)
@@ -120,28 +121,18 @@ def ruled_out(cond: Condition, known: dict, book: RuleBook) -> str:
 
     Only ever a failure: the engine cannot fire on a field it does not have, so an unknown field never
     makes a condition hold."""
-    if cond.cutoff is None:
+    allowed = OPERATORS[cond.op].interval(cond, book.cutoffs)
+    if allowed is None:
         return ""
     least, most, why = implied_bounds(cond.field, known)
-    threshold = book.cutoffs[cond.cutoff].value
-    impossible = least >= threshold if cond.below is not None else most < threshold
+    low, high, open_high = allowed
+    impossible = most < low or (least >= high if open_high else least > high)
     return why if impossible and why else ""
 
 
 def test_value(cond: Condition, value: object, book: RuleBook) -> bool:
-    """Whether a known field value satisfies a field condition (the engine's semantics, in Python)."""
-    op = cond.op
-    if op == "is":
-        return value == cond.is_ and type(value) is type(cond.is_)
-    if op == "in":
-        return value in cond.in_
-    if op == "not_empty":
-        return len(value) > 0  # type: ignore[arg-type]
-    if op == "includes_any":
-        wanted = {normal_item(t) for t in cond.includes_any}
-        return any(normal_item(v) in wanted for v in value)  # type: ignore[union-attr]
-    threshold = book.cutoffs[cond.cutoff].value
-    return value < threshold if op == "below" else value >= threshold  # type: ignore[operator]
+    """Whether a known field value satisfies a field condition (its operator's semantics)."""
+    return OPERATORS[cond.op].holds(cond, value, book.cutoffs)
 
 
 def _all(verdicts: list[Verdict]) -> Verdict:

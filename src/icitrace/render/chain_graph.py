@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from icitrace.profile.model import show_value
 from icitrace.render.prose import maturity_line
 from icitrace.result.model import Because, Result
-from icitrace.rulebase.condition_text import show_value
 
 
 @dataclass(frozen=True)

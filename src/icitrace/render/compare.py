@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 
 from icitrace.compare import Diff, Sweep
-from icitrace.rulebase.condition_text import show_value
+from icitrace.profile.model import show_value
 
 
 def render_diff_text(d: Diff) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from icitrace.profile.model import show_value
 from icitrace.reasoning.borderline import ASSAY_NOTE
 from icitrace.render.chain_graph import chain_graph
 from icitrace.render.prose import (
@@ -18,7 +19,6 @@ from icitrace.render.prose import (
     split_references,
 )
 from icitrace.result.model import Result
-from icitrace.rulebase.condition_text import show_value
 
 MERMAID_CLASSES = {"value": "value", "mechanism": "mechanism", "biomarker signal": "biomarker", "strategy": "strategy"}
 

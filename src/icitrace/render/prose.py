@@ -5,10 +5,10 @@ Pure wording of what a ``Result`` already holds: nothing here reasons.
 
 from __future__ import annotations
 
+from icitrace.profile.model import show_value
 from icitrace.reasoning.borderline import Borderline
 from icitrace.reasoning.explain import Explanation
 from icitrace.result.model import Caveat, StrategyOut
-from icitrace.rulebase.condition_text import show_value
 from icitrace.rulebase.model import REVIEW_CITATION
 
 STRATEGY_NOTE = (

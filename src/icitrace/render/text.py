@@ -14,6 +14,7 @@ from rich.markup import escape
 from rich.padding import Padding
 from rich.text import Text
 
+from icitrace.profile.model import show_value
 from icitrace.reasoning.borderline import ASSAY_NOTE, Borderline
 from icitrace.reasoning.explain import Explanation
 from icitrace.render.prose import (
@@ -30,7 +31,6 @@ from icitrace.render.prose import (
     split_references,
 )
 from icitrace.result.model import FindingOut, Result, StrategyOut
-from icitrace.rulebase.condition_text import show_value
 
 
 def render_text(results: list[Result], *, color: bool = False, width: int = 100, brief: bool = False) -> str:

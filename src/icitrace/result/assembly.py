@@ -24,9 +24,9 @@ from icitrace.result.model import (
     StrategyOut,
     TraceStep,
 )
-from icitrace.rulebase.condition_text import describe
 from icitrace.rulebase.loading import RuleBook
 from icitrace.rulebase.model import Rule
+from icitrace.rulebase.operators import describe
 
 
 def build_result(profile: Profile, book: RuleBook, firings: list[Firing], verdicts: dict[str, Verdict],
@@ -108,7 +108,7 @@ class _Assembly:
 
     def _caveats(self, rule: Rule) -> list[Caveat]:
         """The caveats of the cut-offs the rule reads, the finding's own, and the ICI history's bearing."""
-        notes = [(self.book.cutoffs[name].caveat, [name]) for name in rule.cutoffs()]
+        notes = [(self.book.cutoffs[name].caveat, [name]) for name in self.book.cutoffs_of(rule)]
         entry = self.book.catalog.findings[rule.then.finding or ""]
         if entry.caveat:
             notes.append((entry.caveat.text, entry.caveat.cites))
@@ -149,13 +149,13 @@ def _because(rule: Rule, firing: Firing, book: RuleBook) -> list[Because]:
     for i, cond in enumerate(rule.when):
         if cond.field is not None:
             value = firing.matched["p"][cond.field]
-            out.append(Because(field=cond.field, value=value, condition=describe(cond, book, value)))
+            out.append(Because(field=cond.field, value=value, condition=describe(cond, book.cutoffs, value)))
         elif cond.finding is not None:
             value = firing.matched[f"f{i}"]["id"]
-            out.append(Because(field="finding", value=value, condition=describe(cond, book)))
+            out.append(Because(field="finding", value=value, condition=describe(cond, book.cutoffs)))
         else:
             ids = [firing.matched[f"k{n}"]["id"] for n in range(1, cond.count.at_least + 1)]
-            out.append(Because(field="findings", value=ids, condition=describe(cond, book, ids)))
+            out.append(Because(field="findings", value=ids, condition=describe(cond, book.cutoffs, ids)))
     return out
 
 

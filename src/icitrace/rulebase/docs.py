@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import textwrap
 
-from icitrace.rulebase.condition_text import describe
 from icitrace.rulebase.loading import RuleBook
 from icitrace.rulebase.model import Rule
+from icitrace.rulebase.operators import describe
 
 
 def rule_rows(book: RuleBook) -> list[dict]:
@@ -35,14 +35,14 @@ def rule_doc(book: RuleBook, rule: Rule) -> str:
         "",
         f"Concludes {rule.then.kind} {rule.then.id}: {entry.label}{kind}",
         "When all of these hold:",
-        *[f"  - {describe(c, book)}" for c in rule.when],
+        *[f"  - {describe(c, book.cutoffs)}" for c in rule.when],
         f"Evidence: {rule.evidence}",
         "Citations:",
     ]
     for cite in rule.citations:
         short, text = book.reference(cite)
         lines.append(wrap(text if short == cite else f"{short}, {text}"))
-    for name in rule.cutoffs():
+    for name in book.cutoffs_of(rule):
         cutoff = book.cutoffs[name]
         margin = cutoff.margin
         lines += ["", f"Cut-off {cutoff.show()} (borderline within {margin.below:g} below, {margin.above:g} at or above)",

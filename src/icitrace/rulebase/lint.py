@@ -9,8 +9,9 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-from icitrace.profile.model import ORDERED_FIELDS, field_bounds, field_kind, field_levels
+from icitrace.profile.model import ORDERED_FIELDS, field_bounds, field_levels
 from icitrace.rulebase.model import Catalog, Cutoff, Rule
+from icitrace.rulebase.operators import OPERATORS
 from icitrace.rulebase.review_fingerprint import copied_runs
 from icitrace.rulebase.wording import prescriptive
 
@@ -49,43 +50,50 @@ def text_problems(text: str) -> list[str]:
 
 
 def _satisfiable(rule: Rule, cutoffs: dict[str, Cutoff], report: Report) -> bool:
-    """False (and reported) when some profile field would need an impossible value."""
-    low: dict[str, float] = {}
-    high: dict[str, float] = {}
+    """False (and reported) when some profile field would need an impossible value: outside the field's
+    own range, excluded by another condition on it, or by a field it is ordered with (CPS >= TPS)."""
+    spans: dict[str, tuple[float, float, bool]] = {}  # field -> (low, high, high is open)
     words: dict[str, set] = {}
     for i, cond in enumerate(rule.when):
-        name = cond.field
-        if name is None:
+        if cond.kind != "field":
             continue
-        kind = field_kind(name)
-        if kind == "number" and cond.cutoff in cutoffs:
-            value = cutoffs[cond.cutoff].value
+        op, name = OPERATORS[cond.op], cond.field
+        span = op.interval(cond, cutoffs)
+        if span is not None:
             least, most = field_bounds(name)
-            if cond.below is not None and value <= least:
-                report(rule, ("when", i, "below"), f"`{name} < {value:g}` can never be true: {name} is at least {least:g}")
+            low, high, open_high = span
+            if high < least or (high == least and open_high) or low > most:
+                bound = f"at least {least:g}" if high <= least else f"at most {most:g}"
+                report(rule, ("when", i, cond.op), f"`{op.words(cond, cutoffs)}` can never be true: {name} is {bound}")
                 return False
-            if cond.at_least is not None and value > most:
-                report(rule, ("when", i, "at_least"), f"`{name} >= {value:g}` can never be true: {name} is at most {most:g}")
-                return False
-            if cond.below is not None:
-                high[name] = min(high.get(name, math.inf), value)
-            else:
-                low[name] = max(low.get(name, -math.inf), value)
-            if low.get(name, -math.inf) >= high.get(name, math.inf):
+            spans[name] = _narrow(spans.get(name, (-math.inf, math.inf, False)), span)
+            if _empty(spans[name]):
                 report(rule, ("when", i), f"the conditions on `{name}` exclude each other")
                 return False
-            for smaller, larger in ORDERED_FIELDS:  # larger >= smaller >= low and larger < high
-                if low.get(smaller, -math.inf) >= high.get(larger, math.inf):
+            for smaller, larger in ORDERED_FIELDS:  # larger >= smaller: larger's high must clear smaller's low
+                if smaller in spans and larger in spans and _empty((spans[smaller][0], *spans[larger][1:])):
                     report(rule, ("when", i), f"the conditions on `{smaller}` and `{larger}` exclude each other: "
                                               f"{larger} is never below {smaller}")
                     return False
-        elif kind in ("level", "bool"):
-            allowed = {cond.is_} if cond.op == "is" else set(cond.in_ or ())
+        allowed = op.words_allowed(cond)
+        if allowed is not None:
             words[name] = words.get(name, set(field_levels(name)) | {True, False}) & allowed
             if not words[name]:
                 report(rule, ("when", i), f"the conditions on `{name}` exclude each other")
                 return False
     return True
+
+
+def _narrow(a: tuple[float, float, bool], b: tuple[float, float, bool]) -> tuple[float, float, bool]:
+    """The values both spans allow."""
+    low = max(a[0], b[0])
+    high, open_high = min((a[1], a[2]), (b[1], b[2]), key=lambda h: (h[0], not h[1]))
+    return low, high, open_high
+
+
+def _empty(span: tuple[float, float, bool]) -> bool:
+    low, high, open_high = span
+    return low > high or (low == high and open_high)
 
 
 def _reachable(rules: list[Rule], catalog: Catalog, possible: set[str]) -> set[str]:

@@ -17,9 +17,22 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from icitrace.profile.model import field_kind, field_levels, normal_item, reasoned_fields
+from icitrace.profile.model import field_kind, reasoned_fields
 from icitrace.rulebase.lint import lint, text_problems
-from icitrace.rulebase.model import MAX_LIST_TESTS, MAX_RULES, REVIEW_CITATION, Catalog, Cutoff, Margin, Rule, Source
+from icitrace.rulebase.model import (
+    MAX_LIST_TESTS,
+    MAX_RULES,
+    MAX_SHARED,
+    REVIEW_CITATION,
+    Catalog,
+    Condition,
+    Cutoff,
+    Margin,
+    Rule,
+    Source,
+    engine_number,
+)
+from icitrace.rulebase.operators import OPERATORS, IncludesAny, cutoffs_read
 from icitrace.rulebase.yaml_source import YamlDoc, YamlProblem
 
 CATALOG_FILE = "catalog.yaml"
@@ -78,6 +91,10 @@ class RuleBook:
                 out[rule.then.finding].append(rule)
         return out
 
+    def cutoffs_of(self, rule: Rule) -> list[str]:
+        """The named cut-offs a rule reads, in order."""
+        return cutoffs_read(rule)
+
     def finding_kind(self, finding_id: str) -> str:
         return self.catalog.findings[finding_id].kind
 
@@ -115,8 +132,10 @@ def with_overrides(book: RuleBook, values: dict[str, float]) -> RuleBook:
     for name, value in values.items():
         if name not in cutoffs:
             raise ValueError(f"no cut-off named {name!r}{_near(name, cutoffs)}; cut-offs: {', '.join(cutoffs)}")
-        if not (value == 0 or 0.0001 <= value <= 10_000):
-            raise ValueError(f"cut-off {name}: expected 0 or a number from 0.0001 to 10000, got {value:g}")
+        try:
+            engine_number(value)
+        except ValueError as error:
+            raise ValueError(f"cut-off {name}: {error}") from None
         cutoff = cutoffs[name]
         overrides.append(Override(cutoff=name, before=cutoff.value, after=value, unit=cutoff.unit))
         cutoffs[name] = cutoff.model_copy(update={"value": value, "margin": _moved_margin(cutoff, value)})
@@ -342,9 +361,11 @@ def _check_rules(rules: list[Rule], catalog: Catalog, cutoffs: dict[str, Cutoff]
         table = catalog.findings if rule.then.finding else catalog.strategies
         if rule.then.id not in table:
             bad(("then", rule.then.kind), f"unknown {rule.then.kind} `{rule.then.id}`{_near(rule.then.id, table)}")
-        if sum(c.op == "count" for c in rule.when) > 1:
+        if sum(c.kind == "count" for c in rule.when) > 1:
             bad(("when",), "at most one `count:` condition per rule")
-        if rule.then.strategy and not any(c.op in ("finding", "count") for c in rule.when):
+        for message in _join_problems(rule, catalog):
+            bad(("when",), message)
+        if rule.then.strategy and not any(c.kind in ("finding", "count") for c in rule.when):
             bad(("when",), "a strategy rule must name the finding(s) it comes from (`finding:` or `count:`)")
         for cite in rule.citations:
             if not REVIEW_CITATION.match(cite) and cite not in citable:
@@ -354,11 +375,42 @@ def _check_rules(rules: list[Rule], catalog: Catalog, cutoffs: dict[str, Cutoff]
                 bad(("citations",), f"citation `{cite}` has no entry under `review.sections` of the catalogue")
         if not any(REVIEW_CITATION.match(c) for c in rule.citations):
             bad(("citations",), "cite at least one reference of the review ([1]-[10] or conclusion)")
-        for name in rule.cutoffs():
+        for name in cutoffs_read(rule):
             if name in cutoffs and name not in rule.citations:
                 bad(("citations",), f"uses cut-off `{name}` but does not cite it")
     _check_list_tests(rules, problems)
+    _check_shared_conditions(rules, problems)
     _check_cycles(rules, problems)
+
+
+def _check_shared_conditions(rules: list[Rule], problems: list[RuleProblem]) -> None:
+    """256 rules sharing one identical condition fail in the C engine (error 108, GUIDE §2)."""
+    sharing: dict[str, int] = {}
+    for rule in rules:
+        for i, cond in enumerate(rule.when):
+            key = repr(cond.model_dump(exclude_none=True))
+            sharing[key] = sharing.get(key, 0) + 1
+            if sharing[key] == MAX_SHARED + 1:
+                problems.append(RuleProblem(str(rule._doc.path), rule._doc.line(("rules", rule._index, "when", i)),
+                                            f"rule `{rule.id}`: more than {MAX_SHARED} rules share this condition; "
+                                            "the engine fails at 256 (error 108)"))
+
+
+def _join_problems(rule: Rule, catalog: Catalog) -> list[str]:
+    """durable-rules never lets one fact fill two patterns of one rule (GUIDE §2): a rule that names a
+    finding twice, or a finding beside a count of its own kind, would never fire, while the three-valued
+    reading would say it does."""
+    named = [c.finding for c in rule.when if c.finding is not None]
+    twice = next((f for f in named if named.count(f) > 1), None)
+    if twice:
+        return [f"names finding `{twice}` twice: one fact cannot fill two conditions of a rule in the engine, "
+                "so the rule would never fire"]
+    counted = {c.count.kind for c in rule.when if c.count is not None}
+    clash = next((f for f in named if f in catalog.findings and catalog.findings[f].kind in counted), None)
+    if clash:
+        return [f"names finding `{clash}` beside a count of {catalog.findings[clash].kind} findings: the count "
+                "cannot use that finding's fact again in the engine, so the rule would not fire as it reads"]
+    return []
 
 
 def _check_list_tests(rules: list[Rule], problems: list[RuleProblem]) -> None:
@@ -367,51 +419,35 @@ def _check_list_tests(rules: list[Rule], problems: list[RuleProblem]) -> None:
     seen: set[tuple[str, frozenset[str]]] = set()
     for rule in rules:
         for i, cond in enumerate(rule.when):
-            if cond.includes_any is None:
+            op = OPERATORS.get(cond.op or "")
+            if not isinstance(op, IncludesAny) or op.check(cond, {}) is not None:
                 continue
-            seen.add((cond.field, frozenset(normal_item(t) for t in cond.includes_any)))
+            seen.add((cond.field, op.items(cond)))
             if len(seen) == MAX_LIST_TESTS + 1:
                 problems.append(RuleProblem(str(rule._doc.path), rule._doc.line(("rules", rule._index, "when", i)),
                                             f"rule `{rule.id}`: more than {MAX_LIST_TESTS} distinct `includes_any` "
                                             "tests: each adds a key to the profile fact, which holds at most 253"))
 
 
-def _condition_problems(cond: Any, catalog: Catalog, cutoffs: dict[str, Cutoff]) -> list[tuple[str, str]]:
-    op = cond.op
-    if op == "finding":
-        return [] if cond.finding in catalog.findings else [(f"unknown finding `{cond.finding}`{_near(cond.finding, catalog.findings)}", "finding")]
-    if op == "count":
+def _condition_problems(cond: Condition, catalog: Catalog, cutoffs: dict[str, Cutoff]) -> list[tuple[str, str]]:
+    """What is wrong with one condition, each with the key whose line shows it."""
+    if cond.kind == "finding":
+        if cond.finding in catalog.findings:
+            return []
+        return [(f"unknown finding `{cond.finding}`{_near(cond.finding, catalog.findings)}", "finding")]
+    if cond.kind == "count":
         return []
-    name = cond.field
+    name, op = cond.field, OPERATORS.get(cond.op or "")
     if name not in reasoned_fields():
         return [(f"unknown profile field `{name}`{_near(name, reasoned_fields())}", "field")]
+    if op is None:
+        return [(f"unknown test `{cond.op}`{_near(cond.op, OPERATORS)} (tests: {', '.join(OPERATORS)})", cond.op)]
     kind = field_kind(name)
-    allowed = {"number": ("below", "at_least"), "level": ("is", "in"), "bool": ("is",),
-               "list": ("not_empty", "includes_any")}[kind]
-    if op not in allowed:
-        return [(f"`{op}` does not apply to {kind} field `{name}` (use {' or '.join(allowed)})", op)]
-    if kind == "bool" and not isinstance(cond.is_, bool):
-        return [(f"`{name}` is true or false, not `{cond.is_}`", "is")]
-    if kind == "level":
-        words = [cond.is_] if op == "is" else cond.in_
-        wrong = [w for w in words if w not in field_levels(name)]
-        if wrong:
-            return [(f"`{wrong[0]}` is not a level of `{name}` (one of: {', '.join(field_levels(name))})", op)]
-    if op == "includes_any":
-        items = [normal_item(t) for t in cond.includes_any]
-        if "" in items:
-            return [(f"`includes_any` lists an item with no letters or digits: {cond.includes_any[items.index('')]!r}",
-                     op)]
-        twice = next((t for t, n in zip(cond.includes_any, items) if items.count(n) > 1), None)
-        if twice is not None:
-            return [(f"`includes_any` lists {twice!r} twice (items are compared as words)", op)]
-    if kind == "number":
-        cutoff = cutoffs.get(cond.cutoff)
-        if cutoff is None:
-            return [(f"unknown cut-off `{cond.cutoff}`{_near(cond.cutoff, cutoffs)}", op)]
-        if cutoff.field != name:
-            return [(f"cut-off `{cond.cutoff}` is for `{cutoff.field}`, not `{name}`", op)]
-    return []
+    if kind not in op.kinds:
+        fitting = [k for k, o in OPERATORS.items() if kind in o.kinds]
+        return [(f"`{cond.op}` does not apply to {kind} field `{name}` (use {' or '.join(fitting)})", cond.op)]
+    problem = op.check(cond, cutoffs)
+    return [(problem, cond.op)] if problem else []
 
 
 def _check_cycles(rules: list[Rule], problems: list[RuleProblem]) -> None:

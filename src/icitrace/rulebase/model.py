@@ -6,6 +6,7 @@ Shape only lives here. Whether a field, cut-off or catalogue id exists is checke
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Annotated, Any, Literal
 
@@ -29,24 +30,43 @@ Prose = Annotated[str, AfterValidator(lambda text: " ".join(text.split()))]
 
 #: GUIDE §2: 512 rules in one ruleset hang the C engine; stay far below.
 MAX_RULES = 400
+#: GUIDE §2: 256 rules sharing one identical condition fail (error 108); stay far below.
+MAX_SHARED = 200
 #: GUIDE §2: at most 16 patterns in one join.
 MAX_JOIN = 16
 #: items one `includes_any` condition may list
 MAX_TERMS = 50
 #: distinct `includes_any` tests in a rule base: each is one key of the profile fact (253 at most)
 MAX_LIST_TESTS = 100
-FIELD_TESTS = ("is_", "in_", "below", "at_least", "not_empty", "includes_any")
 
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, populate_by_name=True, frozen=True)
 
 
+#: The numbers the C engine reads reliably (GUIDE §2: exponent-form floats such as 1e-05 fail with error
+#: 204, and so do very large ones): 0, or from 0.0001 to 10,000, the profile's own limits.
+SMALLEST, LARGEST = 0.0001, 10_000
+
+
+def engine_number(value: float) -> float:
+    """A cut-off or margin the engine and the lint can use, or a ValueError saying why not."""
+    if not math.isfinite(value):
+        raise ValueError(f"{value} is not a finite number")
+    if value != 0 and not SMALLEST <= abs(value) <= LARGEST:
+        raise ValueError(f"expected 0 or a number from {SMALLEST:g} to {LARGEST:g}, got {value!r} (the rule engine "
+                         "cannot read numbers outside that range)")
+    return value
+
+
+EngineNumber = Annotated[float, AfterValidator(engine_number)]
+
+
 class Margin(_Strict):
     """How close to a cut-off a value counts as borderline, on each side, and why."""
 
-    below: float = Field(ge=0)
-    above: float = Field(ge=0)
+    below: EngineNumber = Field(ge=0)
+    above: EngineNumber = Field(ge=0)
     reason: Prose = ""
 
 
@@ -55,7 +75,7 @@ class Cutoff(_Strict):
 
     name: str = ""
     field: str
-    value: float
+    value: EngineNumber
     unit: str
     #: a number is the same margin on both sides; a mapping gives each side and the reason
     margin: Margin
@@ -146,44 +166,44 @@ class Count(_Strict):
 
 
 class Condition(_Strict):
-    """One test: on a profile field (is / in / below / at_least / not_empty), on a finding, or a count."""
+    """One test: a profile field with one operator (`field: tmb` + `below: tmb_high`), a finding
+    (`finding: ID`), or a count of findings (`count: {kind, at_least}`).
+
+    The operator is kept as written (`op`, `arg`); what it means lives in ``rulebase.operators``, and the
+    loader checks it there, with the line of the key."""
 
     field: str | None = None
-    is_: str | bool | None = Field(None, alias="is")
-    in_: list[str] | None = Field(None, alias="in", min_length=1)
-    below: str | None = None
-    at_least: str | None = None
-    not_empty: Literal[True] | None = None
-    #: a list field names at least one of these items (compared with `profile.normal_item`)
-    includes_any: list[str] | None = Field(None, min_length=1, max_length=MAX_TERMS)
+    op: str | None = None
+    arg: Any = None
     finding: str | None = None
     count: Count | None = None
 
+    @model_validator(mode="before")
+    @classmethod
+    def _operator(cls, data: Any) -> Any:
+        if not isinstance(data, dict) or "field" not in data:
+            return data
+        if "op" in data or "arg" in data:
+            raise ValueError("write the test as `OPERATOR: VALUE`, e.g. `is: high` or `below: tmb_high`")
+        tests = [k for k in data if k not in ("field", "finding", "count")]
+        if len(tests) != 1:
+            raise ValueError("a field condition takes exactly one test, such as `is: high` or `below: tmb_high`"
+                             + (f"; got {', '.join(map(str, tests))}" if tests else ""))
+        return {k: v for k, v in data.items() if k != tests[0]} | {"op": tests[0], "arg": data[tests[0]]}
+
     @model_validator(mode="after")
     def _one_shape(self) -> Condition:
-        tests = [n for n in FIELD_TESTS if getattr(self, n) is not None]
         if self.field is not None:
-            if len(tests) != 1 or self.finding is not None or self.count is not None:
-                raise ValueError("a field condition takes exactly one of: is, in, below, at_least, not_empty, "
-                                 "includes_any")
-        elif tests:
-            raise ValueError("is / in / below / at_least / not_empty / includes_any need a `field`")
+            if self.finding is not None or self.count is not None:
+                raise ValueError("a condition is `field` plus one test, `finding: ID`, or `count: {kind, at_least}`")
         elif (self.finding is None) == (self.count is None):
             raise ValueError("a condition is `field` plus one test, `finding: ID`, or `count: {kind, at_least}`")
         return self
 
     @property
-    def op(self) -> str:
-        """'is', 'in', 'below', 'at_least', 'not_empty', 'includes_any', 'finding' or 'count'."""
-        if self.finding is not None:
-            return "finding"
-        if self.count is not None:
-            return "count"
-        return next(n.rstrip("_") for n in FIELD_TESTS if getattr(self, n) is not None)
-
-    @property
-    def cutoff(self) -> str | None:
-        return self.below if self.below is not None else self.at_least
+    def kind(self) -> str:
+        """'field', 'finding' or 'count'."""
+        return "field" if self.field is not None else "finding" if self.finding is not None else "count"
 
 
 class Conclusion(_Strict):
@@ -229,9 +249,6 @@ class Rule(_Strict):
     def fields(self) -> list[str]:
         """Profile fields this rule tests, in order, without repeats."""
         return list(dict.fromkeys(c.field for c in self.when if c.field is not None))
-
-    def cutoffs(self) -> list[str]:
-        return list(dict.fromkeys(c.cutoff for c in self.when if c.cutoff is not None))
 
 
 def _num(value: float) -> str:
