@@ -74,6 +74,7 @@ def test_bad_records_become_error_lines_in_place_and_exit_1(tmp_path):
     records = [json.loads(line) for line in lines(done.stdout)]
     assert [r["record"] for r in records] == [f"{source}:{n}" for n in (1, 2, 4, 5, 6)]  # blank line 3 is no record
     assert [r["ok"] for r in records] == [True, False, False, False, True]
+    assert {r["disclaimer"] for r in records} == {"ILLUSTRATIVE ONLY - not for clinical use"}  # error lines too
     assert records[1]["error"].startswith(f'{source}:2: field "tmb": expected a JSON number')
     assert "line 1, column 1: invalid JSON" in records[2]["error"]
     assert "hypothetical profiles only" in records[3]["error"]
@@ -89,7 +90,8 @@ def test_csv_in_and_csv_out(tmp_path):
     done = run_cli("batch", str(source), "--format", "csv")
     assert done.returncode == 1
     rows = lines(done.stdout)
-    assert rows[0] == "record,ok,id,findings,strategies,unknown,error"
+    assert rows[0] == "record,ok,id,findings,strategies,unknown,error,disclaimer"
+    assert all(row.endswith(",ILLUSTRATIVE ONLY - not for clinical use") for row in rows[1:])
     first = rows[1].split(",")
     assert first[:3] == [f"{source}:2", "true", "a"]
     assert set(first[3].split(";")) == {"oncogenic_pathway_evasion", "epigenetic_immune_silencing",
@@ -105,7 +107,7 @@ def test_bytes_that_are_not_utf8_fail_their_own_csv_row_only(tmp_path):
     rows = lines(done.stdout)
     assert done.returncode == 1 and len(rows) == 4
     assert [row.split(",")[1] for row in rows[1:]] == ["true", "false", "true"]
-    assert rows[2].endswith(f"{source}:3: the tmb cell is not UTF-8 text")
+    assert rows[2].endswith(f"{source}:3: the tmb cell is not UTF-8 text,ILLUSTRATIVE ONLY - not for clinical use")
     source.write_bytes(b"id,tmb\xb5\na,3\n")
     refused = run_cli("batch", str(source))
     assert refused.returncode == 2 and refused.stderr == f"icitrace: {source}:1: the header is not UTF-8 text\n".encode()
@@ -144,7 +146,7 @@ def test_a_csv_cell_may_be_as_long_as_a_profile(tmp_path):
     done = run_cli("batch", str(source), "--format", "csv")
     rows = lines(done.stdout)
     assert done.returncode == 1 and len(rows) == 3 and rows[1].startswith(f"{source}:2,true,a,")
-    assert rows[2].startswith(f"{source}:3,false,") and rows[2].endswith("the rest of the file is not read")
+    assert rows[2].startswith(f"{source}:3,false,") and rows[2].endswith("the rest of the file is not read,ILLUSTRATIVE ONLY - not for clinical use")
 
 
 def test_resuming_a_csv_run_stopped_before_its_first_record_writes_one_header(tmp_path):

@@ -45,8 +45,8 @@ def run_features(pytester, features: dict[str, str]):
 # Each mistake below is one scenario; all run in a single pytest session (a session costs ~1 s).
 MISTAKES = {
     'Given the profile field "hypoxya" is "high"':
-        "*unknown profile field 'hypoxya'. Did you mean 'hypoxia'? Valid: tmb, pd_l1_tps*",
-    'Given the profile field "hypoxia" is "severe"': "*unknown level of \"hypoxia\" 'severe'*Valid: low, moderate, high*",
+        "*unknown profile field `hypoxya` (did you mean `hypoxia`?). Valid: tmb, pd_l1_tps*",
+    'Given the profile field "hypoxia" is "severe"': "*`severe` is not a level of `hypoxia`*Valid: low, moderate, high*",
     'Given the profile field "tmb" is "high"': '*field "tmb" takes a number such as 9.9, or unknown; got "high"*',
     'Then the finding "hypoxic" is inferred': "*unknown finding 'hypoxic'. Did you mean 'hypoxic_tme'*",
     'Then the strategy "tim3" is suggested': "*unknown strategy 'tim3'*Valid: ici_plus_chemotherapy*",

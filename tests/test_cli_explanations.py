@@ -120,13 +120,13 @@ def test_set_and_threshold_are_echoed_in_every_format():
 
 
 @pytest.mark.parametrize("args, message", [
-    (["--set", "hypoxya=high"], "unknown profile field 'hypoxya'. Did you mean 'hypoxia'?"),
-    (["--set", "hypoxia=severe"], "unknown level of \"hypoxia\" 'severe'"),
+    (["--set", "hypoxya=high"], "unknown profile field `hypoxya` (did you mean `hypoxia`?)"),
+    (["--set", "hypoxia=severe"], "`severe` is not a level of `hypoxia`"),
     (["--set", "tmb=-3"], 'after --set: field "tmb": expected a JSON number from 0 to 10000'),
     (["--set", "tmb"], "expected FIELD=VALUE"),
     (["--threshold", "tmb_hi=12"], "no cut-off named 'tmb_hi' (did you mean `tmb_high`?)"),
     (["--threshold", "tmb_high=abc"], "expected NAME=NUMBER"),
-    (["--why-not", "hypoxia"], "no finding or strategy 'hypoxia'; did you mean: hypoxic_tme"),
+    (["--why-not", "hypoxia"], "no finding or strategy `hypoxia` (did you mean `hypoxic_tme`"),
 ])
 def test_bad_options_exit_2_with_a_clear_message(args, message):
     done = run_cli("suggest", "profiles/sparse-unknowns.json", *args)

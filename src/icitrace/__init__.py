@@ -8,11 +8,14 @@ Illustrative only: not for clinical use.
     ['low_immunogenicity', 'hypoxic_tme']
 
 ``evaluate(profile)`` and ``evaluate_many(profiles)`` return the result objects whose JSON form is the
-documented contract (``result.to_json_data()``).
+documented contract (``result.to_json_data()``). The names in ``__all__`` are the public API; every
+module below this package is internal and may change.
 """
 
 __version__ = "0.1.0"
 
+#: the disclaimer's first sentence, carried by every batch record
+NOT_FOR_CLINICAL_USE = "ILLUSTRATIVE ONLY - not for clinical use"
 DISCLAIMER = (
     "ILLUSTRATIVE ONLY - not for clinical use. icitrace maps a hypothetical tumour profile onto the "
     "ideas of one review article for teaching and research; it must never inform a diagnosis or a "
@@ -20,9 +23,22 @@ DISCLAIMER = (
 )
 
 
-def __getattr__(name: str):  # noqa: ANN202 - lazy, so `import icitrace` does not start the engine
-    if name in ("evaluate", "evaluate_many"):
-        from icitrace import pipeline
+__all__ = [
+    "DISCLAIMER", "EngineProblem", "IcitraceError", "InputProblem", "OutputProblem", "Profile", "Result",
+    "RulesProblem", "__version__", "evaluate", "evaluate_many",
+]
 
-        return getattr(pipeline, name)
-    raise AttributeError(name)
+#: public name -> the module that defines it, imported on first use so that `import icitrace` stays light
+_LAZY = {
+    "evaluate": "icitrace.pipeline", "evaluate_many": "icitrace.pipeline", "Profile": "icitrace.profile.model",
+    "Result": "icitrace.result.model", "IcitraceError": "icitrace.errors", "InputProblem": "icitrace.errors",
+    "RulesProblem": "icitrace.errors", "EngineProblem": "icitrace.errors", "OutputProblem": "icitrace.errors",
+}
+
+
+def __getattr__(name: str):  # noqa: ANN202
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'icitrace' has no attribute {name!r}")

@@ -9,7 +9,8 @@ from typing import Any
 from pydantic import BaseModel
 
 from icitrace import DISCLAIMER
-from icitrace.profile.model import Profile, field_kind, field_levels
+from icitrace.profile.editing import EditError, apply_changes
+from icitrace.profile.model import Profile, field_kind, field_levels, implied_bounds
 from icitrace.reasoning.explain import explain
 from icitrace.reasoning.verdicts import assess
 from icitrace.result.model import Result
@@ -101,6 +102,22 @@ def sweep_values(field: str, start: float | None, stop: float | None, step: floa
     if kind == "bool":
         return [False, True, None]
     raise ValueError(f"{field} is a list field and cannot be swept")
+
+
+def sweep_profile(book: RuleBook, base: Profile, field: str, values: list[Any]) -> Sweep:
+    """Evaluate ``base`` with ``field`` set to each value; a value the rest of the profile rules out
+    (a TPS above its CPS) is not evaluated and is reported with the reason."""
+    from icitrace.pipeline import evaluate
+
+    others = {k: v for k, v in base.known().items() if k != field}
+    bound = implied_bounds(field, others)[2]
+    evaluated, impossible = [], []
+    for value in values:
+        try:
+            evaluated.append((value, evaluate(apply_changes(base, [(field, value)])[0], book)))
+        except EditError as error:
+            impossible.append((value, bound or str(error).removeprefix("after --set: ")))
+    return sweep(field, evaluated, impossible, base.id or "profile")
 
 
 def sweep(field: str, evaluated: list[tuple[Any, Result]], impossible: list[tuple[Any, str]], profile_id: str) -> Sweep:

@@ -12,8 +12,10 @@ from pathlib import Path
 from icitrace.engine.compile import CompiledRuleset, compile_rules
 from icitrace.engine.durable import Engine, engine_for
 from icitrace.engine.facts import profile_fact
-from icitrace.profile.editing import Change
+from icitrace.errors import IcitraceError
+from icitrace.profile.editing import Change, apply_changes
 from icitrace.profile.model import Profile
+from icitrace.profile.reading import ProfileError, read_profile, validate
 from icitrace.reasoning.verdicts import assess
 from icitrace.result.assembly import build_result
 from icitrace.result.model import Result
@@ -40,8 +42,8 @@ def evaluate(profile: Profile | dict, book: RuleBook | None = None, *, changes: 
 
     ``changes`` records edits made for this run (``--set``); ``why_not`` lists catalogue ids to explain.
     """
-    if isinstance(profile, dict):
-        profile = Profile.model_validate(profile, strict=True)
+    if isinstance(profile, dict):  # checked as a file would be: a bad value is an InputProblem
+        profile = validate(profile, "profile", default_id="profile")
     book = book or rulebook()
     firings = engine_of(book).run(fact_of(profile, book))
     return build_result(profile, book, firings, assess(book, profile), changes, why_not)
@@ -75,6 +77,23 @@ def evaluate_fired(profile: Profile, book: RuleBook) -> tuple[dict[str, list[str
         then = book.by_id[firing.rule].then
         (findings if then.finding else strategies).setdefault(then.id, []).append(firing.rule)
     return findings, strategies
+
+
+def evaluate_sources(sources: list[str], book: RuleBook, edits: list[tuple[str, object]] | None = None,
+                     why_not: list[str] | None = None) -> tuple[list[Result], list[IcitraceError]]:
+    """Read, edit (``--set``) and evaluate each profile file; a bad one is kept as its error and the rest
+    go on. Results and errors each in the order given."""
+    results, errors = [], []
+    for source in sources:
+        try:
+            profile, changes = apply_changes(read_profile(source), edits or [])
+            results.append(evaluate(profile, book, changes=changes, why_not=why_not))
+        except ProfileError as error:
+            errors.append(error)
+        except IcitraceError as error:  # an edit the model refuses, an engine error: name the source
+            error.args = (f"{source}: {error}",)
+            errors.append(error)
+    return results, errors
 
 
 def evaluate_many(profiles: Iterable[Profile | dict], book: RuleBook | None = None) -> Iterator[Result]:

@@ -15,13 +15,14 @@ from itertools import count
 from pathlib import Path
 from typing import BinaryIO, NamedTuple
 
+from icitrace.errors import InputProblem
 from icitrace.profile.editing import EDITABLE
 from icitrace.profile.model import field_kind, reasoned_fields
 
 STDIN = "-"
 
 
-class InputError(Exception):
+class InputError(InputProblem):
     """An input that cannot be read at all (missing, unknown kind, bad CSV header)."""
 
 

@@ -23,11 +23,13 @@ from itertools import islice
 from pathlib import Path
 from typing import IO, Any
 
+from icitrace import NOT_FOR_CLINICAL_USE
 from icitrace.batch.inputs import Record, is_utf8, row_to_data
 from icitrace.batch.summary import Summary
+from icitrace.errors import InputProblem, OutputProblem
 
 CHUNK = 250
-CSV_COLUMNS = ["record", "ok", "id", "findings", "strategies", "unknown", "error"]
+CSV_COLUMNS = ["record", "ok", "id", "findings", "strategies", "unknown", "error", "disclaimer"]
 
 
 @dataclass(frozen=True)
@@ -118,7 +120,7 @@ def process(record: Record, book: Any, settings: Settings) -> Outcome:
         message = str(error) if isinstance(error, ProfileError) else f"{record.where}: {error}"
         payload = {"record": record.where, "ok": False, "error": message}
         outcome = Outcome("", False)
-    outcome.line = _line(payload, settings)
+    outcome.line = _line(payload | {"disclaimer": NOT_FOR_CLINICAL_USE}, settings)
     return outcome
 
 
@@ -142,7 +144,7 @@ def _line(payload: dict[str, Any], settings: Settings) -> str:
     buffer = io.StringIO()
     joined = lambda key: ";".join(payload.get(key) or [])  # noqa: E731
     cells = [payload["record"], "true" if payload["ok"] else "false", payload.get("id", ""), joined("findings"),
-             joined("strategies"), joined("unknown"), payload.get("error", "")]
+             joined("strategies"), joined("unknown"), payload.get("error", ""), payload["disclaimer"]]
     csv.writer(buffer, lineterminator="").writerow(
         [cell.replace("\r", "\\r").replace("\n", "\\n") for cell in cells])
     line = buffer.getvalue()
@@ -175,7 +177,7 @@ def completed_records(path: Path, fmt: str) -> int:
     return complete - header
 
 
-class OutputError(Exception):
+class OutputError(OutputProblem):
     """The output cannot be written (a full disk, a lost network drive)."""
 
 
@@ -280,7 +282,7 @@ def _outcomes(chunks: Iterator[list[Record]], settings: Settings, workers: int,
     yield from imap_ordered(process_chunk, chunks, workers, _init_worker, (settings,))
 
 
-class DaskUnavailable(Exception):
+class DaskUnavailable(InputProblem):
     """--dask cannot be used: the extra is not installed, or the scheduler does not answer."""
 
 

@@ -3,9 +3,12 @@ together most, how often each field was unknown."""
 
 from __future__ import annotations
 
+import textwrap
 from collections import Counter
 from itertools import combinations
 from typing import Any
+
+from icitrace import DISCLAIMER
 
 
 class Summary:
@@ -30,6 +33,7 @@ class Summary:
         ranked = lambda counter: dict(sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])))  # noqa: E731
         pairs = sorted(self.pairs.items(), key=lambda kv: (-kv[1], kv[0]))[:top_pairs]
         return {
+            "disclaimer": DISCLAIMER,
             "records": self.records,
             "evaluated": self.records - self.failed,
             "failed": self.failed,
@@ -42,7 +46,7 @@ class Summary:
     def as_text(self) -> str:
         data = self.as_data()
         ok = data["evaluated"] or 1
-        lines = [f"Cohort: {data['records']:,} records, {data['evaluated']:,} evaluated, {data['failed']:,} failed", ""]
+        lines = [*textwrap.wrap(DISCLAIMER, 100), f"Cohort: {data['records']:,} records, {data['evaluated']:,} evaluated, {data['failed']:,} failed", ""]
         for title, key in (("Findings", "findings"), ("Strategies named in the review", "strategies"),
                            ("Unknown fields", "unknown_fields")):
             lines.append(f"{title} (records, share of evaluated):")

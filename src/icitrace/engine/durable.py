@@ -18,6 +18,7 @@ from durable import engine as durable
 
 from icitrace.engine.compile import CompiledRuleset
 from icitrace.engine.facts import finding_fact
+from icitrace.errors import EngineProblem
 
 # durable-rules stamps every action with datetime.utcfromtimestamp(), deprecated since Python 3.12:
 # two DeprecationWarnings per action (measured: 637,550 in 20,000 profiles, and 360 MB held by
@@ -26,7 +27,7 @@ from icitrace.engine.facts import finding_fact
 durable._unix_now = time.time
 
 
-class EngineError(Exception):
+class EngineError(EngineProblem):
     """The engine reported an error while evaluating one profile."""
 
 

@@ -7,18 +7,19 @@ what a file could not.
 
 from __future__ import annotations
 
-import difflib
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
+from icitrace.errors import InputProblem, did_you_mean
 from icitrace.profile.model import Profile, field_kind, field_levels, reasoned_fields
+from icitrace.profile.reading import say_error
 
 EDITABLE = reasoned_fields() + ("id", "description", "tumor_type")
 UNKNOWN = "unknown"
 
 
-class EditError(ValueError):
+class EditError(InputProblem, ValueError):
     """An edit that names an unknown field or gives a value the field cannot take."""
 
 
@@ -30,7 +31,7 @@ class Change(BaseModel):
 
 def check_field(name: str) -> None:
     if name not in EDITABLE:
-        raise EditError(f"unknown profile field {name!r}.{_near(name, EDITABLE)} Valid: {', '.join(EDITABLE)}")
+        raise EditError(f"unknown profile field `{name}`{did_you_mean(name, EDITABLE, 2)}. Valid: {', '.join(EDITABLE)}")
 
 
 def typed_value(name: str, text: str) -> Any:
@@ -53,7 +54,7 @@ def typed_value(name: str, text: str) -> Any:
     if kind == "list":
         return [item.strip() for item in bare.split(",") if item.strip()]
     if kind == "level" and bare not in field_levels(name):
-        raise EditError(f"unknown level of \"{name}\" {bare!r}.{_near(bare, field_levels(name))} "
+        raise EditError(f"`{bare}` is not a level of `{name}`{did_you_mean(bare, field_levels(name), 2)}. "
                         f"Valid: {', '.join(field_levels(name))}")
     return bare
 
@@ -68,7 +69,8 @@ def parse_assignment(text: str) -> tuple[str, Any]:
 
 
 def apply_changes(profile: Profile, assignments: list[tuple[str, Any]]) -> tuple[Profile, list[Change]]:
-    """The edited profile, validated again, and what changed (in the order given)."""
+    """The edited profile, validated again, and what changed (in the order given); ``EditError`` when
+    the edit leaves a profile the model refuses (a CPS below TPS, say)."""
     data = profile.model_dump(exclude_none=True, exclude={"schema_ref"})
     changes = []
     for name, value in assignments:
@@ -78,9 +80,7 @@ def apply_changes(profile: Profile, assignments: list[tuple[str, Any]]) -> tuple
         else:
             data[name] = value
         changes.append(Change(field=name, before=before, after=value))
-    return Profile.model_validate(data, strict=True), changes
-
-
-def _near(word: str, choices: Any) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=2)
-    return f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+    try:
+        return Profile.model_validate(data, strict=True), changes
+    except ValidationError as error:
+        raise EditError(f"after --set: {say_error(error.errors()[0])}") from None

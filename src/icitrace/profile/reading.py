@@ -6,7 +6,6 @@ that is not exactly what the model asks for is refused, never coerced.
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 import sys
@@ -15,6 +14,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from icitrace.errors import InputProblem, did_you_mean
 from icitrace.profile.model import Profile, field_kind, field_levels, reasoned_fields
 
 #: profiles are small hand-written files; anything bigger is refused before parsing
@@ -29,7 +29,7 @@ PRIVACY = ("icitrace takes hypothetical profiles only: names, dates of birth, re
            "identifying data never belong in a profile.")
 
 
-class ProfileError(Exception):
+class ProfileError(InputProblem):
     """A profile that cannot be used; the message names the source and what was expected."""
 
     def __init__(self, source: str, message: str):
@@ -138,8 +138,7 @@ def _unknown_field(field: str) -> str:
     words = re.split(r"[^a-z0-9]+", lowered)
     if any(part in lowered for part in IDENTIFYING_PARTS) or any(w in IDENTIFYING_WORDS for w in words):
         return f"field \"{field}\" is not accepted. {PRIVACY}"
-    close = difflib.get_close_matches(field, reasoned_fields() + ("id", "description", "tumor_type"), n=1)
-    hint = f" (did you mean \"{close[0]}\"?)" if close else ""
+    hint = did_you_mean(field, reasoned_fields() + ("id", "description", "tumor_type"), quote='"')
     return f"unknown field \"{field}\"{hint}. {PRIVACY}"
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
+from icitrace.columns import fit
 from icitrace.compare import Diff, Sweep
 from icitrace.profile.model import show_value
 
@@ -17,7 +18,7 @@ def render_diff_text(d: Diff) -> str:
         for s in shifts:
             lines.append(f"  {s.kind} {s.id} ({verb} {', '.join(s.rules)})")
             lines += [f"      now {where}" for where in s.now]
-    return "\n".join(lines) + "\n"
+    return fit("\n".join(lines)) + "\n"
 
 
 def render_sweep_text(s: Sweep) -> str:
@@ -43,7 +44,7 @@ def render_sweep_text(s: Sweep) -> str:
             where = _v(first) if first == last else f"{_v(first)} .. {_v(last)}"
             lines += textwrap.wrap(f"{s.field} {where}: {run['reason']}", 100, initial_indent="  ",
                                    subsequent_indent="    ")
-    return "\n".join(lines) + "\n"
+    return fit("\n".join(lines)) + "\n"
 
 
 def _v(value: object) -> str:

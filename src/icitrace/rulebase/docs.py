@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
+from icitrace.columns import fit
 from icitrace.rulebase.loading import RuleBook
 from icitrace.rulebase.model import Rule
 from icitrace.rulebase.operators import describe
@@ -54,4 +55,4 @@ def rule_doc(book: RuleBook, rule: Rule) -> str:
         users = [r for r in book.rules if any(c.finding == rule.then.finding for c in r.when)]
         if users:
             lines += ["", "Used by:", *[f"  {u.id} -> {u.then.kind} {u.then.id}" for u in users]]
-    return "\n".join(lines) + "\n"
+    return fit("\n".join(lines)) + "\n"

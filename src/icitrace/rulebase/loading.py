@@ -8,7 +8,6 @@ cut-offs), optionally ``sources.yaml`` (other named outside sources) and any num
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import hashlib
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -17,6 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from icitrace.errors import InputProblem, RulesProblem, did_you_mean
 from icitrace.profile.model import field_kind, reasoned_fields
 from icitrace.rulebase.lint import lint, text_problems
 from icitrace.rulebase.model import (
@@ -52,7 +52,7 @@ class RuleProblem:
         return f"{where}: {self.message}"
 
 
-class RulesError(Exception):
+class RulesError(RulesProblem):
     """The rule directory cannot be used; ``problems`` says where and why."""
 
     def __init__(self, problems: list[RuleProblem]):
@@ -123,6 +123,24 @@ class Override(BaseModel):
     unit: str
 
 
+class ThresholdError(InputProblem, ValueError):
+    """A ``--threshold`` that names no cut-off or gives a value the engine cannot use."""
+
+
+def parse_thresholds(texts: list[str]) -> dict[str, float]:
+    """``["tmb_high=12"]`` -> ``{"tmb_high": 12.0}``, as written on the command line."""
+    values = {}
+    for text in texts:
+        name, sep, value = text.partition("=")
+        try:
+            values[name.strip()] = float(value)
+        except ValueError:
+            sep = ""
+        if not sep:
+            raise ThresholdError(f"--threshold {text!r}: expected NAME=NUMBER, e.g. tmb_high=12")
+    return values
+
+
 def with_overrides(book: RuleBook, values: dict[str, float]) -> RuleBook:
     """The same rule base with some cut-offs moved for one run; its digest changes with them."""
     if not values:
@@ -131,11 +149,12 @@ def with_overrides(book: RuleBook, values: dict[str, float]) -> RuleBook:
     overrides = []
     for name, value in values.items():
         if name not in cutoffs:
-            raise ValueError(f"no cut-off named {name!r}{_near(name, cutoffs)}; cut-offs: {', '.join(cutoffs)}")
+            raise ThresholdError(f"--threshold: no cut-off named {name!r}{did_you_mean(name, cutoffs)}; cut-offs: "
+                                 f"{', '.join(cutoffs)}")
         try:
             engine_number(value)
         except ValueError as error:
-            raise ValueError(f"cut-off {name}: {error}") from None
+            raise ThresholdError(f"--threshold: cut-off {name}: {error}") from None
         cutoff = cutoffs[name]
         overrides.append(Override(cutoff=name, before=cutoff.value, after=value, unit=cutoff.unit))
         cutoffs[name] = cutoff.model_copy(update={"value": value, "margin": _moved_margin(cutoff, value)})
@@ -360,7 +379,7 @@ def _check_rules(rules: list[Rule], catalog: Catalog, cutoffs: dict[str, Cutoff]
                 bad(("when", i, key), message)
         table = catalog.findings if rule.then.finding else catalog.strategies
         if rule.then.id not in table:
-            bad(("then", rule.then.kind), f"unknown {rule.then.kind} `{rule.then.id}`{_near(rule.then.id, table)}")
+            bad(("then", rule.then.kind), f"unknown {rule.then.kind} `{rule.then.id}`{did_you_mean(rule.then.id, table)}")
         if sum(c.kind == "count" for c in rule.when) > 1:
             bad(("when",), "at most one `count:` condition per rule")
         for message in _join_problems(rule, catalog):
@@ -370,7 +389,7 @@ def _check_rules(rules: list[Rule], catalog: Catalog, cutoffs: dict[str, Cutoff]
         for cite in rule.citations:
             if not REVIEW_CITATION.match(cite) and cite not in citable:
                 bad(("citations",), f"citation `{cite}` is neither a review reference [1]-[10] / conclusion nor a "
-                                    f"named cut-off or source{_near(cite, citable)}")
+                                    f"named cut-off or source{did_you_mean(cite, citable)}")
             elif REVIEW_CITATION.match(cite) and cite not in catalog.review.sections:
                 bad(("citations",), f"citation `{cite}` has no entry under `review.sections` of the catalogue")
         if not any(REVIEW_CITATION.match(c) for c in rule.citations):
@@ -434,14 +453,14 @@ def _condition_problems(cond: Condition, catalog: Catalog, cutoffs: dict[str, Cu
     if cond.kind == "finding":
         if cond.finding in catalog.findings:
             return []
-        return [(f"unknown finding `{cond.finding}`{_near(cond.finding, catalog.findings)}", "finding")]
+        return [(f"unknown finding `{cond.finding}`{did_you_mean(cond.finding, catalog.findings)}", "finding")]
     if cond.kind == "count":
         return []
     name, op = cond.field, OPERATORS.get(cond.op or "")
     if name not in reasoned_fields():
-        return [(f"unknown profile field `{name}`{_near(name, reasoned_fields())}", "field")]
+        return [(f"unknown profile field `{name}`{did_you_mean(name, reasoned_fields())}", "field")]
     if op is None:
-        return [(f"unknown test `{cond.op}`{_near(cond.op, OPERATORS)} (tests: {', '.join(OPERATORS)})", cond.op)]
+        return [(f"unknown test `{cond.op}`{did_you_mean(cond.op, OPERATORS)} (tests: {', '.join(OPERATORS)})", cond.op)]
     kind = field_kind(name)
     if kind not in op.kinds:
         fitting = [k for k, o in OPERATORS.items() if kind in o.kinds]
@@ -472,8 +491,3 @@ def _check_cycles(rules: list[Rule], problems: list[RuleProblem]) -> None:
     for node in sorted(needs):
         if node not in state:
             visit(node, [])
-
-
-def _near(word: str, choices: Any) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1)
-    return f" (did you mean `{close[0]}`?)" if close else ""

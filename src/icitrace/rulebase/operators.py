@@ -15,6 +15,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+from icitrace.errors import did_you_mean
 from icitrace.profile.model import field_levels, normal_item, show_value
 from icitrace.rulebase.model import MAX_TERMS, Condition, Cutoff, Rule
 
@@ -113,14 +114,11 @@ class _Threshold(FieldOperator):
     sign = ""
 
     def check(self, cond, cutoffs):  # noqa: ANN001, ANN201
-        from difflib import get_close_matches
-
         if not isinstance(cond.arg, str):
             return f"`{self.key}` takes the name of a cut-off from cutoffs.yaml, not {cond.arg!r}"
         cutoff = cutoffs.get(cond.arg)
         if cutoff is None:
-            near = get_close_matches(cond.arg, list(cutoffs), n=1)
-            return f"unknown cut-off `{cond.arg}`" + (f" (did you mean `{near[0]}`?)" if near else "")
+            return f"unknown cut-off `{cond.arg}`{did_you_mean(cond.arg, cutoffs)}"
         if cutoff.field != cond.field:
             return f"cut-off `{cond.arg}` is for `{cutoff.field}`, not `{cond.field}`"
         return None

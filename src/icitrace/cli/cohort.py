@@ -1,0 +1,141 @@
+"""Commands on many profiles: batch and synth."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from contextlib import nullcontext
+from enum import Enum
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from icitrace.cli.app import RULES_OPTION, THRESHOLD_OPTION, Format, app, command, examples, fail, load_rules
+from icitrace.errors import EXIT_FAILED, EXIT_STOPPED
+
+
+class BatchFormat(str, Enum):
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+@command(app, epilog=examples(
+    "icitrace synth --n 100000 --seed 1 > cohort.jsonl",
+    "icitrace batch cohort.jsonl --out results.jsonl --summary",
+    "icitrace batch profiles/ --format csv > results.csv",
+    "icitrace batch cohort.jsonl --out results.jsonl --resume",
+))
+def batch(
+    inputs: list[str] = typer.Argument(..., metavar="INPUT...",
+                                       help="A folder of profile .json files, a .jsonl file (one profile per line), "
+                                            "a .csv file (columns are profile fields, lists ;-separated), or - for "
+                                            "JSON Lines on stdin."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", metavar="FILE", help="Output file (default: stdout)."),
+    format: BatchFormat = typer.Option(BatchFormat.jsonl, "--format", "-f", help="jsonl or csv."),
+    workers: int = typer.Option(0, "--workers", "-w", metavar="N", show_default=False,
+                                help="Worker processes (default: the number of cores)."),
+    full: bool = typer.Option(False, "--full", help="Write the whole JSON contract per record (jsonl only)."),
+    resume: bool = typer.Option(False, "--resume", help="Continue an interrupted run: keep the records already in "
+                                                         "--out, evaluate the rest."),
+    summary: bool = typer.Option(False, "--summary", help="Print a cohort summary when done."),
+    summary_format: Format = typer.Option(Format.text, "--summary-format", help="text or json."),
+    dask: Optional[str] = typer.Option(None, "--dask", metavar="ADDRESS",
+                                       help="Run on a Dask cluster (e.g. tcp://127.0.0.1:8786); needs icitrace[dask]."),
+    thresholds: Optional[list[str]] = THRESHOLD_OPTION,
+    rules: Optional[Path] = RULES_OPTION,
+) -> None:
+    """Evaluate many profiles: one output line per input record, in input order, streamed.
+
+    A record that cannot be evaluated gets an error line naming it (file and line); records in always
+    equal records out. Exit 1 if any record failed, 130 when interrupted (--resume continues).
+    """
+    from icitrace.batch import run as runner
+    from icitrace.batch.inputs import InputError, check, estimate_total, records
+    from icitrace.batch.pool import WorkerDied
+    from icitrace.batch.summary import Summary
+
+    book = load_rules(rules, thresholds)
+    check(inputs)  # before --out is opened: a refused input must not empty an earlier results file
+    if full and format is BatchFormat.csv:
+        fail("--full writes JSON; use it with --format jsonl")
+    if resume and out is None:
+        fail("--resume needs --out FILE (the file an earlier run was writing)")
+    settings = runner.Settings(str(rules) if rules else None,
+                               tuple((o.cutoff, o.after) for o in book.overrides), format.value, full, summary)
+    skip = runner.completed_records(out, format.value) if resume and out else 0
+    started = bool(resume and out and out.exists() and out.stat().st_size)  # a CSV header is already there
+    workers = workers if workers > 0 else (os.cpu_count() or 1)
+    cohort = Summary() if summary else None
+    target = open(out, "ab" if resume else "wb") if out else sys.stdout.buffer
+    progress = _progress() if sys.stderr.isatty() else None
+    resumable = "; run again with --resume to continue" if out else ""
+    try:
+        with progress or nullcontext():
+            total = estimate_total(inputs) if progress else None
+            task = progress.add_task("records", total=total, completed=skip) if progress else None
+            advance = (lambda n: progress.advance(task, n)) if progress else None
+            written, failed = runner.run(records(inputs), target, settings, workers, cohort, advance, skip,
+                                         write_header=not started, dask=dask)
+    except InputError as error:
+        fail(str(error))
+    except (WorkerDied, runner.OutputError) as error:
+        fail(f"{error}; the output holds every record before it whole{resumable}", EXIT_FAILED)
+    except runner.DaskUnavailable as error:
+        fail(f"--dask {dask}: {error}")
+    except BrokenPipeError:
+        raise  # stdout's reader went away (`| head`): click ends quietly with exit 1
+    except OSError as error:  # an input that became unreadable during the run
+        fail(f"cannot read the input ({error.strerror or error})")
+    except runner.Stopped as stop:
+        fail(f"stopped after {skip + stop.args[0]:,} records; the output holds each of them whole{resumable}",
+             EXIT_STOPPED)
+    finally:
+        if out:
+            target.close()
+    if progress:
+        typer.echo(f"icitrace: {skip + written:,} records done", err=True)
+    if resume:
+        typer.echo(f"icitrace: resumed after {skip:,} records already written", err=True)
+    if cohort is not None:
+        text = (json.dumps(cohort.as_data(), indent=2) + "\n") if summary_format is Format.json else cohort.as_text()
+        (sys.stdout.write if out else sys.stderr.write)(text)
+    if failed:
+        fail(f"{failed:,} of {written:,} records could not be evaluated (see their error lines)", EXIT_FAILED)
+
+
+@command(app, epilog=examples("icitrace synth --n 1000 --seed 7 > cohort.jsonl"))
+def synth(
+    n: int = typer.Option(..., "--n", "-n", min=0, metavar="N", help="How many profiles."),
+    seed: int = typer.Option(0, "--seed", help="Same seed, same profiles."),
+    p_unknown: float = typer.Option(0.3, "--p-unknown", min=0.0, max=1.0, help="Chance that each field is unknown."),
+) -> None:
+    """Write reproducible synthetic hypothetical profiles as JSON Lines (for teaching and benchmarks)."""
+    from icitrace.profile.synth import synth_profiles
+
+    write = sys.stdout.write
+    for profile in synth_profiles(n, seed, p_unknown):
+        write(json.dumps(profile, separators=(",", ":")) + "\n")
+
+
+def _progress():  # noqa: ANN202
+    """Records done, rate and time left, on stderr (only when stderr is a terminal)."""
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        ProgressColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+    from rich.text import Text
+
+    class Rate(ProgressColumn):
+        def render(self, task):  # noqa: ANN001, ANN202
+            return Text(f"{task.speed:,.0f} records/s" if task.speed else "")
+
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), Rate(),
+                    TimeElapsedColumn(), TimeRemainingColumn(), console=Console(stderr=True), transient=True)

@@ -1,0 +1,172 @@
+"""Commands on one profile at a time: suggest, explain, diff, sweep."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from icitrace.cli.app import (
+    ID_ARGUMENT,
+    RULES_OPTION,
+    SET_OPTION,
+    TEXT_OR_JSON,
+    THRESHOLD_OPTION,
+    WHY_NOT_OPTION,
+    Format,
+    ReportFormat,
+    app,
+    check_ids,
+    color,
+    command,
+    edits,
+    emit,
+    examples,
+    fail,
+    load_rules,
+    report_errors,
+    width,
+)
+from icitrace.profile.model import reasoned_fields
+
+PROFILES_ARGUMENT = typer.Argument(..., metavar="PROFILE...", help="Profile JSON files; - reads stdin.")
+PROFILE_ARGUMENT = typer.Argument(..., metavar="PROFILE", help="A profile JSON file; - reads stdin.")
+
+
+@command(app, epilog=examples(
+    "icitrace suggest profiles/cold-desert.json",
+    "icitrace suggest profiles/*.json --format json > results.json",
+    "icitrace suggest profiles/sparse-unknowns.json --set hypoxia=high --why-not hypoxia_targeting",
+    "icitrace suggest profiles/cold-desert.json --format markdown > report.md",
+    "icitrace suggest profiles/mhc-loss.json --brief",
+    "cat my.json | icitrace suggest -",
+))
+def suggest(
+    profiles: list[str] = PROFILES_ARGUMENT,
+    format: ReportFormat = typer.Option(ReportFormat.text, "--format", "-f",
+                                        help="text (a rationale to read), json, markdown (a report with a "
+                                             "Mermaid chart) or dot (Graphviz)."),
+    why_not: Optional[list[str]] = WHY_NOT_OPTION,
+    brief: bool = typer.Option(False, "--brief", help="Text and markdown: leave out the summaries and rule "
+                                                      "explanations (maturity, chain, caveats and references "
+                                                      "stay)."),
+    sets: Optional[list[str]] = SET_OPTION,
+    thresholds: Optional[list[str]] = THRESHOLD_OPTION,
+    rules: Optional[Path] = RULES_OPTION,
+) -> None:
+    """Derive resistance mechanisms and the review's candidate strategies, with the reasons."""
+    from icitrace.pipeline import evaluate_sources
+
+    book = load_rules(rules, thresholds)
+    check_ids(book, why_not or [])
+    results, errors = evaluate_sources(profiles, book, edits(sets), why_not or None)
+    if results:
+        emit(results, format, as_list=len(profiles) > 1, brief=brief)
+    if errors:
+        code = report_errors(errors)
+        typer.echo(f"icitrace: {len(errors)} of {len(profiles)} profiles failed", err=True)
+        raise typer.Exit(code)
+
+
+@command(app, epilog=examples(
+    "icitrace explain profiles/cold-desert.json hypoxia_targeting",
+    "icitrace explain profiles/mhc-loss.json adoptive_cell_transfer --format json",
+))
+def explain(
+    profile: str = PROFILE_ARGUMENT,
+    target: str = ID_ARGUMENT,
+    format: ReportFormat = typer.Option(ReportFormat.text, "--format", "-f", help="text, json or markdown."),
+    sets: Optional[list[str]] = SET_OPTION,
+    thresholds: Optional[list[str]] = THRESHOLD_OPTION,
+    rules: Optional[Path] = RULES_OPTION,
+) -> None:
+    """Why a finding or strategy is reached (the chain), or why not (every route and where it stops).
+
+    The same answer as `suggest --why-not ID`.
+    """
+    from icitrace.pipeline import evaluate_sources
+
+    book = load_rules(rules, thresholds)
+    check_ids(book, [target])
+    results, errors = evaluate_sources([profile], book, edits(sets), [target])
+    if errors:
+        raise typer.Exit(report_errors(errors))
+    if format is ReportFormat.text:
+        from icitrace.render.text import render_explanation_text
+
+        sys.stdout.write(render_explanation_text(results[0], color=color(), width=width()))
+    else:
+        emit(results, format, as_list=False)
+
+
+@command(app, epilog=examples(
+    "icitrace diff profiles/cold-desert.json profiles/hot-unsuppressed.json",
+    "icitrace diff profiles/sparse-unknowns.json --set tmb=12 --set hypoxia=high",
+))
+def diff(
+    profile_a: str = typer.Argument(..., metavar="A", help="The first profile JSON file."),
+    profile_b: Optional[str] = typer.Argument(None, metavar="B", help="The second; without it, B is A with --set."),
+    format: Format = TEXT_OR_JSON,
+    sets: Optional[list[str]] = SET_OPTION,
+    thresholds: Optional[list[str]] = THRESHOLD_OPTION,
+    rules: Optional[Path] = RULES_OPTION,
+) -> None:
+    """Findings and strategies gained and lost between two profiles, and the rule behind each change."""
+    from icitrace.compare import diff as compare
+    from icitrace.pipeline import evaluate_sources
+
+    book = load_rules(rules, thresholds)
+    changes = edits(sets)
+    if profile_b is None and not changes:
+        fail("diff needs a second profile B, or --set FIELD=VALUE to change A")
+    first, errors_a = evaluate_sources([profile_a], book)
+    second, errors_b = evaluate_sources([profile_b or profile_a], book, changes)
+    if errors_a or errors_b:
+        raise typer.Exit(report_errors(errors_a + errors_b))
+    _emit_model(compare(book, first[0], second[0]), format)
+
+
+def _complete_sweep_field(incomplete: str) -> list[str]:
+    return [name for name in reasoned_fields() if name.startswith(incomplete)]
+
+
+@command(app, epilog=examples(
+    "icitrace sweep profiles/cold-desert.json --field tmb --from 0 --to 30 --step 0.5",
+    "icitrace sweep profiles/sparse-unknowns.json --field hypoxia",
+))
+def sweep(
+    profile: str = PROFILE_ARGUMENT,
+    field: str = typer.Option(..., "--field", help="The field to vary.", autocompletion=_complete_sweep_field),
+    start: Optional[float] = typer.Option(None, "--from", help="First value (numeric fields)."),
+    stop: Optional[float] = typer.Option(None, "--to", help="Last value (numeric fields)."),
+    step: Optional[float] = typer.Option(None, "--step", help="Step (numeric fields)."),
+    format: Format = TEXT_OR_JSON,
+    sets: Optional[list[str]] = SET_OPTION,
+    thresholds: Optional[list[str]] = THRESHOLD_OPTION,
+    rules: Optional[Path] = RULES_OPTION,
+) -> None:
+    """Vary one field across a range (or all its levels) and show where each conclusion appears or goes."""
+    from icitrace.compare import sweep_profile, sweep_values
+    from icitrace.profile.editing import EditError, apply_changes, check_field
+    from icitrace.profile.reading import read_profile
+
+    book = load_rules(rules, thresholds)
+    check_field(field)
+    try:
+        values = sweep_values(field, start, stop, step)
+    except ValueError as error:
+        fail(f"--field {field}: {error}")
+    try:
+        base = apply_changes(read_profile(profile), edits(sets))[0]
+    except EditError as error:
+        fail(f"{profile}: {error}")
+    _emit_model(sweep_profile(book, base, field, values), format)
+
+
+def _emit_model(model, format: Format) -> None:  # noqa: ANN001
+    """A diff or a sweep: its JSON is the model itself; its text comes from render.compare."""
+    from icitrace.render.compare import render_text_of
+
+    sys.stdout.write(model.model_dump_json(indent=2) + "\n" if format is Format.json else render_text_of(model))

@@ -1,0 +1,53 @@
+"""One family of errors, each with how the command ends, and the one "did you mean" of the project.
+
+Every error icitrace reports to a person is an ``IcitraceError``; its message names the file, field or
+line and says what was expected. The CLI turns them into one line on stderr and the exit code here (as
+httpx maps its exceptions in one place); library users catch the family.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+EXIT_OK = 0
+EXIT_FAILED = 1  # the engine reported an error, a record failed, the output could not be written
+EXIT_BAD_INPUT = 2  # bad input, bad options or bad rules: nothing was evaluated for it
+EXIT_STOPPED = 130  # Ctrl-C or SIGTERM during a batch run
+
+
+class IcitraceError(Exception):
+    """An error icitrace reports to a person; ``exit_code`` says how the command ends."""
+
+    exit_code = EXIT_BAD_INPUT
+
+
+class InputProblem(IcitraceError):
+    """A profile, an option value or an input file that cannot be used."""
+
+
+class RulesProblem(IcitraceError):
+    """A rule directory that cannot be used."""
+
+
+class EngineProblem(IcitraceError):
+    """The rule engine, or a worker running it, failed."""
+
+    exit_code = EXIT_FAILED
+
+
+class OutputProblem(IcitraceError):
+    """The output cannot be written."""
+
+    exit_code = EXIT_FAILED
+
+
+def near(word: str, choices: Iterable[str], n: int = 1) -> list[str]:
+    """The choices closest to a mistyped word, closest first."""
+    return difflib.get_close_matches(word, list(choices), n=n)
+
+
+def did_you_mean(word: str, choices: Iterable[str], n: int = 1, quote: str = "`") -> str:
+    """`` (did you mean `hypoxia`?)`` after a mistyped word, or nothing when no choice is close."""
+    close = near(word, choices, n)
+    return f" (did you mean {' or '.join(f'{quote}{c}{quote}' for c in close)}?)" if close else ""
