@@ -35,14 +35,11 @@ def chain_graph(result: Result) -> tuple[list[Node], list[Edge]]:
     def sources(because: list[Because]) -> list[str]:
         out = []
         for b in because:
-            if b.field == "finding":
-                out.append(f"f_{b.value}")
-            elif b.field == "findings":
-                out.extend(f"f_{v}" for v in b.value)
-            else:
+            if b.on_profile:
                 node = Node(f"v_{b.field}", f"{b.field} = {show_value(b.value)}", "value")
                 nodes.setdefault(node.id, node)
                 out.append(node.id)
+            out.extend(f"f_{finding}" for finding in b.joined)
         return out
 
     for f in result.findings:

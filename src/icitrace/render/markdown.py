@@ -82,7 +82,7 @@ def _report(r: Result, brief: bool) -> str:
             origin = ", ".join(f"`{f}`" for f in route.from_findings)
             out.append(f"- **Route** from {origin} by rule `{route.rule}`: *{route.evidence}*; chain "
                        f"**{route.chain_evidence}** (weakest link); cites {_cell(cites(route.citations))}")
-            out += [f"  - because {_cell(b.condition)}" for b in route.because if b.field not in ("finding", "findings")]
+            out += [f"  - because {_cell(b.condition)}" for b in route.because if b.on_profile]
             if not brief:
                 out.append(f"  - why: {_cell(route.explanation)}")
             if route.rests_on_borderline:

@@ -172,7 +172,7 @@ def _strategy(out: Console, s: StrategyOut, brief: bool) -> None:
         _say(out, 6, f"[dim]{route.evidence} | chain: {route.chain_evidence} (weakest link) | cites "
                      f"{escape(cites(route.citations))}[/]")
         for b in route.because:
-            if b.field not in ("finding", "findings"):
+            if b.on_profile:
                 _say(out, 6, f"because {escape(b.condition)}")
         if not brief:
             _say(out, 6, f"why: {escape(route.explanation)}")

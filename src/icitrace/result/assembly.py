@@ -13,6 +13,8 @@ from icitrace.reasoning.explain import explain_many
 from icitrace.reasoning.next_measurements import next_measurements
 from icitrace.reasoning.verdicts import Verdict
 from icitrace.result.model import (
+    FINDING_EDGE,
+    FINDINGS_EDGE,
     Because,
     Caveat,
     FindingOut,
@@ -131,8 +133,7 @@ class _Assembly:
 
     def _route(self, rule: Rule, firing: Firing, because: list[Because]) -> Route:
         strength = self.strength.of_firing(firing)
-        joined = [b.value for b in because if b.field == "finding"]
-        joined += [f for b in because if b.field == "findings" for f in b.value]
+        joined = [f for b in because for f in b.joined]
         return Route(rule=rule.id, title=rule.title, from_findings=joined, evidence=rule.evidence,
                      chain_evidence=strength.evidence, rests_on_borderline=list(strength.borderline),
                      citations=self._cites(rule.citations), explanation=rule.explanation, because=because)
@@ -152,10 +153,10 @@ def _because(rule: Rule, firing: Firing, book: RuleBook) -> list[Because]:
             out.append(Because(field=cond.field, value=value, condition=describe(cond, book.cutoffs, value)))
         elif cond.finding is not None:
             value = firing.matched[f"f{i}"]["id"]
-            out.append(Because(field="finding", value=value, condition=describe(cond, book.cutoffs)))
+            out.append(Because(field=FINDING_EDGE, value=value, condition=describe(cond, book.cutoffs)))
         else:
             ids = [firing.matched[f"k{n}"]["id"] for n in range(1, cond.count.at_least + 1)]
-            out.append(Because(field="findings", value=ids, condition=describe(cond, book.cutoffs, ids)))
+            out.append(Because(field=FINDINGS_EDGE, value=ids, condition=describe(cond, book.cutoffs, ids)))
     return out
 
 

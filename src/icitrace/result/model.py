@@ -16,10 +16,28 @@ from icitrace.reasoning.next_measurements import NextMeasurement
 from icitrace.rulebase.loading import Override
 
 
+#: `Because.field` of a condition on a finding, and of a count of findings (the rest name profile fields)
+FINDING_EDGE, FINDINGS_EDGE = "finding", "findings"
+
+
 class Because(BaseModel):
+    """One condition of a fired rule: the profile field it read (or a finding edge), the value, in words."""
+
     field: str
     value: Any
     condition: str
+
+    @property
+    def joined(self) -> list[str]:
+        """The findings this condition joined on; none for a profile field."""
+        if self.field == FINDING_EDGE:
+            return [self.value]
+        return list(self.value) if self.field == FINDINGS_EDGE else []
+
+    @property
+    def on_profile(self) -> bool:
+        """A condition on a profile value (not on findings)."""
+        return self.field not in (FINDING_EDGE, FINDINGS_EDGE)
 
 
 class Caveat(BaseModel):
