@@ -25,8 +25,27 @@ def book():
 
 
 def run_cli(*args: str, stdin: bytes | None = None, env: dict | None = None, cwd: Path = ROOT):
+    """The real installed command in a subprocess: for what only a process shows (exit on a signal,
+    start-up, environment, no network), and a few end-to-end runs of each command."""
     return subprocess.run(icitrace_command() + list(args), input=stdin, capture_output=True, cwd=cwd,
                           env={**os.environ, **(env or {})}, timeout=120)
+
+
+def invoke(*args: str, stdin: bytes | None = None, env: dict | None = None, cwd: Path = ROOT):
+    """The same command in this process, through typer's runner (about 50x faster than a subprocess),
+    answered like ``run_cli``: returncode, stdout and stderr as bytes. An exception that escapes the
+    command fails the test: the command must never end in a traceback."""
+    from typer.testing import CliRunner
+
+    from icitrace.cli import app
+
+    here = os.getcwd()
+    os.chdir(cwd)
+    try:
+        done = CliRunner(env=env).invoke(app, list(args), input=stdin, catch_exceptions=False, prog_name="icitrace")
+    finally:
+        os.chdir(here)
+    return subprocess.CompletedProcess(list(args), done.exit_code, done.stdout_bytes, done.stderr_bytes)
 
 
 def rss_mb() -> float:

@@ -9,7 +9,7 @@ import subprocess
 import tempfile
 
 import pytest
-from conftest import PROFILES, icitrace_command, run_cli
+from conftest import PROFILES, icitrace_command, invoke, run_cli
 
 pytestmark = pytest.mark.cli
 
@@ -60,6 +60,14 @@ def test_bad_profile_is_refused_clearly(tmp_path, name):
     content, expected = CASES[name]
     path = tmp_path / "bad.json"
     path.write_bytes(content)
+    check_refused(invoke("suggest", str(path), "--format", "json"), path, expected)
+
+
+@pytest.mark.parametrize("name", ["not UTF-8", "deeply nested", "unknown field"])
+def test_bad_profile_is_refused_clearly_by_the_real_command(tmp_path, name):
+    content, expected = CASES[name]
+    path = tmp_path / "bad.json"
+    path.write_bytes(content)
     check_refused(run_cli("suggest", str(path), "--format", "json"), path, expected)
 
 
@@ -69,12 +77,12 @@ def test_a_50_mb_file_is_refused_under_the_size_limit_without_parsing(tmp_path):
         handle.write(b'{"description": "')
         handle.write(b"x" * 50_000_000)
         handle.write(b'"}')
-    check_refused(run_cli("suggest", str(path)), path, "is larger than 1,000,000 bytes")
+    check_refused(invoke("suggest", str(path)), path, "is larger than 1,000,000 bytes")
 
 
 def test_missing_file_and_directory(tmp_path):
-    check_refused(run_cli("suggest", str(tmp_path / "absent.json")), tmp_path / "absent.json", "no such file")
-    check_refused(run_cli("suggest", str(tmp_path)), tmp_path, "is a directory; expected a profile JSON file")
+    check_refused(invoke("suggest", str(tmp_path / "absent.json")), tmp_path / "absent.json", "no such file")
+    check_refused(invoke("suggest", str(tmp_path)), tmp_path, "is a directory; expected a profile JSON file")
 
 
 def test_a_file_without_read_permission():

@@ -1,7 +1,5 @@
 """The compiler: rules become durable-rules definitions whose joins cannot fire twice."""
 
-import json
-
 from icitrace.engine.compile import compile_rules
 
 
@@ -49,7 +47,3 @@ def test_only_consumed_findings_become_facts(book):
         f for f, e in book.catalog.findings.items() if e.kind == "mechanism"}
     assert compiled.derives["tmb-below-high"] == "low_immunogenicity"
 
-
-def test_definition_is_plain_json_with_no_code(book):
-    text = compile_rules(book).as_json()
-    assert json.loads(text) == compile_rules(book).definition

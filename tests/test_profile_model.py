@@ -53,8 +53,13 @@ def test_field_kinds_and_levels_come_from_the_model():
     assert field_levels("tmb") == ()
 
 
-def test_json_schema_forbids_other_keys_and_documents_levels():
+def test_json_schema_forbids_other_keys_and_documents_every_field_and_level():
     schema = Profile.model_json_schema(by_alias=True)
-    assert schema["additionalProperties"] is False
-    assert "$schema" in schema["properties"]
-    assert "hypoxia" in schema["properties"]
+    assert schema["additionalProperties"] is False and "required" not in schema  # every field optional
+    properties = schema["properties"]
+    assert "$schema" in properties
+    for name in reasoned_fields():
+        text = str(properties[name])
+        assert properties[name]["description"], name
+        for level in field_levels(name):  # the allowed words are in the schema, not only in the code
+            assert f"'{level}'" in text, (name, level)

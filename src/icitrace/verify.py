@@ -12,7 +12,14 @@ from dataclasses import dataclass, field
 
 from icitrace.engine.durable import EngineError
 from icitrace.pipeline import compiled, engine_of, fact_of
-from icitrace.profile.model import ORDERED_FIELDS, Profile, field_bounds, field_kind, field_levels, reasoned_fields
+from icitrace.profile.model import (
+    ORDERED_FIELDS,
+    Profile,
+    field_bounds,
+    field_kind,
+    field_levels,
+    reasoned_fields,
+)
 from icitrace.reasoning.verdicts import assess
 from icitrace.rulebase.loading import RuleBook
 

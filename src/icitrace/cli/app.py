@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import os
-import re
 import sys
 from collections.abc import Callable
 from enum import Enum
@@ -45,10 +44,12 @@ class Command(TyperCommand):
                 pieces.append(name if param.required else f"[{name}]")
         return pieces
 
-    def format_help(self, ctx: Any, formatter: Any) -> None:
-        super().format_help(ctx, formatter)
-        text = "".join(formatter.buffer)
-        formatter.buffer[:] = [re.sub(r" <(?:list\[)?(?:str|int|float|path)\]?>", "", text)]
+    def get_params(self, ctx: Any) -> list[Any]:
+        params = super().get_params(ctx)
+        for param in params:
+            if param.param_type_name == "argument":
+                param.display_type_rich = lambda ctx: None  # the help says what it is; no <list[str]>
+        return params
 
 
 def _version(value: bool) -> None:

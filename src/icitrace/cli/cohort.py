@@ -12,7 +12,16 @@ from typing import Optional
 
 import typer
 
-from icitrace.cli.app import RULES_OPTION, THRESHOLD_OPTION, Format, app, command, examples, fail, load_rules
+from icitrace.cli.app import (
+    RULES_OPTION,
+    THRESHOLD_OPTION,
+    Format,
+    app,
+    command,
+    examples,
+    fail,
+    load_rules,
+)
 from icitrace.errors import EXIT_FAILED, EXIT_STOPPED
 
 

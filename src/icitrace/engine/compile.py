@@ -10,7 +10,6 @@ pattern is asymmetric (distinct ids or numbers), so a join fires once, never onc
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 from icitrace.engine.facts import FINDING, PROFILE, ListTest, count_key
@@ -29,9 +28,6 @@ class CompiledRuleset:
     derives: dict[str, str]
     #: the `includes_any` tests, each with the profile-fact key that carries its answer
     list_tests: tuple[ListTest, ...] = ()
-
-    def as_json(self) -> str:
-        return json.dumps(self.definition, sort_keys=False, ensure_ascii=False)
 
 
 def compile_rules(book: RuleBook) -> CompiledRuleset:

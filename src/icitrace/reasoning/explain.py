@@ -12,7 +12,13 @@ from typing import Any, Literal
 from pydantic import BaseModel
 
 from icitrace.profile.model import Profile, show_value
-from icitrace.reasoning.verdicts import Verdict, any_of, condition_verdict, finding_verdicts, ruled_out
+from icitrace.reasoning.verdicts import (
+    Verdict,
+    any_of,
+    condition_verdict,
+    finding_verdicts,
+    ruled_out,
+)
 from icitrace.rulebase.loading import RuleBook
 from icitrace.rulebase.model import Condition, Rule
 from icitrace.rulebase.operators import describe

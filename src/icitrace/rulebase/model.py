@@ -10,7 +10,15 @@ import math
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    field_validator,
+    model_validator,
+)
 
 EvidenceKind = Literal["review-stated", "inferred-link", "external-cutoff"]
 FindingKind = Literal["mechanism", "biomarker signal"]
