@@ -42,9 +42,9 @@ class OutputProblem(IcitraceError):
     exit_code = EXIT_FAILED
 
 
-def near(word: str, choices: Iterable[str], n: int = 1) -> list[str]:
-    """The choices closest to a mistyped word, closest first."""
-    return difflib.get_close_matches(word, list(choices), n=n)
+def near(word: str, choices: Iterable[str], n: int = 1, cutoff: float = 0.6) -> list[str]:
+    """The choices closest to a mistyped word, closest first (``cutoff``: how alike, 0 to 1)."""
+    return difflib.get_close_matches(word, list(choices), n=n, cutoff=cutoff)
 
 
 def did_you_mean(word: str, choices: Iterable[str], n: int = 1, quote: str = "`") -> str:

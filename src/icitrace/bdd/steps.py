@@ -7,7 +7,6 @@ and lists what would have been valid.
 
 from __future__ import annotations
 
-import difflib
 import functools
 import os
 import re
@@ -21,6 +20,7 @@ from typing import Any
 import pytest
 from pytest_bdd import given, parsers, then, when
 
+from icitrace.errors import did_you_mean, near
 from icitrace.pipeline import evaluate, rulebook, shipped_dir
 from icitrace.profile.editing import EditError, typed_value
 from icitrace.profile.model import Profile, reasoned_fields
@@ -81,9 +81,7 @@ def _fail(message: str) -> None:
 def _choose(kind: str, word: str, valid: Any) -> None:
     valid = list(valid)
     if word not in valid:
-        near = difflib.get_close_matches(word, valid, n=3)
-        hint = f" Did you mean {', '.join(repr(n) for n in near)}?" if near else ""
-        _fail(f"unknown {kind} {word!r}.{hint} Valid: {', '.join(valid)}")
+        _fail(f"unknown {kind} {word!r}{did_you_mean(word, valid, 3, quote=chr(39))}. Valid: {', '.join(valid)}")
 
 
 def _result(case: Case) -> Result:
@@ -294,8 +292,8 @@ def _duplicate_scenarios(filename: str) -> str:
 def pytest_bdd_step_func_lookup_error(request: Any, feature: Any, scenario: Any, step: Any, exception: Any) -> None:
     written = f"{step.keyword} {step.name}"
     shape = lambda s: re.sub(r'"[^"]*"|\b\d+(\.\d+)?\b', '"…"', s)  # noqa: E731 - compare sentence shapes
-    near = difflib.get_close_matches(shape(written), [shape(s) for s in SENTENCES], n=3, cutoff=0.4)
-    examples = [s for s in SENTENCES if shape(s) in near]
+    closest = near(shape(written), [shape(s) for s in SENTENCES], n=3, cutoff=0.4)
+    examples = [s for s in SENTENCES if shape(s) in closest]
     hint = "\n".join(f"  {s}" for s in dict.fromkeys(examples)) or "  (see the README for the list)"
     pytest.fail(f'no icitrace step matches "{written}" (line {step.line_number} of {feature.rel_filename}).\n'
                 f"Nearest shipped sentences:\n{hint}", pytrace=False)
