@@ -113,7 +113,7 @@ def test_csv_in_and_csv_out(tmp_path):
     assert set(first[3].split(";")) == {"oncogenic_pathway_evasion", "epigenetic_immune_silencing",
                                         "low_immunogenicity", "hypoxic_tme"}
     assert rows[2].split(",")[:4] == [f"{source}:3", "true", "b", ""]
-    assert rows[3].startswith(f"{source}:4,false,,,,,") and 'takes a number such as 9.9' in rows[3]
+    assert rows[3].startswith(f"{source}:4,false,,,,,") and 'takes a number written as in JSON, such as 9.9' in rows[3]
 
 
 def test_bytes_that_are_not_utf8_fail_their_own_csv_row_only(tmp_path):
@@ -161,8 +161,10 @@ def test_a_csv_cell_may_be_as_long_as_a_profile(tmp_path):
     source.write_text("id,description\n" + "a,short\n" + f"b,{'x' * 1_100_000}\n" + "c,\n")
     done = batch_here(str(source), "--format", "csv")
     rows = lines(done.stdout)
-    assert done.returncode == 1 and len(rows) == 3 and rows[1].startswith(f"{source}:2,true,a,")
-    assert rows[2].startswith(f"{source}:3,false,") and rows[2].endswith("the rest of the file is not read,ILLUSTRATIVE ONLY - not for clinical use")
+    # a line longer than any profile is an error in its place, and the rows after it are read as usual
+    assert done.returncode == 1 and len(rows) == 4 and rows[1].startswith(f"{source}:2,true,a,")
+    assert rows[2].startswith(f"{source}:3,false,") and "is longer than 1,000,000 bytes" in rows[2]
+    assert rows[3].startswith(f"{source}:4,true,c,")
 
 
 def test_resuming_a_csv_run_stopped_before_its_first_record_writes_one_header(tmp_path):
@@ -171,6 +173,7 @@ def test_resuming_a_csv_run_stopped_before_its_first_record_writes_one_header(tm
     whole, part = tmp_path / "whole.csv", tmp_path / "part.csv"
     run_cli("batch", str(source), "--format", "csv", "--out", str(whole))
     part.write_text(whole.read_text().splitlines()[0] + "\n")  # the header alone, as an early stop leaves it
+    (tmp_path / "part.csv.icitrace-run.json").write_bytes((tmp_path / "whole.csv.icitrace-run.json").read_bytes())
     done = run_cli("batch", str(source), "--format", "csv", "--out", str(part), "--resume")
     assert done.returncode == 0 and part.read_bytes() == whole.read_bytes()
 

@@ -116,7 +116,7 @@ def test_set_and_threshold_are_echoed_in_every_format():
     assert "changed for this run: hypoxia unknown -> high" in text
     assert "cut-off changed for this run: pd_l1_high 50 -> 40 %" in text
     markdown = invoke(*args, "--format", "markdown").stdout.decode()
-    assert "**Changed for this run:** `hypoxia` unknown -> `high`" in markdown
+    assert "**Changed for this run:** `hypoxia` unknown -> high" in markdown
     assert "**Cut-off changed for this run:** `pd_l1_high` 50 -> 40 %" in markdown
 
 

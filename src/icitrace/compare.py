@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import math
 from decimal import Decimal
 from typing import Any
 
@@ -93,6 +94,8 @@ def sweep_values(field: str, start: float | None, stop: float | None, step: floa
     if kind == "number":
         if start is None or stop is None or step is None or step <= 0 or stop < start:
             raise ValueError(f"sweeping {field} needs --from, --to and a positive --step, with --from <= --to")
+        if not all(math.isfinite(x) for x in (start, stop, step)):
+            raise ValueError("--from, --to and --step must be finite numbers")
         count = int((Decimal(str(stop)) - Decimal(str(start))) / Decimal(str(step))) + 1
         if count > MAX_STEPS:
             raise ValueError(f"{count} steps is more than {MAX_STEPS}; use a larger --step")
@@ -112,24 +115,24 @@ def sweep_profile(book: RuleBook, base: Profile, field: str, values: list[Any]) 
     others = {k: v for k, v in base.known().items() if k != field}
     bound = implied_bounds(field, others)[2]
     evaluated, impossible = [], []
-    for value in values:
+    for value in values:  # only each step's conclusions are kept: memory does not grow with the profile
         try:
-            evaluated.append((value, evaluate(apply_changes(base, [(field, value)])[0], book)))
+            evaluated.append((value, _conclusions(evaluate(apply_changes(base, [(field, value)])[0], book))))
         except EditError as error:
             impossible.append((value, bound or str(error).removeprefix("after --set: ")))
     return sweep(field, evaluated, impossible, base.id or "profile")
 
 
-def sweep(field: str, evaluated: list[tuple[Any, Result]], impossible: list[tuple[Any, str]], profile_id: str) -> Sweep:
-    """Where each conclusion holds along the evaluated values; the impossible ones are reported apart."""
+def sweep(field: str, evaluated: list[tuple[Any, dict]], impossible: list[tuple[Any, str]], profile_id: str) -> Sweep:
+    """Where each conclusion holds along the evaluated values (each value with the conclusions of its
+    result, as ``_conclusions`` gives them); the impossible values are reported apart."""
     numeric = field_kind(field) == "number"  # levels are listed one by one, numbers merged into runs
     values = [v for v, _ in evaluated]
-    results = [r for _, r in evaluated]
     present: dict[str, list[list[Any]]] = {}
     transitions = []
     before: dict[str, list[str]] = {}
-    for index, (value, result) in enumerate(zip(values, results)):
-        now = {f"{k} {c}": r for (c, k), r in _conclusions(result).items()}
+    for index, (value, conclusions) in enumerate(evaluated):
+        now = {f"{k} {c}": r for (c, k), r in conclusions.items()}
         for key in now:
             runs = present.setdefault(key, [])
             if runs and key in before and numeric:

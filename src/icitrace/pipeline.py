@@ -80,24 +80,26 @@ def evaluate_fired(profile: Profile, book: RuleBook) -> tuple[dict[str, list[str
 
 
 def evaluate_sources(sources: list[str], book: RuleBook, edits: list[tuple[str, object]] | None = None,
-                     why_not: list[str] | None = None) -> tuple[list[Result], list[IcitraceError]]:
-    """Read, edit (``--set``) and evaluate each profile file; a bad one is kept as its error and the rest
-    go on. Results and errors each in the order given."""
-    results, errors = [], []
+                     why_not: list[str] | None = None) -> Iterator[Result | IcitraceError]:
+    """Read, edit (``--set``) and evaluate each profile file, lazily, in the order given: a bad one is
+    yielded as its error (naming the source) and the rest go on. Only one profile is held at a time."""
     for source in sources:
         try:
             profile, changes = apply_changes(read_profile(source), edits or [])
-            results.append(evaluate(profile, book, changes=changes, why_not=why_not))
+            yield evaluate(profile, book, changes=changes, why_not=why_not)
         except ProfileError as error:
-            errors.append(error)
+            yield error
         except IcitraceError as error:  # an edit the model refuses, an engine error: name the source
             error.args = (f"{source}: {error}",)
-            errors.append(error)
-    return results, errors
+            yield error
 
 
-def evaluate_many(profiles: Iterable[Profile | dict], book: RuleBook | None = None) -> Iterator[Result]:
-    """``evaluate`` over an iterable, lazily, with one engine: results in input order."""
+def evaluate_many(profiles: Iterable[Profile | dict], book: RuleBook | None = None) -> Iterator[Result | IcitraceError]:
+    """``evaluate`` over an iterable, lazily, with one engine, in input order. As the CLI does, a profile
+    that cannot be evaluated does not stop the rest: its ``IcitraceError`` is yielded in its place."""
     book = book or rulebook()
     for profile in profiles:
-        yield evaluate(profile, book)
+        try:
+            yield evaluate(profile, book)
+        except IcitraceError as error:
+            yield error

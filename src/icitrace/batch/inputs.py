@@ -8,9 +8,8 @@ place instead of stopping the run.
 from __future__ import annotations
 
 import csv
-import io
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from itertools import count
 from pathlib import Path
 from typing import BinaryIO, NamedTuple
@@ -18,6 +17,12 @@ from typing import BinaryIO, NamedTuple
 from icitrace.errors import InputProblem
 from icitrace.profile.editing import EDITABLE
 from icitrace.profile.model import field_kind, reasoned_fields
+from icitrace.profile.reading import MAX_BYTES
+
+#: a line may hold a profile of MAX_BYTES, its line break, and one more byte to tell a longer one
+MAX_LINE = MAX_BYTES + 2
+# A CSV cell may be as long as a whole profile may be (the csv module stops at 131,072 characters).
+csv.field_size_limit(max(csv.field_size_limit(), MAX_BYTES))
 
 STDIN = "-"
 
@@ -31,62 +36,82 @@ class Record(NamedTuple):
 
     where: str  # "file", "file:line" or "<stdin>:line"
     default_id: str
-    kind: str  # "json" (raw bytes of one profile), "row" (a CSV row: field -> text) or "error"
+    kind: str  # "json" (raw bytes of one profile), "row" (a CSV row: field -> text, or what is wrong
+    # with the line) or "error" (why the record cannot be read)
     payload: bytes | dict[str, str] | str
 
 
 def check(inputs: list[str]) -> None:
     """Refuse, before anything is started or written, an input that cannot be read at all: a missing
-    path, an unknown kind of file, a CSV header with a column that is not a profile field."""
+    path, an unknown kind of file, a file that is not a regular file, a bad CSV header."""
     for source in inputs:
         if source == STDIN or Path(source).is_dir():
             continue
         if _kind(source) == ".csv":
             try:
-                with _open_csv(Path(source)) as handle:
-                    _check_header(csv.DictReader(handle), source)
+                with Path(source).open("rb") as handle:
+                    _header(handle.readline(MAX_LINE), source)
             except OSError as error:
                 raise InputError(f"{source}: cannot be read ({error.strerror or error})") from None
 
 
 def _kind(source: str) -> str:
     path = Path(source)
-    if not path.is_file():
+    if not path.exists():
         raise InputError(f"{source}: no such file or folder")
-    if path.suffix not in (".csv", ".jsonl", ".ndjson", ".json"):
+    if not path.is_file():  # a FIFO, a device: reading it could block or never end
+        raise InputError(f"{source}: not a regular file or folder")
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".jsonl", ".ndjson", ".json"):
         raise InputError(f"{source}: expected a folder of .json files, a .jsonl file or a .csv file")
-    return path.suffix
+    return suffix
 
 
-def records(inputs: list[str]) -> Iterator[Record]:
+def records(inputs: list[str], skipped: Callable[[str], None] = lambda note: None) -> Iterator[Record]:
+    """Every record of the inputs, in order; ``skipped`` hears of each folder entry that is not one."""
     for source in inputs:
-        yield from _records(source)
+        yield from _records(source, skipped)
 
 
-def _records(source: str) -> Iterator[Record]:
+def _records(source: str, skipped: Callable[[str], None]) -> Iterator[Record]:
     if source == STDIN:
-        yield from _jsonl(sys.stdin.buffer, "<stdin>", "stdin")
+        yield from _lines(sys.stdin.buffer, "<stdin>", "stdin", "json")
         return
     path = Path(source)
     if path.is_dir():
-        files = sorted(p for p in path.iterdir() if p.suffix == ".json" and p.is_file())
-        for file in files:
-            yield _file_record(file)
+        for entry in sorted(path.iterdir()):
+            reason = _not_a_profile_file(entry)
+            if reason:
+                skipped(f"{entry}: skipped ({reason})")
+            else:
+                yield _file_record(entry)
         return
     suffix = _kind(source)
-    if suffix == ".csv":
-        with _open_csv(path) as handle:
-            yield from _csv(handle, source, path.stem)
-    elif suffix == ".json":
+    if suffix == ".json":
         yield _file_record(path)
-    else:
-        with path.open("rb") as handle:
-            yield from _jsonl(handle, source, path.stem)
+        return
+    with path.open("rb") as handle:
+        if suffix == ".csv":
+            header = _header(handle.readline(MAX_LINE), source)
+            yield from _lines(handle, source, path.stem, "row", first=2, header=header)
+        else:
+            yield from _lines(handle, source, path.stem, "json")
+
+
+def _not_a_profile_file(entry: Path) -> str:
+    """Why a folder entry is not read as a profile ("" when it is one)."""
+    if entry.suffix.lower() != ".json":
+        return "not a .json file"
+    if entry.is_symlink() and not entry.exists():
+        return "a link to nothing"
+    if entry.is_dir():
+        return "a folder"
+    if not entry.is_file():
+        return "not a regular file"
+    return ""
 
 
 def _file_record(path: Path) -> Record:
-    from icitrace.profile.reading import MAX_BYTES
-
     try:
         with path.open("rb") as handle:
             return Record(str(path), path.stem, "json", handle.read(MAX_BYTES + 1))
@@ -94,55 +119,61 @@ def _file_record(path: Path) -> Record:
         return Record(str(path), path.stem, "error", f"cannot be read ({error.strerror or error})")
 
 
-def _jsonl(handle: BinaryIO, name: str, stem: str) -> Iterator[Record]:
-    """One record per non-blank line. No line is held longer than a profile may be: the rest of a
+def _lines(handle: BinaryIO, name: str, stem: str, kind: str, first: int = 1,
+           header: list[str] | None = None) -> Iterator[Record]:
+    """One record per non-blank physical line, JSON or a CSV row: line N is record N, whatever the line
+    holds. No line is held longer than a profile may be (the size rule of every input): the rest of a
     longer line is skipped unread, and its record is an error in place."""
-    from icitrace.profile.reading import MAX_BYTES
-
-    for number in count(1):
-        line = handle.readline(MAX_BYTES + 2)
+    for number in count(first):
+        line = handle.readline(MAX_LINE)
         if not line:
             return
         where, default_id = f"{name}:{number}", f"{stem}-{number}"
-        if len(line) == MAX_BYTES + 2 and not line.endswith(b"\n"):
+        if len(line) == MAX_LINE and not line.endswith(b"\n"):
             while (rest := handle.readline(1 << 20)) and not rest.endswith(b"\n"):
                 pass
-            yield Record(where, default_id, "error", f"is longer than {MAX_BYTES:,} bytes; a profile is a small JSON object")
+            yield Record(where, default_id, "error", f"is longer than {MAX_BYTES:,} bytes; a profile is a small "
+                                                     "JSON object")
         elif line.strip():  # blank lines are not records
-            yield Record(where, default_id, "json", line)
+            yield Record(where, default_id, kind, line if header is None else _row(line, header))
 
 
-def _csv(handle: io.TextIOBase, name: str, stem: str) -> Iterator[Record]:
-    from icitrace.profile.reading import MAX_BYTES
-
-    # A cell may be as long as a whole profile may be (the csv module stops at 131,072 characters).
-    csv.field_size_limit(max(csv.field_size_limit(), MAX_BYTES))
-    reader = csv.DictReader(handle)
-    _check_header(reader, name)
-    line = 1
+def _cells(line: bytes) -> list[str]:
+    """One physical line as CSV cells; ``ValueError`` when it is not one whole row (a quote left open).
+    Bytes that are not UTF-8 survive as lone surrogates and make their own row an error (row_to_data)."""
+    text = line.decode("utf-8-sig", errors="surrogateescape").rstrip("\r\n")
     try:
-        for row in reader:
-            line = reader.line_num
-            yield Record(f"{name}:{line}", f"{stem}-{line}", "row", dict(row))
-    except csv.Error as error:  # a cell longer than that: the rows after it cannot be told apart
-        yield Record(f"{name}:{line + 1}", f"{stem}-{line + 1}", "error",
-                     f"cannot be read as CSV ({error}); the rest of the file is not read")
+        return next(csv.reader([text], strict=True), [])
+    except csv.Error as error:
+        raise ValueError(f"is not one whole CSV row ({error}; a quote left open?)") from None
 
 
-def _open_csv(path: Path) -> io.TextIOBase:
-    # Bytes that are not UTF-8 must not end the run: they survive decoding as lone surrogates and make
-    # their own row an error record (row_to_data), like a bad line in a JSON Lines file.
-    return path.open(newline="", encoding="utf-8-sig", errors="surrogateescape")
-
-
-def _check_header(reader: csv.DictReader, name: str) -> None:
-    header = reader.fieldnames or []
+def _header(line: bytes, name: str) -> list[str]:
+    try:
+        header = _cells(line)
+    except ValueError as error:
+        raise InputError(f"{name}:1: the header {error}") from None
     if not is_utf8(",".join(header)):
         raise InputError(f"{name}:1: the header is not UTF-8 text")
     unknown = [c for c in header if c not in EDITABLE]
     if unknown:
         raise InputError(f"{name}:1: unknown column(s) {', '.join(unknown)}; columns are profile fields: "
                          f"{', '.join(EDITABLE)}")
+    twice = next((c for c in header if header.count(c) > 1), None)
+    if twice:
+        raise InputError(f"{name}:1: column {twice} is named twice; name each column once")
+    return header
+
+
+def _row(line: bytes, header: list[str]) -> dict[str, str] | str:
+    """A CSV line as column -> cell text, or what is wrong with it (an error record in its place)."""
+    try:
+        cells = _cells(line)
+    except ValueError as error:
+        return str(error)
+    if len(cells) > len(header):
+        return f"has {len(cells)} cells for {len(header)} columns"
+    return dict(zip(header, cells))
 
 
 def row_to_data(row: dict[str, str]) -> dict:
@@ -151,9 +182,7 @@ def row_to_data(row: dict[str, str]) -> dict:
 
     data: dict = {}
     for name, text in row.items():
-        if name is None:
-            raise ValueError("more cells than columns")
-        if text is None or not text.strip():
+        if not text.strip():
             continue
         if not is_utf8(text):
             raise ValueError(f"the {name} cell is not UTF-8 text")
@@ -180,11 +209,11 @@ def estimate_total(inputs: list[str]) -> int | None:
         if source == STDIN:
             return None
         if path.is_dir():
-            total += sum(1 for p in path.iterdir() if p.suffix == ".json")
-        elif path.suffix in (".jsonl", ".ndjson", ".csv") and path.is_file():
+            total += sum(1 for p in path.iterdir() if not _not_a_profile_file(p))
+        elif path.suffix.lower() in (".jsonl", ".ndjson", ".csv") and path.is_file():
             with path.open("rb") as handle:
                 lines = sum(block.count(b"\n") for block in iter(lambda: handle.read(1 << 20), b""))
-            total += lines - (path.suffix == ".csv")
+            total += lines - (path.suffix.lower() == ".csv")
         else:
             total += 1
     return total

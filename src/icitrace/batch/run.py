@@ -26,7 +26,7 @@ from typing import IO, Any
 from icitrace import NOT_FOR_CLINICAL_USE
 from icitrace.batch.inputs import Record, is_utf8, row_to_data
 from icitrace.batch.summary import Summary
-from icitrace.errors import InputProblem, OutputProblem
+from icitrace.errors import EngineProblem, InputProblem, OutputProblem
 
 CHUNK = 250
 CSV_COLUMNS = ["record", "ok", "id", "findings", "strategies", "unknown", "error", "disclaimer"]
@@ -99,12 +99,15 @@ def process(record: Record, book: Any, settings: Settings) -> Outcome:
     from icitrace.engine.durable import EngineError
     from icitrace.pipeline import evaluate, evaluate_fired
     from icitrace.profile.editing import EditError
-    from icitrace.profile.reading import ProfileError, parse_json, validate
+    from icitrace.profile.reading import ProfileError, check_size, parse_json, validate
 
     try:
         if record.kind == "error":
             raise ProfileError(record.where, str(record.payload))
-        data = parse_json(record.payload, record.where) if record.kind == "json" else _row(record)
+        if record.kind == "json":
+            data = parse_json(check_size(record.payload.rstrip(b"\r\n"), record.where), record.where)
+        else:
+            data = _row(record)
         profile = validate(data, record.where, default_id=record.default_id)
         if settings.full:
             result = evaluate(profile, book)
@@ -128,6 +131,8 @@ def _row(record: Record) -> dict:
     from icitrace.profile.editing import EditError
     from icitrace.profile.reading import ProfileError
 
+    if isinstance(record.payload, str):  # the line is not one whole CSV row
+        raise ProfileError(record.where, record.payload)
     try:
         return row_to_data(record.payload)  # type: ignore[arg-type]
     except (EditError, ValueError) as error:
@@ -186,12 +191,19 @@ def run(records: Iterable[Record], out: IO[bytes], settings: Settings, workers: 
         dask: str | None = None) -> tuple[int, int]:
     """Evaluate every record and write one line each, in order, as UTF-8 to the binary stream ``out``.
     Returns (written, failed)."""
-    written = failed = 0
+    written = failed = seen = 0
+
+    def counted(items: Iterable[Record]) -> Iterator[Record]:
+        nonlocal seen
+        for item in items:
+            seen += 1
+            yield item
+
     with _StopSignals() as stops:
         try:
             if settings.fmt == "csv" and write_header:
                 _write(out, ",".join(CSV_COLUMNS) + "\n")
-            for chunk in _outcomes(_chunks(islice(records, skip, None)), settings, workers, dask):
+            for chunk in _outcomes(_chunks(islice(counted(records), skip, None)), settings, workers, dask):
                 with stops.held():
                     _write(out, chunk.text)
                     written += chunk.records
@@ -203,7 +215,14 @@ def run(records: Iterable[Record], out: IO[bytes], settings: Settings, workers: 
                     on_progress(chunk.records)
         except KeyboardInterrupt:
             raise Stopped(written) from None
+    if seen < skip:
+        raise ResumeMismatch(f"--resume: the output holds {skip:,} records but the input has only {seen:,}; "
+                             "it was not written from this input")
     return written, failed
+
+
+class ResumeMismatch(InputProblem):
+    """--resume on an output that cannot belong to this input."""
 
 
 def _write(out: IO[bytes], text: str) -> None:
@@ -283,36 +302,81 @@ def _outcomes(chunks: Iterator[list[Record]], settings: Settings, workers: int,
 
 
 class DaskUnavailable(InputProblem):
-    """--dask cannot be used: the extra is not installed, or the scheduler does not answer."""
+    """--dask cannot be used: the extra is not installed, the address is malformed, or the scheduler
+    does not answer."""
+
+
+class DaskLost(EngineProblem):
+    """The Dask cluster went away mid-run (the scheduler, or every worker)."""
+
+
+#: how long a run waits with no Dask worker at all before it gives up
+NO_WORKERS_FOR = 30.0
+
+
+def check_dask(address: str) -> str:
+    """The scheduler address as tcp://HOST:PORT, once the extra is installed and the scheduler answers;
+    checked before the output is opened, so a refused run leaves an earlier output as it was."""
+    import socket
+    from urllib.parse import urlsplit
+
+    try:
+        import distributed  # noqa: F401
+    except ImportError:
+        raise DaskUnavailable("--dask needs the optional extra: pip install 'icitrace[dask]'") from None
+    try:
+        parts = urlsplit(address if "://" in address else f"tcp://{address}")
+        host, port = parts.hostname, parts.port
+    except ValueError:
+        host = port = None
+    if parts.scheme not in ("tcp", "tls") or not host or not port or parts.path not in ("", "/"):
+        raise DaskUnavailable("expected a scheduler address such as tcp://127.0.0.1:8786")
+    try:
+        socket.create_connection((host, port), timeout=5).close()
+    except OSError as error:  # fail at once: the client would retry for a long while
+        raise DaskUnavailable(f"cannot reach the Dask scheduler ({error.strerror or error})") from None
+    return f"{parts.scheme}://{host}:{port}"
 
 
 def _dask_outcomes(chunks: Iterator[list[Record]], settings: Settings, address: str) -> Iterator[ChunkResult]:
     """The same chunks on a Dask cluster: each worker process keeps its own engine, results come back
-    in input order, and no more chunks are in flight than twice the cluster's threads."""
+    in input order, and no more chunks are in flight than twice the cluster's threads. A cluster that
+    loses its scheduler, or every worker for NO_WORKERS_FOR seconds, ends the run with DaskLost."""
+    from distributed import Client
+
+    address = check_dask(address)
     try:
-        from distributed import Client
-    except ImportError:
-        raise DaskUnavailable("--dask needs the optional extra: pip install 'icitrace[dask]'") from None
-    _reachable(address)
-    with Client(address, set_as_default=False, timeout=30) as client:
-        window = 2 * max(1, sum(client.nthreads().values()))
-        pending: deque = deque()
-        for chunk in chunks:
-            pending.append(client.submit(process_chunk, chunk, settings, pure=False))
-            if len(pending) >= window:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
+        with Client(address, set_as_default=False, timeout=30) as client:
+            window = 2 * max(1, sum(client.nthreads().values()))
+            pending: deque = deque()
+            for chunk in chunks:
+                pending.append(client.submit(process_chunk, chunk, settings, pure=False))
+                if len(pending) >= window:
+                    yield _result(client, pending.popleft())
+            while pending:
+                yield _result(client, pending.popleft())
+    except DaskLost:
+        raise
+    except (OSError, TimeoutError) as error:  # the scheduler went away (CommClosedError is an OSError)
+        raise DaskLost(f"the Dask scheduler went away mid-run ({error})") from None
+    except Exception as error:
+        if type(error).__module__.startswith(("distributed", "tornado", "asyncio")):
+            raise DaskLost(f"the Dask cluster failed mid-run ({type(error).__name__}: {error})") from None
+        raise
 
 
-def _reachable(address: str) -> None:
-    """Fail at once on a scheduler that refuses connections (the client would retry for 30 s)."""
-    import socket
-    from urllib.parse import urlsplit
+def _result(client: Any, future: Any) -> ChunkResult:
+    """A chunk's result; a cluster left with no worker for too long is lost, not waited on for ever."""
+    import time
 
-    parts = urlsplit(address if "://" in address else f"tcp://{address}")
-    if parts.hostname and parts.port:
+    alone_since = None
+    while True:
         try:
-            socket.create_connection((parts.hostname, parts.port), timeout=5).close()
-        except OSError as error:
-            raise DaskUnavailable(f"cannot reach the Dask scheduler ({error.strerror or error})") from None
+            return future.result(timeout=2)
+        except TimeoutError:
+            if client.nthreads():
+                alone_since = None
+            elif alone_since is None:
+                alone_since = time.monotonic()
+            elif time.monotonic() - alone_since > NO_WORKERS_FOR:
+                raise DaskLost(f"the Dask cluster has had no worker for {NO_WORKERS_FOR:.0f} s") from None

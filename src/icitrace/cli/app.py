@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from enum import Enum
 from pathlib import Path
 from typing import Any, NoReturn, Optional
@@ -196,23 +196,34 @@ def report_errors(errors: list[IcitraceError]) -> int:
 
 # --- writing results ----------------------------------------------------------------------------
 
-def emit(results: list, format: ReportFormat, as_list: bool, brief: bool = False) -> None:
-    if format is ReportFormat.json:
-        from icitrace.render.json import render_json
+def emit(items: Iterable, format: ReportFormat, as_list: bool, brief: bool = False) -> list[IcitraceError]:
+    """Write each result as it comes (so that many large profiles are never held at once), report each
+    error on stderr in its place, and return the errors."""
+    from icitrace.render.dot import dot_chunks
+    from icitrace.render.json import json_chunks
+    from icitrace.render.markdown import markdown_chunks
+    from icitrace.render.text import text_chunks
 
-        sys.stdout.write(render_json(results, as_list=as_list))
-    elif format is ReportFormat.markdown:
-        from icitrace.render.markdown import render_markdown
+    errors: list[IcitraceError] = []
 
-        sys.stdout.write(render_markdown(results, brief=brief))
-    elif format is ReportFormat.dot:
-        from icitrace.render.dot import render_dot
+    def results() -> Iterator[Any]:
+        for item in items:
+            if isinstance(item, IcitraceError):
+                errors.append(item)
+                report_errors([item])
+            else:
+                yield item
 
-        sys.stdout.write(render_dot(results))
-    else:
-        from icitrace.render.text import render_text
-
-        sys.stdout.write(render_text(results, color=color(), width=width(), brief=brief))
+    chunks = {
+        ReportFormat.json: lambda: json_chunks(results(), as_list=as_list),
+        ReportFormat.markdown: lambda: markdown_chunks(results(), brief=brief),
+        ReportFormat.dot: lambda: dot_chunks(results()),
+        ReportFormat.text: lambda: text_chunks(results(), color=color(), width=width(), brief=brief),
+    }[format]()
+    for chunk in chunks:
+        sys.stdout.write(chunk)
+        sys.stdout.flush()
+    return errors
 
 
 def color() -> bool:

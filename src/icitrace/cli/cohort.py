@@ -44,7 +44,8 @@ def batch(
     out: Optional[Path] = typer.Option(None, "--out", "-o", metavar="FILE", help="Output file (default: stdout)."),
     format: BatchFormat = typer.Option(BatchFormat.jsonl, "--format", "-f", help="jsonl or csv."),
     workers: int = typer.Option(0, "--workers", "-w", metavar="N", show_default=False,
-                                help="Worker processes (default: the number of cores)."),
+                                help="Worker processes (default and at most: the number of cores; fewer when the "
+                                     "input is short)."),
     full: bool = typer.Option(False, "--full", help="Write the whole JSON contract per record (jsonl only)."),
     resume: bool = typer.Option(False, "--resume", help="Continue an interrupted run: keep the records already in "
                                                          "--out, evaluate the rest."),
@@ -60,51 +61,50 @@ def batch(
     A record that cannot be evaluated gets an error line naming it (file and line); records in always
     equal records out. Exit 1 if any record failed, 130 when interrupted (--resume continues).
     """
+    from icitrace.batch import output as outputs
     from icitrace.batch import run as runner
-    from icitrace.batch.inputs import InputError, check, estimate_total, records
-    from icitrace.batch.pool import WorkerDied
+    from icitrace.batch.inputs import check, estimate_total, records
     from icitrace.batch.summary import Summary
 
+    # Everything that can refuse the run is checked before --out is opened or changed.
     book = load_rules(rules, thresholds)
-    check(inputs)  # before --out is opened: a refused input must not empty an earlier results file
+    check(inputs)
     if full and format is BatchFormat.csv:
         fail("--full writes JSON; use it with --format jsonl")
     if resume and out is None:
         fail("--resume needs --out FILE (the file an earlier run was writing)")
+    if dask:
+        try:
+            runner.check_dask(dask)
+        except runner.DaskUnavailable as error:
+            fail(f"--dask {dask}: {error}")
     settings = runner.Settings(str(rules) if rules else None,
                                tuple((o.cutoff, o.after) for o in book.overrides), format.value, full, summary)
-    skip = runner.completed_records(out, format.value) if resume and out else 0
-    started = bool(resume and out and out.exists() and out.stat().st_size)  # a CSV header is already there
-    workers = workers if workers > 0 else (os.cpu_count() or 1)
+    total = estimate_total(inputs)
+    workers = _workers(workers, total)
     cohort = Summary() if summary else None
-    target = open(out, "ab" if resume else "wb") if out else sys.stdout.buffer
-    progress = _progress() if sys.stderr.isatty() else None
-    resumable = "; run again with --resume to continue" if out else ""
+    skip, started = 0, False
+    target = outputs.open_output(out, inputs) if out else sys.stdout.buffer  # locked for the run's life
     try:
-        with progress or nullcontext():
-            total = estimate_total(inputs) if progress else None
-            task = progress.add_task("records", total=total, completed=skip) if progress else None
-            advance = (lambda n: progress.advance(task, n)) if progress else None
-            written, failed = runner.run(records(inputs), target, settings, workers, cohort, advance, skip,
-                                         write_header=not started, dask=dask)
-    except InputError as error:
-        fail(str(error))
-    except (WorkerDied, runner.OutputError) as error:
-        fail(f"{error}; the output holds every record before it whole{resumable}", EXIT_FAILED)
-    except runner.DaskUnavailable as error:
-        fail(f"--dask {dask}: {error}")
-    except BrokenPipeError:
-        raise  # stdout's reader went away (`| head`): click ends quietly with exit 1
-    except OSError as error:  # an input that became unreadable during the run
-        fail(f"cannot read the input ({error.strerror or error})")
-    except runner.Stopped as stop:
-        fail(f"stopped after {skip + stop.args[0]:,} records; the output holds each of them whole{resumable}",
-             EXIT_STOPPED)
+        if out:
+            run = outputs.describe_run(inputs, settings, book.digest)
+            problems = outputs.resume_problems(out, run) if resume else []
+            if problems:
+                fail(f"--resume {out}: not the run that wrote it: " + "; ".join(problems))
+            if resume:
+                skip = runner.completed_records(out, format.value)
+                started = out.stat().st_size > 0  # a CSV header is already there
+                if cohort is not None:
+                    outputs.summarise_written(out, format.value, cohort)
+            elif out.is_file():  # not a device such as /dev/null: nothing to empty or to resume
+                target.truncate(0)
+            if out.is_file():
+                outputs.write_run_record(out, run)
+        written, failed = _run(runner, records(inputs, skipped=_skipped), target, settings, workers, cohort,
+                               skip, started, dask, total, out)
     finally:
         if out:
             target.close()
-    if progress:
-        typer.echo(f"icitrace: {skip + written:,} records done", err=True)
     if resume:
         typer.echo(f"icitrace: resumed after {skip:,} records already written", err=True)
     if cohort is not None:
@@ -112,6 +112,49 @@ def batch(
         (sys.stdout.write if out else sys.stderr.write)(text)
     if failed:
         fail(f"{failed:,} of {written:,} records could not be evaluated (see their error lines)", EXIT_FAILED)
+
+
+def _run(runner, stream, target, settings, workers, cohort, skip, started, dask, total, out):  # noqa: ANN001, ANN202
+    """The run itself, its stops and failures turned into messages that say what the output holds."""
+    from icitrace.batch.inputs import InputError
+    from icitrace.batch.pool import WorkerDied
+
+    progress = _progress() if sys.stderr.isatty() else None
+    resumable = "; run again with --resume to continue" if out else ""
+    try:
+        with progress or nullcontext():
+            task = progress.add_task("records", total=total, completed=skip) if progress else None
+            advance = (lambda n: progress.advance(task, n)) if progress else None
+            written, failed = runner.run(stream, target, settings, workers, cohort, advance, skip,
+                                         write_header=not started, dask=dask)
+    except InputError as error:
+        fail(str(error))
+    except (WorkerDied, runner.OutputError, runner.DaskLost) as error:
+        fail(f"{error}; the output holds every record before it whole{resumable}", EXIT_FAILED)
+    except BrokenPipeError:
+        raise  # stdout's reader went away (`| head`): click ends quietly with exit 1
+    except OSError as error:  # an input that became unreadable during the run
+        fail(f"cannot read the input ({error.strerror or error})")
+    except runner.Stopped as stop:
+        fail(f"stopped after {skip + stop.args[0]:,} records; the output holds each of them whole{resumable}",
+             EXIT_STOPPED)
+    if progress:
+        typer.echo(f"icitrace: {skip + written:,} records done", err=True)
+    return written, failed
+
+
+def _workers(requested: int, total: int | None) -> int:
+    """As many worker processes as asked, or as there are cores, but never more than the cores, nor more
+    than the input has chunks to share out (each worker is a process with its own engine)."""
+    from icitrace.batch.run import CHUNK
+
+    cores = os.cpu_count() or 1
+    wanted = min(requested, cores) if requested > 0 else cores
+    return max(1, min(wanted, -(-total // CHUNK))) if total is not None else wanted
+
+
+def _skipped(note: str) -> None:
+    typer.echo(f"icitrace: {note}", err=True)
 
 
 @command(app, epilog=examples("icitrace synth --n 1000 --seed 7 > cohort.jsonl"))

@@ -29,6 +29,7 @@ from icitrace.cli.app import (
     report_errors,
     width,
 )
+from icitrace.errors import IcitraceError
 from icitrace.profile.model import reasoned_fields
 
 PROFILES_ARGUMENT = typer.Argument(..., metavar="PROFILE...", help="Profile JSON files; - reads stdin.")
@@ -61,13 +62,11 @@ def suggest(
 
     book = load_rules(rules, thresholds)
     check_ids(book, why_not or [])
-    results, errors = evaluate_sources(profiles, book, edits(sets), why_not or None)
-    if results:
-        emit(results, format, as_list=len(profiles) > 1, brief=brief)
+    errors = emit(evaluate_sources(profiles, book, edits(sets), why_not or None), format,
+                  as_list=len(profiles) > 1, brief=brief)
     if errors:
-        code = report_errors(errors)
         typer.echo(f"icitrace: {len(errors)} of {len(profiles)} profiles failed", err=True)
-        raise typer.Exit(code)
+        raise typer.Exit(max(e.exit_code for e in errors))
 
 
 @command(app, epilog=examples(
@@ -90,15 +89,15 @@ def explain(
 
     book = load_rules(rules, thresholds)
     check_ids(book, [target])
-    results, errors = evaluate_sources([profile], book, edits(sets), [target])
-    if errors:
-        raise typer.Exit(report_errors(errors))
+    (item,) = evaluate_sources([profile], book, edits(sets), [target])
+    if isinstance(item, IcitraceError):
+        raise typer.Exit(report_errors([item]))
     if format is ReportFormat.text:
         from icitrace.render.text import render_explanation_text
 
-        sys.stdout.write(render_explanation_text(results[0], color=color(), width=width()))
+        sys.stdout.write(render_explanation_text(item, color=color(), width=width()))
     else:
-        emit(results, format, as_list=False)
+        emit([item], format, as_list=False)
 
 
 @command(app, epilog=examples(
@@ -121,11 +120,11 @@ def diff(
     changes = edits(sets)
     if profile_b is None and not changes:
         fail("diff needs a second profile B, or --set FIELD=VALUE to change A")
-    first, errors_a = evaluate_sources([profile_a], book)
-    second, errors_b = evaluate_sources([profile_b or profile_a], book, changes)
-    if errors_a or errors_b:
-        raise typer.Exit(report_errors(errors_a + errors_b))
-    _emit_model(compare(book, first[0], second[0]), format)
+    first, second = *evaluate_sources([profile_a], book), *evaluate_sources([profile_b or profile_a], book, changes)
+    errors = [item for item in (first, second) if isinstance(item, IcitraceError)]
+    if errors:
+        raise typer.Exit(report_errors(errors))
+    _emit_model(compare(book, first, second), format)
 
 
 def _complete_sweep_field(incomplete: str) -> list[str]:

@@ -7,6 +7,7 @@ what a file could not.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -15,6 +16,8 @@ from icitrace.errors import InputProblem, did_you_mean
 from icitrace.profile.model import Profile, field_kind, field_levels, reasoned_fields
 from icitrace.profile.reading import say_error
 
+#: a number as JSON writes one (ASCII digits, an optional fraction and exponent, no sign but "-")
+JSON_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?", re.ASCII)
 EDITABLE = reasoned_fields() + ("id", "description", "tumor_type")
 UNKNOWN = "unknown"
 
@@ -43,10 +46,10 @@ def typed_value(name: str, text: str) -> Any:
     bare = text[1:-1] if len(text) >= 2 and text[0] == text[-1] == '"' else text
     kind = field_kind(name) if name in reasoned_fields() else "text"
     if kind == "number":
-        try:
-            return float(bare)
-        except ValueError:
-            raise EditError(f'field "{name}" takes a number such as 9.9, or unknown; got {text}') from None
+        # One number grammar for every input path: JSON's (no "1_0", "+5", " 5", other scripts' digits).
+        if not JSON_NUMBER.fullmatch(bare):
+            raise EditError(f'field "{name}" takes a number written as in JSON, such as 9.9, or unknown; got {text}')
+        return float(bare)
     if kind == "bool":
         if bare not in ("true", "false"):
             raise EditError(f'field "{name}" takes true or false, or unknown; got {text}')

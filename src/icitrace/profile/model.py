@@ -98,7 +98,7 @@ class Profile(BaseModel):
         # No assay reports below 0.0001, so such values are refused rather than rounded.
         if value is not None and 0 < value < MIN_POSITIVE:
             raise ValueError(f"must be 0 or at least {MIN_POSITIVE} (smaller values are below any assay's resolution)")
-        return value
+        return None if value is None else value + 0.0  # -0.0 is 0: it must never print as "-0"
 
     @field_validator("id", "description", "tumor_type", "oncogenic_alterations")
     @classmethod

@@ -54,6 +54,8 @@ def _read_bytes(source: str, name: str) -> bytes:
             path = Path(source)
             if path.is_dir():
                 raise ProfileError(name, "is a directory; expected a profile JSON file")
+            if path.exists() and not path.is_file():  # a FIFO or a device: reading could block or never end
+                raise ProfileError(name, "is not a regular file; expected a profile JSON file")
             with path.open("rb") as handle:
                 raw = handle.read(MAX_BYTES + 1)
     except FileNotFoundError:
@@ -62,6 +64,11 @@ def _read_bytes(source: str, name: str) -> bytes:
         raise ProfileError(name, "cannot be read (permission denied)") from None
     except OSError as error:
         raise ProfileError(name, f"cannot be read ({error.strerror or error})") from None
+    return check_size(raw, name)
+
+
+def check_size(raw: bytes, name: str) -> bytes:
+    """The one size rule of every input path: a profile is at most MAX_BYTES."""
     if len(raw) > MAX_BYTES:
         raise ProfileError(name, f"is larger than {MAX_BYTES:,} bytes; a profile is a small JSON object")
     return raw
@@ -77,7 +84,7 @@ def parse_json(raw: bytes, name: str) -> dict[str, Any]:
     if not text.strip():
         raise ProfileError(name, "is empty; expected a JSON object such as {\"tmb\": 4.2}")
     try:
-        data = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constants)
+        data = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constants, parse_int=_integer)
     except json.JSONDecodeError as error:
         raise ProfileError(name, f"line {error.lineno}, column {error.colno}: invalid JSON ({error.msg})") from None
     except _Refused as error:
@@ -86,7 +93,32 @@ def parse_json(raw: bytes, name: str) -> dict[str, Any]:
         raise ProfileError(name, "is nested too deeply; a profile is a flat JSON object") from None
     if not isinstance(data, dict):
         raise ProfileError(name, f"expected a JSON object at the top level, got {_json_type(data)}")
+    if _depth(data) > MAX_DEPTH:
+        raise ProfileError(name, "is nested too deeply; a profile is a flat JSON object")
     return data
+
+
+#: a profile is an object whose values are numbers, words or lists of words: depth 2; a little more is
+#: allowed so that a wrong value is named by the model, not here
+MAX_DEPTH = 4
+
+
+def _depth(data: Any) -> int:
+    """How deeply containers nest, counted without recursion (a deep one must not exhaust the stack)."""
+    deepest, stack = 0, [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, (dict, list)):
+            deepest = max(deepest, depth)
+            if depth <= MAX_DEPTH:
+                stack.extend((v, depth + 1) for v in (value.values() if isinstance(value, dict) else value))
+    return deepest
+
+
+def _integer(text: str) -> int:
+    if len(text.lstrip("-")) > 30:  # far beyond any field's range, and int() refuses 4,300 digits anyway
+        raise _Refused(f"a number of {len(text):,} digits is not one icitrace accepts")
+    return int(text)
 
 
 class _Refused(ValueError):

@@ -3,14 +3,22 @@ summary and each edge's rule explanation ride along as tooltips (shown by SVG an
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+
 from icitrace.render.chain_graph import chain_graph
+from icitrace.render.prose import printable
 from icitrace.result.model import Result
 
 COLOURS = {"value": "#eeeeee", "mechanism": "#fcd9b6", "biomarker signal": "#cfe3fa", "strategy": "#d3f2d3"}
 
 
 def render_dot(results: list[Result]) -> str:
-    return "".join(_graph(r, i) for i, r in enumerate(results))
+    return "".join(dot_chunks(results))
+
+
+def dot_chunks(results: Iterable[Result]) -> Iterator[str]:
+    """One graph per result, as it comes."""
+    return (_graph(r, i) for i, r in enumerate(results))
 
 
 def _graph(result: Result, index: int) -> str:
@@ -34,4 +42,5 @@ def _tooltip(text: str) -> str:
 
 
 def _q(text: str) -> str:
+    text = printable(text)
     return text.replace("\\", "\\\\").replace('"', '\\"')

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+
 from icitrace.profile.model import show_value
 from icitrace.reasoning.borderline import ASSAY_NOTE
 from icitrace.render.chain_graph import chain_graph
@@ -16,6 +18,7 @@ from icitrace.render.prose import (
     closeness,
     explanation_lines,
     maturity_line,
+    printable,
     split_references,
 )
 from icitrace.result.model import Result
@@ -25,7 +28,13 @@ MERMAID_CLASSES = {"value": "value", "mechanism": "mechanism", "biomarker signal
 
 def render_markdown(results: list[Result], *, brief: bool = False) -> str:
     """A report per result; ``brief`` leaves out the summaries and rule explanations."""
-    return "\n---\n\n".join(_report(r, brief) for r in results)
+    return "".join(markdown_chunks(results, brief=brief))
+
+
+def markdown_chunks(results: Iterable[Result], *, brief: bool = False) -> Iterator[str]:
+    """Each report as its result comes, after a rule for all but the first."""
+    for index, result in enumerate(results):
+        yield ("\n---\n\n" if index else "") + _report(result, brief)
 
 
 def _report(r: Result, brief: bool) -> str:
@@ -144,13 +153,18 @@ def _mermaid(r: Result) -> list[str]:
 
 
 def _label(text: str) -> str:
-    return text.replace('"', "#quot;")
+    """Text safe inside a quoted Mermaid label: no quote, tag, backtick or line break can end it."""
+    for char, code in (('"', "#quot;"), ("<", "#60;"), (">", "#62;"), ("`", "#96;")):
+        text = text.replace(char, code)
+    return printable(text)
 
 
 def _cell(text: str) -> str:
-    """Text safe inside a table cell and a list item."""
-    return text.replace("|", "\\|").replace("\n", " ")
+    """Text safe inside a heading, a table cell and a list item: it cannot open a code block, raw HTML or
+    a new table cell, nor break the line."""
+    text = printable(text).replace("<", "&lt;")  # no tag can open; ">=" stays readable
+    return text.replace("|", "\\|").replace("`", "\\`")
 
 
 def _shown(value: object) -> str:
-    return "unknown" if value is None else f"`{show_value(value)}`"
+    return "unknown" if value is None else _cell(show_value(value))

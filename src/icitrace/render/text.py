@@ -7,7 +7,7 @@ terminal so that piped output is byte-identical everywhere.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 
 from rich.console import Console
 from rich.markup import escape
@@ -28,6 +28,7 @@ from icitrace.render.prose import (
     closeness,
     explanation_lines,
     maturity_line,
+    printable,
     split_references,
 )
 from icitrace.result.model import FindingOut, Result, StrategyOut
@@ -35,31 +36,39 @@ from icitrace.result.model import FindingOut, Result, StrategyOut
 
 def render_text(results: list[Result], *, color: bool = False, width: int = 100, brief: bool = False) -> str:
     """The full rationale of each result; ``brief`` leaves out the summaries and rule explanations."""
-    return _render(results, lambda out, r: _one(out, r, brief), color, width)
+    return "".join(text_chunks(results, color=color, width=width, brief=brief))
 
 
 def render_explanation_text(result: Result, *, color: bool = False, width: int = 100) -> str:
     """Only the why / why-not part (``icitrace explain``), with the disclaimer and what was changed."""
     def body(out: Console, r: Result) -> None:
         _header(out, r)
-        out.print(f"[bold]Profile[/] {escape(r.profile.id)}")
+        _say(out, 0, f"[bold]Profile[/] {escape(r.profile.id)}")
         _changes(out, r)
         for e in r.why_not or []:
             _why(out, e)
-    return _render([result], body, color, width)
+    return "".join(_render([result], body, color, width))
 
 
-def _render(results: list[Result], body: Callable[[Console, Result], None], color: bool, width: int) -> str:
-    buffer = io.StringIO()
-    console = Console(file=buffer, width=width, force_terminal=color, no_color=not color,
-                      color_system="standard" if color else None, highlight=False, emoji=False)
+def text_chunks(results: Iterable[Result], *, color: bool = False, width: int = 100,
+                brief: bool = False) -> Iterator[str]:
+    """The rationale of each result as it comes (the first line of each after the first is a rule):
+    ``render_text`` joined, for output that is written while later profiles are still evaluated."""
+    return _render(results, lambda out, r: _one(out, r, brief), color, width)
+
+
+def _render(results: Iterable[Result], body: Callable[[Console, Result], None], color: bool,
+            width: int) -> Iterator[str]:
     for index, result in enumerate(results):
+        buffer = io.StringIO()
+        console = Console(file=buffer, width=width, force_terminal=color, no_color=not color,
+                          color_system="standard" if color else None, highlight=False, emoji=False)
         if index:
             console.print()
             console.rule(style="dim")
         body(console, result)
-    # Wrapped blocks are padded to a rectangle; trailing blanks help no reader and break diffs.
-    return "\n".join(line.rstrip() for line in buffer.getvalue().split("\n"))
+        # Wrapped blocks are padded to a rectangle; trailing blanks help no reader and break diffs.
+        yield "\n".join(line.rstrip() for line in buffer.getvalue().split("\n"))
 
 
 def _header(out: Console, r: Result) -> None:
@@ -86,7 +95,7 @@ def _why(out: Console, e: Explanation) -> None:
 def _one(out: Console, r: Result, brief: bool) -> None:
     p = r.profile
     _header(out, r)
-    out.print(f"[bold]Profile[/] {escape(p.id)}")
+    _say(out, 0, f"[bold]Profile[/] {escape(p.id)}")
     if p.description:
         _say(out, 2, f"{escape(p.description)}")
     if p.tumor_type:
@@ -205,7 +214,7 @@ def _or_unknown(value: object) -> str:
 
 def _say(out: Console, indent: int, markup: str) -> None:
     """Print one line of markup; when it wraps, continuation lines keep the indent."""
-    out.print(Padding(Text.from_markup(markup), (0, 0, 0, indent), expand=False))
+    out.print(Padding(Text.from_markup(printable(markup)), (0, 0, 0, indent), expand=False))
 
 
 def _derivation(out: Console, f: FindingOut) -> None:

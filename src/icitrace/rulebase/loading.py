@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -35,6 +36,10 @@ from icitrace.rulebase.model import (
 from icitrace.rulebase.operators import OPERATORS, IncludesAny, cutoffs_read
 from icitrace.rulebase.yaml_source import YamlDoc, YamlProblem
 
+#: finding, strategy, cut-off and source ids: they name nodes in DOT and Mermaid and keys in JSON
+CATALOG_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+#: rule files are small hand-written YAML; anything bigger is refused unread
+MAX_RULE_FILE = 1_000_000
 CATALOG_FILE = "catalog.yaml"
 CUTOFFS_FILE = "cutoffs.yaml"
 SOURCES_FILE = "sources.yaml"
@@ -183,9 +188,18 @@ def load_rules(directory: Path) -> RuleBook:
     digest = hashlib.sha256()
     docs: dict[str, YamlDoc] = {}
     for path in sorted(directory.glob("*.yaml")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+        if not path.is_file():  # a folder, a FIFO (would block), a device, a dangling or looping link
+            problems.append(RuleProblem(str(path), 0, "not a regular file"))
+            continue
         try:
-            docs[path.name] = YamlDoc(path)
+            with path.open("rb") as handle:
+                raw = handle.read(MAX_RULE_FILE + 1)
+            if len(raw) > MAX_RULE_FILE:
+                problems.append(RuleProblem(str(path), 0, f"larger than {MAX_RULE_FILE:,} bytes; a rule file is "
+                                                          "small hand-written YAML"))
+                continue
+            digest.update(path.name.encode() + b"\0" + raw + b"\0")
+            docs[path.name] = YamlDoc(path, raw.decode("utf-8"))
         except YamlProblem as problem:
             problems.append(RuleProblem(str(path), problem.line, problem.message))
         except (OSError, UnicodeDecodeError) as error:
@@ -268,6 +282,10 @@ def _named(doc: YamlDoc, key: str, model: type[BaseModel], problems: list[RulePr
         return {}
     out: dict[str, Any] = {}
     for name, body in table.items():
+        if not isinstance(name, str) or not CATALOG_ID.match(name):
+            problems.append(RuleProblem(str(doc.path), doc.line((key, name)), f"`{name}` is not a name: lower-case "
+                                                                             "letters, digits and _"))
+            continue
         if not isinstance(body, dict):
             problems.append(RuleProblem(str(doc.path), doc.line((key, name)), f"`{name}` must be a mapping"))
             continue
@@ -308,6 +326,10 @@ def _check_catalog(doc: YamlDoc, catalog: Catalog, citable: set[str], problems: 
                 continue
             bad(loc, f"`{cite}` is neither a section of the review nor a named cut-off or source")
 
+    for table, ids in (("findings", catalog.findings), ("strategies", catalog.strategies)):
+        for name in ids:
+            if not CATALOG_ID.match(name):
+                bad((table, name), f"`{name}` is not an id: lower-case letters, digits and _, starting with a letter")
     for fid, entry in catalog.findings.items():
         check(entry.review, ("findings", fid, "review"))
         if entry.caveat:

@@ -45,9 +45,9 @@ def _check(node: yaml.Node, seen: set[int], where: int) -> None:
 class YamlDoc:
     """Plain data from one YAML file plus the node tree, to answer 'which line was that?'."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, text: str | None = None):
         self.path = path
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8") if text is None else text
         loader = _Loader(text)
         try:
             try:

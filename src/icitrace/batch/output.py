@@ -1,0 +1,145 @@
+"""The output file of a batch run: refused before it is touched when it cannot be right, locked for the
+run's life, and described by a run record so that ``--resume`` continues only the run it belongs to.
+
+A refused run never changes the output: every check here runs before the file is truncated.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import IO, Any
+
+from icitrace import __version__
+from icitrace.batch.inputs import STDIN
+from icitrace.errors import InputProblem
+
+RUN_RECORD_SUFFIX = ".icitrace-run.json"
+
+
+class OutputRefused(InputProblem):
+    """``--out`` cannot be used for this run; nothing was written to it."""
+
+
+def run_record_path(out: Path) -> Path:
+    return out.with_name(out.name + RUN_RECORD_SUFFIX)
+
+
+def open_output(out: Path, inputs: list[str]) -> IO[bytes]:
+    """``out`` opened for appending and locked, not yet truncated; refused (OutputRefused) when it is
+    one of the inputs, would be read as one, cannot be opened, or another run holds it."""
+    _not_an_input(out, inputs)
+    try:
+        handle = open(out, "ab")  # noqa: SIM115 - held for the whole run
+    except OSError as error:
+        raise OutputRefused(f"--out {out}: cannot be written ({error.strerror or error})") from None
+    try:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        handle.close()
+        raise OutputRefused(f"--out {out}: another icitrace run is writing it; wait for it, or write elsewhere") from None
+    return handle
+
+
+def _not_an_input(out: Path, inputs: list[str]) -> None:
+    for source in inputs:
+        if source != STDIN and _same_or_inside(out, Path(source)):
+            raise OutputRefused(f"--out {out} is the input {source}, or would be read as part of it: it would "
+                                "be emptied or read back before the run is done")
+
+
+def _same_or_inside(out: Path, source: Path) -> bool:
+    """Whether writing ``out`` would change what ``source`` reads (through links too)."""
+    try:
+        target, path = out.resolve(), source.resolve()
+        if path == target or (target.exists() and os.path.samefile(path, target)):
+            return True
+        return path.is_dir() and target.parent == path and target.suffix.lower() == ".json"
+    except OSError:  # an --out that cannot even be looked at: opening it will say why
+        return False
+
+
+def describe_run(inputs: list[str], settings: Any, digest: str) -> dict[str, Any]:
+    """What a run is: its inputs (by path, size and modification time), format and rules."""
+    return {
+        "icitrace": __version__,
+        "format": settings.fmt,
+        "full": settings.full,
+        "rules": digest,
+        "inputs": [_identity(source) for source in inputs],
+    }
+
+
+def _identity(source: str) -> dict[str, Any]:
+    if source == STDIN:
+        return {"path": STDIN}
+    path = Path(source).resolve()
+    if path.is_dir():
+        entries = sorted((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in path.iterdir() if p.is_file())
+        return {"path": str(path), "folder": hashlib.sha256(repr(entries).encode()).hexdigest()[:16]}
+    stat = path.stat()
+    return {"path": str(path), "size": stat.st_size, "modified": stat.st_mtime_ns}
+
+
+def write_run_record(out: Path, run: dict[str, Any]) -> None:
+    run_record_path(out).write_text(json.dumps(run, indent=2) + "\n")
+
+
+def resume_problems(out: Path, run: dict[str, Any]) -> list[str]:
+    """What differs between this run and the one that wrote ``out`` (empty: it may resume)."""
+    record = run_record_path(out)
+    if not out.exists() or not out.stat().st_size:
+        return []  # nothing written yet: resuming is starting
+    try:
+        before = json.loads(record.read_text())
+    except (OSError, ValueError):
+        return [f"there is no record of the run that wrote it ({record.name}); start again without --resume"]
+    problems = []
+    if before.get("format") != run["format"]:
+        problems.append(f"it was written as {before.get('format')}, this run writes {run['format']}")
+    if before.get("full") != run["full"]:
+        problems.append("--full was " + ("on" if before.get("full") else "off") + " when it was written")
+    if before.get("rules") != run["rules"]:
+        problems.append(f"the rules or --threshold differ (digest {before.get('rules')} then, {run['rules']} now)")
+    if [i.get("path") for i in before.get("inputs", [])] != [i["path"] for i in run["inputs"]]:
+        problems.append("the inputs are not the same paths")
+    else:
+        for then, now in zip(before["inputs"], run["inputs"]):
+            if then != now:
+                problems.append(f"the input {now['path']} changed since the run began")
+    return problems
+
+
+def summarise_written(out: Path, fmt: str, summary: Any) -> None:
+    """Feed the records an earlier run wrote into ``summary``, so that a resumed run's summary covers the
+    whole cohort."""
+    from icitrace.batch.run import Outcome
+
+    with out.open("rb") as handle:
+        if fmt == "csv":
+            handle.readline()  # the header
+        for line in handle:
+            if not line.endswith(b"\n"):
+                break
+            summary.add(_outcome(line.decode("utf-8", "replace"), fmt, Outcome))
+
+
+def _outcome(line: str, fmt: str, Outcome: Any) -> Any:  # noqa: N803
+    if fmt == "csv":
+        import csv
+
+        cells = next(csv.reader([line.rstrip("\n")]))
+        split = lambda text: [x for x in text.split(";") if x]  # noqa: E731
+        ok = cells[1] == "true"
+        return Outcome("", ok, split(cells[3]), split(cells[4]), split(cells[5])) if ok else Outcome("", False)
+    record = json.loads(line)
+    if not record.get("ok"):
+        return Outcome("", False)
+    if "result" in record:  # --full
+        result = record["result"]
+        return Outcome("", True, list(dict.fromkeys(f["id"] for f in result["findings"])),
+                       [s["id"] for s in result["strategies"]], result["profile"]["unknown"])
+    return Outcome("", True, list(record["findings"]), list(record["strategies"]), record["unknown"])
