@@ -17,7 +17,7 @@ import signal
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -29,6 +29,8 @@ from icitrace.batch.summary import Summary
 from icitrace.errors import EngineProblem, InputProblem, OutputProblem
 
 CHUNK = 250
+#: a chunk also ends once its records hold this much input (1 MB profiles: four to a chunk)
+CHUNK_BYTES = 4_000_000
 CSV_COLUMNS = ["record", "ok", "id", "findings", "strategies", "unknown", "error", "disclaimer"]
 
 
@@ -203,7 +205,7 @@ def run(records: Iterable[Record], out: IO[bytes], settings: Settings, workers: 
         try:
             if settings.fmt == "csv" and write_header:
                 _write(out, ",".join(CSV_COLUMNS) + "\n")
-            for chunk in _outcomes(_chunks(islice(counted(records), skip, None)), settings, workers, dask):
+            for chunk in _outcomes(_chunks(islice(counted(records), skip, None)), settings, workers, dask, stops):
                 with stops.held():
                     _write(out, chunk.text)
                     written += chunk.records
@@ -272,6 +274,7 @@ class _StopSignals:
 
     @contextmanager
     def held(self) -> Iterator[None]:
+        """A chunk is written whole; a stop that came during it (or was deferred) stops after it."""
         self.writing = True
         try:
             yield
@@ -281,20 +284,44 @@ class _StopSignals:
             self.pending = False
             raise KeyboardInterrupt
 
+    @contextmanager
+    def deferred(self) -> Iterator[None]:
+        """A stop that comes now waits until the next chunk is written (a second one stops at once)."""
+        self.writing = True
+        try:
+            yield
+        finally:
+            self.writing = False
+
 
 def _chunks(records: Iterator[Record]) -> Iterator[list[Record]]:
-    while chunk := list(islice(records, CHUNK)):
+    """Chunks of CHUNK records, or fewer when their input passes CHUNK_BYTES: a worker's chunk and its
+    output stay small however large each profile is (two chunks per worker are in flight)."""
+    chunk: list[Record] = []
+    size = 0
+    for record in records:
+        chunk.append(record)
+        size += len(record.payload) if isinstance(record.payload, (bytes, str)) else sum(map(len, record.payload.values()))
+        if len(chunk) == CHUNK or size >= CHUNK_BYTES:
+            yield chunk
+            chunk, size = [], 0
+    if chunk:
         yield chunk
 
 
-def _outcomes(chunks: Iterator[list[Record]], settings: Settings, workers: int,
-              dask: str | None = None) -> Iterator[ChunkResult]:
+def _outcomes(chunks: Iterator[list[Record]], settings: Settings, workers: int, dask: str | None = None,
+              stops: _StopSignals | None = None) -> Iterator[ChunkResult]:
     if dask:
         yield from _dask_outcomes(chunks, settings, dask)
         return
     if workers <= 1:
         for chunk in chunks:
-            yield process_chunk(chunk, settings)
+            # In this process the engine runs between writes: a stop must wait for the chunk, since a
+            # KeyboardInterrupt raised inside a durable-rules action is swallowed by the engine, which
+            # would fail that record and carry on (measured).
+            with stops.deferred() if stops else nullcontext():
+                result = process_chunk(chunk, settings)
+            yield result
         return
     from icitrace.batch.pool import imap_ordered
 

@@ -50,7 +50,7 @@ def measure(features: Path, book: RuleBook, rules_dir: Path | None) -> Coverage:
     coverage = Coverage()
     with tempfile.TemporaryDirectory() as tmp:
         module = Path(tmp) / "test_icitrace_coverage.py"
-        module.write_text(f"from pytest_bdd import scenarios\nscenarios({str(features.resolve())!r})\n")
+        module.write_text(f"from pytest_bdd import scenarios\nscenarios(*{feature_files(features)!r})\n")
         if rules_dir is not None:
             os.environ["ICITRACE_RULES"] = str(rules_dir)
         # icitrace is already imported in this process, so pytest cannot rewrite its asserts: say nothing.
@@ -59,6 +59,18 @@ def measure(features: Path, book: RuleBook, rules_dir: Path | None) -> Coverage:
         with contextlib.redirect_stdout(sys.stderr):
             coverage.pytest_exit = int(pytest.main(args, plugins=[_Recorder(book, coverage)]))
     return coverage
+
+
+def feature_files(features: Path) -> list[str]:
+    """Every .feature file under the folder once: links are not followed into folders (a link back up
+    would repeat every scenario), and a file reached twice counts once."""
+    found: dict[str, None] = {}
+    for folder, _, names in sorted(os.walk(features, followlinks=False)):
+        for name in sorted(names):
+            path = Path(folder) / name
+            if name.endswith(".feature") and path.is_file():
+                found.setdefault(str(path.resolve()))
+    return list(found)
 
 
 def report(coverage: Coverage, book: RuleBook) -> str:

@@ -275,17 +275,22 @@ def pytest_bdd_before_scenario(request: Any, feature: Any, scenario: Any) -> Non
                     "pass without checking anything; add at least one Then", pytrace=False)
 
 
-_SCENARIO_LINE = re.compile(r"^\s*(?:Scenario|Scenario Outline|Scenario Template|Example):\s*(.*?)\s*$")
-
-
 @functools.lru_cache(maxsize=None)
 def _duplicate_scenarios(filename: str) -> str:
-    """'"name" at lines 3 and 12; ...' for repeated scenario names, or ''."""
+    """'"name" at lines 3 and 12; ...' for repeated scenario names, or ''. Read with the Gherkin parser
+    itself, so a feature in any language (`# language: fr`, Scénario) is checked alike."""
+    from gherkin.parser import Parser
+
+    document = Parser().parse(Path(filename).read_text(encoding="utf-8"))
     lines: dict[str, list[int]] = {}
-    for number, line in enumerate(Path(filename).read_text(encoding="utf-8").splitlines(), start=1):
-        match = _SCENARIO_LINE.match(line)
-        if match:
-            lines.setdefault(match.group(1), []).append(number)
+    children = list((document.get("feature") or {}).get("children", []))
+    while children:
+        child = children.pop(0)
+        if "rule" in child:  # scenarios grouped under a Rule
+            children[0:0] = child["rule"].get("children", [])
+        elif "scenario" in child:
+            scenario = child["scenario"]
+            lines.setdefault(scenario["name"], []).append(scenario["location"]["line"])
     return "; ".join(f'"{name}" at lines {" and ".join(map(str, at))}' for name, at in lines.items() if len(at) > 1)
 
 

@@ -27,6 +27,7 @@ Infiltration = Literal["inflamed", "excluded", "desert"]
 Presentation = Literal["intact", "reduced", "lost"]
 IciHistory = Literal["naive", "primary_resistance", "acquired_resistance"]
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
 #: fields that are echoed but never reasoned on
 TEXT_FIELDS = ("id", "description", "tumor_type")
 #: (smaller, larger): on one sample and assay the first can never exceed the second (CPS counts what
@@ -106,10 +107,10 @@ class Profile(BaseModel):
         # A lone UTF-16 surrogate ("\ud800" in JSON) is not Unicode text: the C engine fails on it
         # (error 309, GUIDE §2) and no output can print it. Refused here, so it reaches nothing.
         for text in [value] if isinstance(value, str) else value or []:
-            bad = next((c for c in text if "\ud800" <= c <= "\udfff"), None)
-            if bad is not None:
+            bad = _SURROGATE.search(text)
+            if bad:
                 raise PydanticCustomError("text_not_unicode", "holds a lone UTF-16 surrogate ({code}); text must be "
-                                          "valid Unicode", {"code": f"\\u{ord(bad):04x}"})
+                                          "valid Unicode", {"code": f"\\u{ord(bad.group()):04x}"})
         return value
 
     @model_validator(mode="after")
@@ -172,6 +173,7 @@ def show_number(value: float) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
+@lru_cache(maxsize=1 << 16)  # the engine's fact and the three-valued reading both ask, per profile
 def normal_item(text: str) -> str:
     """A list item as rules compare it: case, Greek beta and punctuation set aside
     ("WNT/β-Catenin activation" and "wnt beta catenin activation" are the same item)."""
