@@ -1,13 +1,16 @@
 """`icitrace batch --dask`: a real Dask scheduler and two single-threaded worker processes on loopback
 give the same records, byte for byte, as the local run."""
 
+import os
+import signal
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
-from conftest import run_cli
+from conftest import icitrace_command, run_cli
 
 distributed = pytest.importorskip("distributed")
 pytestmark = pytest.mark.cli
@@ -16,7 +19,7 @@ BIN = Path(sys.executable).parent
 
 
 @pytest.fixture
-def cluster():
+def cluster(request):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -29,6 +32,7 @@ def cluster():
     try:
         with distributed.Client(address, timeout=60) as client:
             client.wait_for_workers(2, timeout=60)
+        request.node.processes = {"scheduler": scheduler, "workers": workers}
         yield address
     finally:
         for process in (workers, scheduler):
@@ -52,3 +56,36 @@ def test_an_unreachable_cluster_is_a_clear_error():
         port = probe.getsockname()[1]
     done = run_cli("batch", "profiles", "--dask", f"tcp://127.0.0.1:{port}")
     assert done.returncode == 2 and b"--dask tcp://127.0.0.1:" in done.stderr and b"Traceback" not in done.stderr
+
+
+def test_a_malformed_or_unreachable_address_is_refused_before_the_output_is_touched(tmp_path):
+    out = tmp_path / "earlier.jsonl"
+    out.write_text("an earlier run's records\n")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    for address, message in (("tcp://127.0.0.1:notaport", "expected a scheduler address"),
+                             ("http://127.0.0.1:8786", "expected a scheduler address"), ("::::", "expected"),
+                             (f"tcp://127.0.0.1:{port}", "cannot reach the Dask scheduler")):
+        done = run_cli("batch", "profiles", "--dask", address, "--out", str(out))
+        assert done.returncode == 2 and message in done.stderr.decode(), address
+        assert b"Traceback" not in done.stderr and out.read_text() == "an earlier run's records\n"
+
+
+@pytest.mark.skipif(os.environ.get("ICITRACE_STRESS") != "1", reason="kills a cluster mid-run (ICITRACE_STRESS=1)")
+@pytest.mark.parametrize("what", ["scheduler", "workers"])
+def test_a_cluster_lost_mid_run_ends_the_run_with_a_message(cluster, tmp_path, request, what):
+    cohort = tmp_path / "cohort.jsonl"
+    cohort.write_bytes(run_cli("synth", "--n", "3000", "--seed", "8").stdout * 4)
+    out = tmp_path / "out.jsonl"
+    run = subprocess.Popen(icitrace_command() + ["batch", str(cohort), "--dask", cluster, "--out", str(out)],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                           env={**os.environ, "ICITRACE_DASK_NO_WORKERS_S": "5"})
+    while not out.exists() or out.stat().st_size < 10_000:
+        time.sleep(0.05)
+    victim = request.node.processes[what]
+    victim.send_signal(signal.SIGKILL)
+    _, err = run.communicate(timeout=120)  # a hang fails here
+    assert run.returncode == 1 and b"Traceback" not in err, err
+    assert (b"went away" if what == "scheduler" else b"no worker") in err
+    assert b"the output holds every record before it whole" in err and out.read_bytes().endswith(b"\n")

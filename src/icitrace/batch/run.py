@@ -337,8 +337,17 @@ class DaskLost(EngineProblem):
     """The Dask cluster went away mid-run (the scheduler, or every worker)."""
 
 
-#: how long a run waits with no Dask worker at all before it gives up
-NO_WORKERS_FOR = 30.0
+#: how long a run waits with no Dask worker at all before it gives up (ICITRACE_DASK_NO_WORKERS_S)
+def _no_workers_for() -> float:
+    """A test knob; anything but a positive number keeps the default."""
+    try:
+        seconds = float(os.environ.get("ICITRACE_DASK_NO_WORKERS_S", "30"))
+    except ValueError:
+        return 30.0
+    return seconds if 0 < seconds < 86400 else 30.0
+
+
+NO_WORKERS_FOR = _no_workers_for()
 
 
 def check_dask(address: str) -> str:
@@ -369,9 +378,13 @@ def _dask_outcomes(chunks: Iterator[list[Record]], settings: Settings, address: 
     """The same chunks on a Dask cluster: each worker process keeps its own engine, results come back
     in input order, and no more chunks are in flight than twice the cluster's threads. A cluster that
     loses its scheduler, or every worker for NO_WORKERS_FOR seconds, ends the run with DaskLost."""
+    import logging
+
     from distributed import Client
 
     address = check_dask(address)
+    for name in ("distributed", "tornado"):  # their tracebacks of a lost connection: the message below says it
+        logging.getLogger(name).setLevel(logging.CRITICAL)
     try:
         with Client(address, set_as_default=False, timeout=30) as client:
             window = 2 * max(1, sum(client.nthreads().values()))
