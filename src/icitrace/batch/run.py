@@ -353,7 +353,6 @@ NO_WORKERS_FOR = _no_workers_for()
 def check_dask(address: str) -> str:
     """The scheduler address as tcp://HOST:PORT, once the extra is installed and the scheduler answers;
     checked before the output is opened, so a refused run leaves an earlier output as it was."""
-    import socket
     from urllib.parse import urlsplit
 
     try:
@@ -367,11 +366,11 @@ def check_dask(address: str) -> str:
         host = port = None
     if parts.scheme not in ("tcp", "tls") or not host or not port or parts.path not in ("", "/"):
         raise DaskUnavailable("expected a scheduler address such as tcp://127.0.0.1:8786")
-    try:
-        socket.create_connection((host, port), timeout=5).close()
-    except OSError as error:  # fail at once: the client would retry for a long while
-        raise DaskUnavailable(f"cannot reach the Dask scheduler ({error.strerror or error})") from None
-    return f"{parts.scheme}://{host}:{port}"
+    address = f"{parts.scheme}://{f'[{host}]' if ':' in host else host}:{port}"
+    problem = _unreachable(address)
+    if problem:  # fail at once: the client would retry for a long while
+        raise DaskUnavailable(f"cannot reach the Dask scheduler ({problem})")
+    return address
 
 
 def _dask_outcomes(chunks: Iterator[list[Record]], settings: Settings, address: str) -> Iterator[ChunkResult]:
@@ -383,8 +382,13 @@ def _dask_outcomes(chunks: Iterator[list[Record]], settings: Settings, address: 
     from distributed import Client
 
     address = check_dask(address)
-    for name in ("distributed", "tornado"):  # their tracebacks of a lost connection: the message below says it
-        logging.getLogger(name).setLevel(logging.CRITICAL)
+    # Their log lines and tracebacks of a lost connection (asyncio's "Task exception was never retrieved"
+    # included) go to stderr; the message below says it once. distributed's config gives its child
+    # loggers levels of their own, so each is quietened.
+    quiet = ("distributed", "tornado", "asyncio")
+    for name in [*quiet, *logging.root.manager.loggerDict]:
+        if name.split(".")[0] in quiet:
+            logging.getLogger(name).setLevel(logging.CRITICAL + 1)
     try:
         with Client(address, set_as_default=False, timeout=30) as client:
             window = 2 * max(1, sum(client.nthreads().values()))
@@ -397,12 +401,28 @@ def _dask_outcomes(chunks: Iterator[list[Record]], settings: Settings, address: 
                 yield _result(client, pending.popleft())
     except DaskLost:
         raise
-    except (OSError, TimeoutError) as error:  # the scheduler went away (CommClosedError is an OSError)
-        raise DaskLost(f"the Dask scheduler went away mid-run ({error})") from None
     except Exception as error:
-        if type(error).__module__.startswith(("distributed", "tornado", "asyncio")):
-            raise DaskLost(f"the Dask cluster failed mid-run ({type(error).__name__}: {error})") from None
-        raise
+        # A lost scheduler shows as a closed comm (an OSError), a timeout, or futures cancelled for a
+        # lost connection, depending on the moment: whether it still answers is what tells them apart.
+        if not isinstance(error, (OSError, TimeoutError)) and not type(error).__module__.startswith(
+                ("distributed", "tornado", "asyncio")):
+            raise
+        if _unreachable(address):
+            raise DaskLost("the Dask scheduler went away mid-run") from None
+        raise DaskLost(f"the Dask cluster failed mid-run ({type(error).__name__}: {error})") from None
+
+
+def _unreachable(address: str) -> str:
+    """Why the scheduler at ``address`` (tcp://HOST:PORT) does not answer, or "" when it does."""
+    import socket
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(address)
+    try:
+        socket.create_connection((parts.hostname, parts.port), timeout=5).close()
+    except OSError as error:
+        return error.strerror or str(error)
+    return ""
 
 
 def _result(client: Any, future: Any) -> ChunkResult:
