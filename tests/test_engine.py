@@ -33,10 +33,8 @@ def test_same_profile_same_firings(book, engine):
 
 
 def test_session_is_empty_after_each_profile(book, engine):
-    from icitrace.engine import durable as adapter
-
-    engine.run(fact_of(Profile.model_validate({"hypoxia": "high", "tregs": "present"}), book))
-    assert adapter._host.get_facts(compile_rules(book).name, None) == []
+    engine.run(fact_of(Profile.model_validate({"hypoxia": "high", "tregs": "abundant", "tim3": "elevated"}), book))
+    assert engine.facts() == []
 
 
 def test_engine_starts_no_threads(book):
@@ -91,3 +89,47 @@ def test_includes_any_is_decided_in_the_engine_as_in_the_rule_model(book, engine
     fired = [f.rule for f in engine.run(fact_of(profile, book))]
     assert fired.count("oncogenic-alterations-found") == int(fires)
     assert assess(book, profile)["oncogenic-alterations-found"].holds is fires
+
+
+def test_the_direct_driver_fires_as_durable_rules_own_host_does(book):
+    """The lean driver calls durable-rules' undocumented C API; its Host API is the reference. Same
+    firings, same order, same matched facts (the Host's Closure stamps "sid" on facts asserted from an
+    action; nothing reads it), and an empty session after every profile, on either path."""
+    from icitrace.engine.durable_host import HostEngine
+
+    compiled = compile_rules(book)
+    lean, host = engine_for(compiled), HostEngine(compiled)
+    without_sid = lambda matched: {p: {k: v for k, v in fact.items() if k != "sid"} for p, fact in matched.items()}  # noqa: E731
+    compared = 0
+    for data in synth_profiles(3000, seed=11):
+        fact = fact_of(Profile.model_validate(data, strict=True), book)
+        ours, reference = lean.run(fact), host.run(fact)
+        assert [f.rule for f in ours] == [f.rule for f in reference], data
+        assert [f.matched for f in ours] == [without_sid(f.matched) for f in reference], data
+        compared += len(ours)
+    assert compared > 20_000 and lean.facts() == [] and host.facts() == []
+
+
+@pytest.mark.parametrize("failure", [EngineError, KeyboardInterrupt])
+def test_a_failure_or_a_stop_mid_profile_leaves_an_engine_that_gives_the_same_firings(book, monkeypatch, failure):
+    import durable_rules_engine
+
+    from icitrace.engine import durable as adapter
+
+    engine = Engine(compile_rules(book))
+    fact = fact_of(Profile.model_validate({"hypoxia": "high", "tregs": "abundant", "tim3": "elevated"}), book)
+    expected = engine.run(fact)
+    real, calls = durable_rules_engine.complete_and_start_action, []
+
+    def fails_on_the_third(handle, state):
+        calls.append(state)
+        if len(calls) == 3:
+            raise durable_rules_engine.error("Could not complete and start action, error code: 999") \
+                if failure is EngineError else KeyboardInterrupt
+        return real(handle, state)
+
+    monkeypatch.setattr(adapter.rules_c, "complete_and_start_action", fails_on_the_third)
+    with pytest.raises(failure):
+        engine.run(fact)
+    monkeypatch.setattr(adapter.rules_c, "complete_and_start_action", real)
+    assert engine.facts() == [] and engine.run(fact) == expected

@@ -4,6 +4,7 @@ hold on every path."""
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -30,6 +31,14 @@ def jsonl(data: bytes) -> list[dict]:
 def cohort(tmp_path):
     path = tmp_path / "cohort.jsonl"
     path.write_bytes(run_cli("synth", "--n", "600", "--seed", "3").stdout)
+    return path
+
+
+@pytest.fixture
+def long_cohort(tmp_path):
+    """Long enough that a run stopped after its first records is surely still going."""
+    path = tmp_path / "long.jsonl"
+    path.write_bytes(run_cli("synth", "--n", "6000", "--seed", "3").stdout)
     return path
 
 
@@ -95,6 +104,7 @@ def _stopped_run(source, out, *args):
         time.sleep(0.01)
     process.send_signal(signal.SIGTERM)
     process.communicate(timeout=60)
+    assert process.returncode == 130, "the run ended before it could be stopped"
     return out.read_bytes()
 
 
@@ -104,14 +114,14 @@ def _stopped_run(source, out, *args):
     (["--full"], "--full was off when it was written"),
     ("input", "changed since the run began"),
 ])
-def test_a_resume_under_changed_conditions_is_refused_saying_what_differs(cohort, tmp_path, change, message):
+def test_a_resume_under_changed_conditions_is_refused_saying_what_differs(long_cohort, tmp_path, change, message):
     out = tmp_path / "out.jsonl"
-    written = _stopped_run(cohort, out)
+    written = _stopped_run(long_cohort, out)
     if change == "input":
-        with cohort.open("ab") as handle:
+        with long_cohort.open("ab") as handle:
             handle.write(b'{"tmb": 4}\n')
         change = []
-    done = run_cli("batch", str(cohort), "--out", str(out), "--resume", *change)
+    done = run_cli("batch", str(long_cohort), "--out", str(out), "--resume", *change)
     assert done.returncode == 2 and message in no_traceback(done)
     assert out.read_bytes() == written  # refused: not a byte changed
 
@@ -130,9 +140,9 @@ def test_a_resume_of_an_output_longer_than_its_input_is_refused(cohort, tmp_path
     assert done.returncode == 2 and "the output holds 600 records but the input has only 100" in no_traceback(done)
 
 
-def test_a_stop_in_a_one_worker_run_waits_for_its_chunk_and_resume_completes_it(cohort, tmp_path):
+def test_a_stop_in_a_one_worker_run_waits_for_its_chunk_and_resume_completes_it(long_cohort, tmp_path):
     """In-process, the engine runs between writes: a stop there used to fail a record and carry on."""
-    whole = tmp_path / "whole.jsonl"
+    cohort, whole, stopped = long_cohort, tmp_path / "whole.jsonl", 0
     run_cli("batch", str(cohort), "--out", str(whole), "--workers", "1")
     for size in (5_000, 60_000, 120_000):
         out = tmp_path / f"out{size}.jsonl"
@@ -143,37 +153,46 @@ def test_a_stop_in_a_one_worker_run_waits_for_its_chunk_and_resume_completes_it(
         process.send_signal(signal.SIGTERM)
         _, err = process.communicate(timeout=60)
         assert process.returncode in (0, 130) and b"Traceback" not in err and b"KeyboardInterrupt" not in err
+        stopped += process.returncode == 130
         assert all(r["ok"] for r in jsonl(out.read_bytes()))
         assert run_cli("batch", str(cohort), "--out", str(out), "--resume").returncode == 0
         assert out.read_bytes() == whole.read_bytes()
+    assert stopped, "no run was still going when it was stopped"
 
 
-def test_the_summary_after_a_resume_covers_the_whole_cohort(cohort, tmp_path):
-    out, whole = tmp_path / "out.jsonl", tmp_path / "whole.jsonl"
+def test_the_summary_after_a_resume_covers_the_whole_cohort(long_cohort, tmp_path):
+    cohort, out, whole = long_cohort, tmp_path / "out.jsonl", tmp_path / "whole.jsonl"
     full = json.loads(run_cli("batch", str(cohort), "--out", str(whole), "--summary", "--summary-format",
                               "json").stdout)
     _stopped_run(cohort, out)
     done = run_cli("batch", str(cohort), "--out", str(out), "--resume", "--summary", "--summary-format", "json")
     assert done.returncode == 0 and out.read_bytes() == whole.read_bytes()
-    assert json.loads(done.stdout) == full and full["records"] == 600
+    assert json.loads(done.stdout) == full and full["records"] == 6000
 
 
 # 6. two runs, one output -----------------------------------------------------------------------------
 
 def test_a_second_run_on_the_same_output_is_refused_while_the_first_goes_on(cohort, tmp_path):
+    """The first run reads stdin, so it is still writing for as long as the test holds the pipe open."""
     out, whole = tmp_path / "out.jsonl", tmp_path / "whole.jsonl"
-    big = tmp_path / "big.jsonl"
-    big.write_bytes(cohort.read_bytes() * 4)
-    run_cli("batch", str(big), "--out", str(whole), "--workers", "1")
-    first = subprocess.Popen(icitrace_command() + ["batch", str(big), "--out", str(out), "--workers", "1"],
-                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    lines = cohort.read_bytes().splitlines(keepends=True)
+    run_cli("batch", str(cohort), "--out", str(whole), "--workers", "1")
+    first = subprocess.Popen(icitrace_command() + ["batch", "-", "--out", str(out), "--workers", "1"],
+                             stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    first.stdin.write(b"".join(lines[:300]))
+    first.stdin.flush()
     while not out.exists() or not out.stat().st_size:
         time.sleep(0.01)
+    written = out.read_bytes()
     for args in ([], ["--resume"]):
-        second = run_cli("batch", str(big), "--out", str(out), *args)
+        second = run_cli("batch", str(cohort), "--out", str(out), *args)
         assert second.returncode == 2 and "another icitrace run is writing it" in no_traceback(second)
+    assert out.read_bytes() == written  # refused: not a byte written by the second run
+    first.stdin.write(b"".join(lines[300:]))
     first.communicate(timeout=120)
-    assert first.returncode == 0 and out.read_bytes() == whole.read_bytes()
+    assert first.returncode == 0
+    unnamed = lambda data: re.sub(rb'"record":"[^"]*:(\d+)"', rb'"record":"\1"', data)  # noqa: E731 - stdin vs file
+    assert unnamed(out.read_bytes()) == unnamed(whole.read_bytes())
 
 
 # 7. memory stays bounded whatever the steps, files or lines ------------------------------------------

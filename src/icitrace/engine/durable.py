@@ -1,59 +1,76 @@
-"""The durable-rules adapter: the only module that knows the C engine and its quirks (GUIDE §2).
+"""The durable-rules adapter: the only module that drives the C engine (GUIDE §2).
 
-One Host per process, with its timer threads never started; one fixed session, emptied after each
-profile by retracting every fact; no ``delete_state``. Errors raised inside actions never reach the
-caller in durable-rules, so the session state is checked after every run and turned into an
-``EngineError``.
+durable-rules decides: its C engine matches the facts, orders the activations and chains. This module
+drives that engine directly through its C extension (``durable_rules_engine``), the calls its own
+``Host`` makes for a synchronous action, without the ``Host``'s Python layer, which cost about three
+quarters of each profile's time (per action: closures, ``json.dumps`` of the session state, a decode of
+a message carrying the whole profile, reference cycles for the collector).
+
+That C API is undocumented, so ``durable-rules`` is pinned (``==2.0.28`` in ``pyproject.toml``) and the
+``Host`` path is kept as the reference (``engine/durable_host.py``): a test runs both over generated
+profiles and requires identical firings, in the same order, with the same matched facts.
+
+The safety rules of GUIDE §2 hold here as they did around the ``Host``:
+- one ruleset handle per rule base per process, reused; one fixed session (no ``sid``; no
+  ``delete_state``); no timers or queues, so no threads;
+- after each profile every asserted fact is retracted (no truth maintenance), never with an empty list;
+- an error, in the C engine or in the Python between its calls, abandons the action in progress, empties
+  the session, and reaches the caller as an ``EngineError``.
 """
 
 from __future__ import annotations
 
-import copy
-import time
-from collections import Counter
-from dataclasses import dataclass
+import json
 from typing import Any
 
-from durable import engine as durable
+import durable_rules_engine as rules_c
 
 from icitrace.engine.compile import CompiledRuleset
 from icitrace.engine.facts import finding_fact
 from icitrace.errors import EngineProblem
 
-# durable-rules stamps every action with datetime.utcfromtimestamp(), deprecated since Python 3.12:
-# two DeprecationWarnings per action (measured: 637,550 in 20,000 profiles, and 360 MB held by
-# pytest's warning capture). Only differences of these stamps are ever used, so the plain epoch
-# clock is an exact stand-in.
-durable._unix_now = time.time
+# durable_rules_engine's result codes for an assert (rules.h in durable-rules 2.0.28)
+_OK, _NOT_HANDLED = 0, 1
+_decode = json.JSONDecoder().decode
 
 
 class EngineError(EngineProblem):
     """The engine reported an error while evaluating one profile."""
 
 
-@dataclass(frozen=True)
 class Firing:
-    """One rule firing: the rule id and the facts its patterns matched (pattern name -> fact)."""
+    """One rule firing: the rule id and the facts its patterns matched (pattern name -> fact).
 
-    rule: str
-    matched: dict[str, dict[str, Any]]
+    The engine hands each action its matched facts as JSON text; they are decoded only when read (cohort
+    records need the rule ids alone), and a text that several firings of one profile share (the profile
+    fact, matched alone) is decoded once for all of them. Treat ``matched`` as read-only."""
+
+    __slots__ = ("rule", "_text", "_decoded")
+
+    def __init__(self, rule: str, text: str = "{}", decoded: dict[str, Any] | None = None):
+        self.rule = rule
+        self._text = text
+        self._decoded = {} if decoded is None else decoded
+
+    @classmethod
+    def of(cls, rule: str, matched: dict[str, dict[str, Any]]) -> Firing:
+        """A firing whose matched facts are already decoded (the Host path)."""
+        return cls(rule, "", {"": matched})
+
+    @property
+    def matched(self) -> dict[str, dict[str, Any]]:
+        decoded = self._decoded.get(self._text)
+        if decoded is None:
+            decoded = self._decoded[self._text] = _decode(self._text)
+        return decoded
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Firing) and (self.rule, self.matched) == (other.rule, other.matched)
+
+    def __repr__(self) -> str:
+        return f"Firing({self.rule!r}, {self.matched!r})"
 
 
-class _QuietHost(durable.Host):
-    """A Host that starts no timer threads (we use no timers or queues) and maps actions by name."""
-
-    def __init__(self) -> None:
-        self.actions: dict[str, Any] = {}
-        super().__init__()
-
-    def _run(self) -> None:  # the base class starts two polling timer chains here
-        return None
-
-    def get_action(self, action_name: str) -> Any:
-        return self.actions[action_name]
-
-
-_host: _QuietHost | None = None
 _engines: dict[str, Engine] = {}
 
 
@@ -66,61 +83,79 @@ def engine_for(compiled: CompiledRuleset) -> Engine:
 
 class Engine:
     def __init__(self, compiled: CompiledRuleset):
-        global _host
-        if _host is None:
-            _host = _QuietHost()
-        self._host = _host
-        self._name = compiled.name
-        self._asserted = compiled.asserted
-        self._firings: list[Firing] = []
-        self._derived: set[str] = set()
-        self._ordinals: Counter[str] = Counter()
-        definition = copy.deepcopy(compiled.definition)  # the Ruleset constructor deletes `run` keys
-        for rule_id, rule in definition.items():
-            rule["run"] = f"{self._name}/{rule_id}"
-            self._host.actions[rule["run"]] = self._action(rule_id, compiled.derives.get(rule_id))
-        self._host.register_rulesets({self._name: definition})
+        self.name = compiled.name
+        # The ruleset JSON is the one a Host would register: rule id -> patterns (the engine reads no `run`).
+        definition = {rule_id: {"all": rule["all"]} for rule_id, rule in compiled.definition.items()}
+        self._definition = json.dumps(definition, ensure_ascii=False)
+        self._handle = rules_c.create_ruleset(self.name, self._definition)
+        self._derives = compiled.derives
+        self._kinds = compiled.asserted
+        self._finding_json: dict[tuple[str, int], str] = {}
 
     def run(self, fact: dict[str, Any]) -> list[Firing]:
         """Assert one profile fact, let the rules chain, and return the firings in order."""
-        self._firings, self._derived, self._ordinals = [], set(), Counter()
+        firings: list[Firing] = []
+        asserted: list[str] = []
+        profile = json.dumps(fact, ensure_ascii=False)
         try:
-            self._host.assert_fact(self._name, fact)
-        except durable.MessageNotHandledException:
-            pass  # no rule matched the profile at all: a normal outcome
-        except Exception as error:  # the C extension raises its own error type with a code
-            raise EngineError(f"the rule engine refused the profile: {error}") from None
-        finally:
-            self._reset()
-        return self._firings
+            code, state = rules_c.assert_fact(self._handle, profile)
+            if code != _OK:
+                return firings  # no rule matched the profile at all (a normal outcome); nothing is stored
+            asserted.append(profile)
+            first = rules_c.start_action_for_state(self._handle, state)
+            message = first[1] if first else None
+            derived: set[str] = set()
+            decoded: dict[str, Any] = {}  # matched-fact texts of this profile, decoded when first read
+            ordinals: dict[str, int] = {}
+            while message is not None:
+                # The message is {"<rule id>":{<pattern>:<fact>,...}}; rule ids are [a-z0-9-] (the model).
+                end = message.index('"', 2)
+                rule = message[2:end]
+                firings.append(Firing(rule, message[end + 2:-1], decoded))
+                target = self._derives.get(rule)
+                # A finding becomes a fact the first time it is concluded: an identical fact would be
+                # refused, and a second copy would make the strategy rules downstream fire twice.
+                if target is not None and target not in derived:
+                    derived.add(target)
+                    kind = self._kinds[target]
+                    ordinals[kind] = ordinals.get(kind, 0) + 1
+                    finding = self._finding(target, kind, ordinals[kind])
+                    if rules_c.assert_fact(self._handle, finding)[0] == _OK:  # else no rule reads it this far
+                        asserted.append(finding)
+                message = rules_c.complete_and_start_action(self._handle, state)
+        except BaseException as error:
+            # Whatever failed, and even a stop that came between a C call's return and the line after
+            # it, leaves a fresh engine for whoever goes on.
+            self._start_afresh()
+            if isinstance(error, rules_c.error):
+                raise EngineError(f"the rule engine refused the profile: {error}") from None
+            if isinstance(error, Exception):
+                raise EngineError(f"a rule action failed inside the engine: {type(error).__name__}: "
+                                  f"{error}") from None
+            raise  # Ctrl-C and the like, with the engine ready for whoever goes on
+        if asserted:  # never retract nothing: an empty list segfaults in the C engine
+            rules_c.retract_facts(self._handle, "[" + ",".join(asserted) + "]")
+        return firings
 
-    def _reset(self) -> None:
-        """Empty the session: retract every fact (no truth maintenance) and surface action errors."""
-        facts = self._host.get_facts(self._name, None)
-        if facts:  # never retract an empty list: that segfaults in the C engine (measured)
-            self._host.retract_facts(self._name, facts)
-        state = self._host.get_state(self._name, None)
-        if "exception" in state:
-            message = state.pop("exception")
-            self._host.update_state(self._name, state)
-            raise EngineError(f"a rule action failed inside the engine: {message}")
+    def _finding(self, finding_id: str, kind: str, ordinal: int) -> str:
+        key = (finding_id, ordinal)
+        if key not in self._finding_json:
+            self._finding_json[key] = json.dumps(finding_fact(finding_id, kind, ordinal), ensure_ascii=False)
+        return self._finding_json[key]
 
-    def _action(self, rule_id: str, target: str | None):  # noqa: ANN202
-        """The action of one rule. It takes exactly one parameter: two would make it asynchronous."""
+    def _start_afresh(self) -> None:
+        """After a failure once the chain has begun: a new ruleset, since what the old one holds is not
+        known (a stop may come between a C call's return and the line that notes it). Giving the action
+        up instead left activations behind that crashed the next profile, and completing an action that
+        was never started crashes at once (both measured). The old ruleset is deleted; the C engine
+        still keeps about 0.8 MB of it (measured over 3,000 such failures), which a failure never
+        expected in a run can afford."""
+        rules_c.delete_ruleset(self._handle)
+        self._handle = rules_c.create_ruleset(self.name, self._definition)
 
-        def act(c: Any) -> None:
-            # c._m holds fresh dicts decoded for this action alone: keep them, copying cost 7 us a firing
-            self._firings.append(Firing(rule_id, c._m))
-            # Derive a finding fact only the first time it is concluded: an identical fact would be
-            # refused, and a second copy would make the strategy rules downstream fire twice.
-            if target is None or target in self._derived:
-                return
-            self._derived.add(target)
-            kind = self._asserted[target]
-            self._ordinals[kind] += 1
-            try:
-                c.assert_fact(finding_fact(target, kind, self._ordinals[kind]))
-            except durable.MessageNotHandledException:
-                pass  # e.g. the 4th mechanism when no rule counts that far
-
-        return act
+    def facts(self) -> list[dict[str, Any]]:
+        """What the session holds (nothing, between profiles)."""
+        try:
+            return _decode(rules_c.get_facts(self._handle, None))
+        except rules_c.error:  # error 309: a fresh ruleset has no session yet
+            return []
