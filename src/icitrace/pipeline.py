@@ -73,9 +73,10 @@ def evaluate_fired(profile: Profile, book: RuleBook) -> tuple[dict[str, list[str
     """Only what fired, for cohorts: finding id -> rules and strategy id -> rules, in firing order."""
     findings: dict[str, list[str]] = {}
     strategies: dict[str, list[str]] = {}
-    for firing in engine_of(book).run(fact_of(profile, book)):
-        then = book.by_id[firing.rule].then
-        (findings if then.finding else strategies).setdefault(then.id, []).append(firing.rule)
+    ruleset = compiled(book)
+    for firing in engine_for(ruleset).run(profile_fact(profile, ruleset.list_tests)):
+        is_finding, concluded = ruleset.concludes[firing.rule]
+        (findings if is_finding else strategies).setdefault(concluded, []).append(firing.rule)
     return findings, strategies
 
 

@@ -26,11 +26,19 @@ from typing import IO, Any
 from icitrace import NOT_FOR_CLINICAL_USE
 from icitrace.batch.inputs import Record, is_utf8, row_to_data
 from icitrace.batch.summary import Summary
+from icitrace.engine.durable import EngineError
 from icitrace.errors import EngineProblem, InputProblem, OutputProblem
+from icitrace.pipeline import evaluate, evaluate_fired, rulebook
+from icitrace.profile.editing import EditError
+from icitrace.profile.reading import ProfileError, check_size, parse_json, validate
+from icitrace.rulebase.loading import with_overrides
 
 CHUNK = 250
 #: a chunk also ends once its records hold this much input (1 MB profiles: four to a chunk)
 CHUNK_BYTES = 4_000_000
+# One encoder each, built once: json.dumps with options builds a new one for every line.
+_compact_utf8 = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_compact_ascii = json.JSONEncoder(separators=(",", ":")).encode
 CSV_COLUMNS = ["record", "ok", "id", "findings", "strategies", "unknown", "error", "disclaimer"]
 
 
@@ -77,9 +85,6 @@ def _init_worker(settings: Settings) -> None:
 
 
 def _book(settings: Settings):  # noqa: ANN202
-    from icitrace.pipeline import rulebook
-    from icitrace.rulebase.loading import with_overrides
-
     return with_overrides(rulebook(settings.rules_dir), dict(settings.thresholds))
 
 
@@ -98,11 +103,6 @@ def process_chunk(chunk: list[Record], settings: Settings | None = None) -> Chun
 
 def process(record: Record, book: Any, settings: Settings) -> Outcome:
     """One record to one output line; any problem with the record becomes an error line."""
-    from icitrace.engine.durable import EngineError
-    from icitrace.pipeline import evaluate, evaluate_fired
-    from icitrace.profile.editing import EditError
-    from icitrace.profile.reading import ProfileError, check_size, parse_json, validate
-
     try:
         if record.kind == "error":
             raise ProfileError(record.where, str(record.payload))
@@ -111,6 +111,7 @@ def process(record: Record, book: Any, settings: Settings) -> Outcome:
         else:
             data = _row(record)
         profile = validate(data, record.where, default_id=record.default_id)
+        unknown = profile.unknown()
         if settings.full:
             result = evaluate(profile, book)
             findings = {f.id: [x.rule for x in result.findings if x.id == f.id] for f in result.findings}
@@ -119,8 +120,8 @@ def process(record: Record, book: Any, settings: Settings) -> Outcome:
         else:
             findings, strategies = evaluate_fired(profile, book)
             payload = {"record": record.where, "ok": True, "id": profile.id, "findings": findings,
-                       "strategies": strategies, "unknown": profile.unknown()}
-        outcome = Outcome("", True, list(findings), list(strategies), profile.unknown())
+                       "strategies": strategies, "unknown": unknown}
+        outcome = Outcome("", True, list(findings), list(strategies), unknown)
     except (ProfileError, EngineError, EditError, ValueError) as error:
         message = str(error) if isinstance(error, ProfileError) else f"{record.where}: {error}"
         payload = {"record": record.where, "ok": False, "error": message}
@@ -130,9 +131,6 @@ def process(record: Record, book: Any, settings: Settings) -> Outcome:
 
 
 def _row(record: Record) -> dict:
-    from icitrace.profile.editing import EditError
-    from icitrace.profile.reading import ProfileError
-
     if isinstance(record.payload, str):  # the line is not one whole CSV row
         raise ProfileError(record.where, record.payload)
     try:
@@ -146,8 +144,8 @@ def _line(payload: dict[str, Any], settings: Settings) -> str:
     text that cannot be UTF-8 (a file name with other bytes, a lone surrogate quoted in an error) is
     escaped, and a line break inside a CSV cell is written as \\n."""
     if settings.fmt == "jsonl":
-        line = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
-        return line if is_utf8(line) else json.dumps(payload, separators=(",", ":"))
+        line = _compact_utf8(payload)
+        return line if is_utf8(line) else _compact_ascii(payload)
     buffer = io.StringIO()
     joined = lambda key: ";".join(payload.get(key) or [])  # noqa: E731
     cells = [payload["record"], "true" if payload["ok"] else "false", payload.get("id", ""), joined("findings"),

@@ -10,7 +10,7 @@ pattern is asymmetric (distinct ids or numbers), so a join fires once, never onc
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from icitrace.engine.facts import FINDING, PROFILE, ListTest, count_key
 from icitrace.rulebase.loading import RuleBook
@@ -28,6 +28,8 @@ class CompiledRuleset:
     derives: dict[str, str]
     #: the `includes_any` tests, each with the profile-fact key that carries its answer
     list_tests: tuple[ListTest, ...] = ()
+    #: rule id -> (True for a finding, False for a strategy; the id it concludes), read per firing
+    concludes: dict[str, tuple[bool, str]] = field(default_factory=dict)
 
 
 def compile_rules(book: RuleBook) -> CompiledRuleset:
@@ -47,7 +49,9 @@ def compile_rules(book: RuleBook) -> CompiledRuleset:
                 list_tests.setdefault(key, ListTest(f"{cond.field}__any{len(list_tests)}", cond.field, key[1]))
     definition = {rule.id: _rule(rule, book, list_tests) for rule in book.rules}
     derives = {r.id: r.then.finding for r in book.rules if r.then.finding in asserted}
-    return CompiledRuleset(f"icitrace-{book.digest}", definition, asserted, derives, tuple(list_tests.values()))
+    concludes = {r.id: (r.then.finding is not None, r.then.id) for r in book.rules}
+    return CompiledRuleset(f"icitrace-{book.digest}", definition, asserted, derives, tuple(list_tests.values()),
+                           concludes)
 
 
 def _rule(rule: Rule, book: RuleBook, list_tests: dict) -> dict:

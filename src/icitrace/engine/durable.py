@@ -32,6 +32,7 @@ from icitrace.errors import EngineProblem
 # durable_rules_engine's result codes for an assert (rules.h in durable-rules 2.0.28)
 _OK, _NOT_HANDLED = 0, 1
 _decode = json.JSONDecoder().decode
+_encode = json.JSONEncoder(ensure_ascii=False).encode  # one encoder: json.dumps builds one per call
 
 
 class EngineError(EngineProblem):
@@ -96,13 +97,15 @@ class Engine:
         """Assert one profile fact, let the rules chain, and return the firings in order."""
         firings: list[Firing] = []
         asserted: list[str] = []
-        profile = json.dumps(fact, ensure_ascii=False)
+        handle, derives, kinds = self._handle, self._derives, self._kinds
+        assert_fact, complete = rules_c.assert_fact, rules_c.complete_and_start_action  # bound once: per firing
+        profile = _encode(fact)
         try:
-            code, state = rules_c.assert_fact(self._handle, profile)
+            code, state = assert_fact(handle, profile)
             if code != _OK:
                 return firings  # no rule matched the profile at all (a normal outcome); nothing is stored
             asserted.append(profile)
-            first = rules_c.start_action_for_state(self._handle, state)
+            first = rules_c.start_action_for_state(handle, state)
             message = first[1] if first else None
             derived: set[str] = set()
             decoded: dict[str, Any] = {}  # matched-fact texts of this profile, decoded when first read
@@ -112,17 +115,17 @@ class Engine:
                 end = message.index('"', 2)
                 rule = message[2:end]
                 firings.append(Firing(rule, message[end + 2:-1], decoded))
-                target = self._derives.get(rule)
+                target = derives.get(rule)
                 # A finding becomes a fact the first time it is concluded: an identical fact would be
                 # refused, and a second copy would make the strategy rules downstream fire twice.
                 if target is not None and target not in derived:
                     derived.add(target)
-                    kind = self._kinds[target]
-                    ordinals[kind] = ordinals.get(kind, 0) + 1
-                    finding = self._finding(target, kind, ordinals[kind])
-                    if rules_c.assert_fact(self._handle, finding)[0] == _OK:  # else no rule reads it this far
+                    kind = kinds[target]
+                    ordinals[kind] = ordinal = ordinals.get(kind, 0) + 1
+                    finding = self._finding_json.get((target, ordinal)) or self._finding(target, kind, ordinal)
+                    if assert_fact(handle, finding)[0] == _OK:  # else no rule reads it this far
                         asserted.append(finding)
-                message = rules_c.complete_and_start_action(self._handle, state)
+                message = complete(handle, state)
         except BaseException as error:
             # Whatever failed, and even a stop that came between a C call's return and the line after
             # it, leaves a fresh engine for whoever goes on.
@@ -138,10 +141,9 @@ class Engine:
         return firings
 
     def _finding(self, finding_id: str, kind: str, ordinal: int) -> str:
-        key = (finding_id, ordinal)
-        if key not in self._finding_json:
-            self._finding_json[key] = json.dumps(finding_fact(finding_id, kind, ordinal), ensure_ascii=False)
-        return self._finding_json[key]
+        """A derived finding's fact as JSON, encoded once per finding and ordinal."""
+        text = self._finding_json[(finding_id, ordinal)] = _encode(finding_fact(finding_id, kind, ordinal))
+        return text
 
     def _start_afresh(self) -> None:
         """After a failure once the chain has begun: a new ruleset, since what the old one holds is not

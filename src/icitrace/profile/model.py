@@ -128,11 +128,13 @@ class Profile(BaseModel):
 
     def known(self) -> dict[str, object]:
         """The reasoned-on fields whose value is known, in model order."""
-        return {name: getattr(self, name) for name in reasoned_fields() if getattr(self, name) is not None}
+        values = self.__dict__  # a pydantic model keeps its field values here: read once per field
+        return {name: values[name] for name in reasoned_fields() if values[name] is not None}
 
     def unknown(self) -> list[str]:
         """The reasoned-on fields left unknown, in model order."""
-        return [name for name in reasoned_fields() if getattr(self, name) is None]
+        values = self.__dict__
+        return [name for name in reasoned_fields() if values[name] is None]
 
 
 def field_bounds(name: str) -> tuple[float, float]:

@@ -84,7 +84,7 @@ def parse_json(raw: bytes, name: str) -> dict[str, Any]:
     if not text.strip():
         raise ProfileError(name, "is empty; expected a JSON object such as {\"tmb\": 4.2}")
     try:
-        data = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constants, parse_int=_integer)
+        data = _DECODER.decode(text)
     except json.JSONDecodeError as error:
         raise ProfileError(name, f"line {error.lineno}, column {error.colno}: invalid JSON ({error.msg})") from None
     except _Refused as error:
@@ -93,7 +93,8 @@ def parse_json(raw: bytes, name: str) -> dict[str, Any]:
         raise ProfileError(name, "is nested too deeply; a profile is a flat JSON object") from None
     if not isinstance(data, dict):
         raise ProfileError(name, f"expected a JSON object at the top level, got {_json_type(data)}")
-    if _depth(data) > MAX_DEPTH:
+    # Depth cannot pass the number of brackets: most profiles are spared the walk.
+    if text.count("[") + text.count("{") > MAX_DEPTH and _depth(data) > MAX_DEPTH:
         raise ProfileError(name, "is nested too deeply; a profile is a flat JSON object")
     return data
 
@@ -198,3 +199,7 @@ def _show(value: Any, limit: int = 80) -> str:
 
 def _json_type(value: Any) -> str:
     return {list: "an array", str: "a string", bool: "a boolean", type(None): "null"}.get(type(value), "a number")
+
+
+#: one decoder for every profile (json.loads with hooks would build a new one per call)
+_DECODER = json.JSONDecoder(object_pairs_hook=_no_duplicates, parse_constant=_no_constants, parse_int=_integer)
