@@ -72,6 +72,42 @@ def test_text_starts_with_the_disclaimer_and_has_no_colour_when_piped(all_text):
     assert not any(line != line.rstrip() for line in all_text.splitlines())
 
 
+@pytest.mark.cli
+@pytest.mark.parametrize("columns, expected_width", [(60, 60), (0, 100)])  # 0: a terminal with no size
+def test_on_a_terminal_text_is_coloured_and_fits_the_terminal(columns, expected_width):
+    import fcntl
+    import os
+    import pty
+    import re
+    import struct
+    import subprocess
+    import termios
+
+    from conftest import icitrace_command
+
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 40, columns, 0, 0))
+    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+    process = subprocess.Popen(icitrace_command() + ["suggest", str(PROFILES[0])], stdout=follower,
+                               stderr=subprocess.DEVNULL, env=env)
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the other side closed: Linux says EIO
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    process.wait(timeout=60)
+    os.close(leader)
+    shown = b"".join(chunks).decode()
+    assert "\x1b[1;33mILLUSTRATIVE ONLY" in shown
+    lines = re.sub(r"\x1b\[[0-9;]*m", "", shown).replace("\r\n", "\n").splitlines()
+    assert expected_width - 10 < max(len(line) for line in lines) <= expected_width
+
+
 def test_output_is_byte_identical_across_runs_and_hash_seeds(all_json):
     again = run_cli("suggest", *map(str, PROFILES), "--format", "json", env={"PYTHONHASHSEED": "12345"})
     assert again.stdout == all_json.stdout  # every format: test_safety

@@ -1,9 +1,11 @@
 """An ordered process pool for batch runs, built so that stopping it can never hang.
 
-Item k goes to worker k mod N and its result comes back from that same worker, so results arrive in
-input order without a reordering buffer. Each worker has two pipes of its own, each with one writer and
-one reader, so no lock is shared between processes: stopping early is killing the workers, never waiting
-on a lock that a dead or blocked process holds. (``multiprocessing.Pool.terminate()`` waits on such locks:
+Item k goes to worker k mod N and its result comes back from that same worker. A collector thread reads
+every result pipe as soon as a result is there, into a reorder buffer that the caller reads in input
+order: a worker never waits, with a large result half-written into a full pipe, while the caller waits
+for another worker's earlier result. The buffer holds at most the items in flight. Each worker has two
+pipes of its own, each with one writer and one reader, so no lock is shared between processes: stopping
+early is killing the workers, never waiting on a lock that a dead or blocked process holds. (``multiprocessing.Pool.terminate()`` waits on such locks:
 CPython issues #73945 and #78178. Here it hung when a worker was mid-way through writing a large result,
 and when a worker was still starting; and ``Pool`` waits for ever on a worker that crashes.)
 """
@@ -11,6 +13,7 @@ and when a worker was still starting; and ``Pool`` waits for ever on a worker th
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.connection
 import os
 import queue
 import signal
@@ -41,7 +44,8 @@ def imap_ordered(function: Callable[[Any], Any], items: Iterable[Any], workers: 
         pool.start(function, workers, initializer, initargs)
         pending: deque[int] = deque()  # the worker of each item in flight, in input order
         for number, item in enumerate(items):
-            pending.append(pool.submit(number, item))
+            pool.submit(number, item)
+            pending.append(number)
             if len(pending) >= per_worker * workers:
                 yield pool.receive(pending.popleft())
         pool.submit_end()
@@ -59,6 +63,12 @@ class _Pool:
         self.results: list[Any] = []  # the parent's read end of each worker's result pipe
         self.feed: queue.SimpleQueue = queue.SimpleQueue()
         self.feeder: threading.Thread | None = None
+        self.collector: threading.Thread | None = None
+        # Filled by the collector, read in input order by the caller; all under `arrived`.
+        self.arrived = threading.Condition()
+        self.assigned: list[deque[int]] = []  # per worker, the item numbers it owes, in order
+        self.done: dict[int, tuple[bool, Any]] = {}  # item number -> (ok, result or error text)
+        self.gone: set[int] = set()  # workers whose result pipe has ended: what they owe never comes
 
     def start(self, function: Callable[[Any], Any], workers: int, initializer: Callable[..., None],
               initargs: tuple) -> None:
@@ -83,31 +93,60 @@ class _Pool:
                 self.processes.append(process)
                 self.tasks.append(task_write)
                 self.results.append(result_read)
+                self.assigned.append(deque())
         finally:
             _mask(signal.SIG_SETMASK, before)
         # Sending happens in a thread: a large item can fill a pipe while its worker is itself blocked
         # writing a result that the main thread has not reached yet (input order).
         self.feeder = threading.Thread(target=self._send, name="icitrace-feeder", daemon=True)
         self.feeder.start()
+        self.collector = threading.Thread(target=self._collect, name="icitrace-collector", daemon=True)
+        self.collector.start()
 
-    def submit(self, number: int, item: Any) -> int:
+    def submit(self, number: int, item: Any) -> None:
         worker = number % len(self.processes)
+        with self.arrived:
+            self.assigned[worker].append(number)
         self.feed.put((worker, item))
-        return worker
 
     def submit_end(self) -> None:
         self.feed.put(_END)
 
-    def receive(self, worker: int) -> Any:
-        try:
-            ok, value = self.results[worker].recv()
-        except (EOFError, OSError):
+    def receive(self, number: int) -> Any:
+        """Item ``number``'s result, once it is there; WorkerDied if its worker ended without it."""
+        worker = number % len(self.processes)
+        with self.arrived:
+            # A timeout keeps the wait short enough for the main thread to run signal handlers.
+            # A worker's results come in order and each is in `done` before its pipe can end.
+            while number not in self.done and worker not in self.gone:
+                self.arrived.wait(timeout=0.5)
+            answer = self.done.pop(number, None)
+        if answer is None:
             process = self.processes[worker]
             process.join(timeout=5)
-            raise WorkerDied(f"a worker process ended unexpectedly (exit code {process.exitcode})") from None
+            raise WorkerDied(f"a worker process ended unexpectedly (exit code {process.exitcode})")
+        ok, value = answer
         if not ok:
             raise WorkerDied(f"a worker process failed (a bug in icitrace; please report it): {value}")
         return value
+
+    def _collect(self) -> None:
+        """Read each result as soon as it is there, until every worker has finished or died."""
+        open_pipes = dict(zip(self.results, range(len(self.results))))
+        while open_pipes:
+            for pipe in multiprocessing.connection.wait(list(open_pipes)):
+                worker = open_pipes[pipe]
+                try:
+                    answer = pipe.recv()
+                except (EOFError, OSError):  # finished, or died: an item it still owes is never answered
+                    del open_pipes[pipe]
+                    with self.arrived:
+                        self.gone.add(worker)
+                        self.arrived.notify_all()
+                    continue
+                with self.arrived:
+                    self.done[self.assigned[worker].popleft()] = answer
+                    self.arrived.notify_all()
 
     def _send(self) -> None:
         while (message := self.feed.get()) is not _END:
@@ -132,6 +171,8 @@ class _Pool:
             self.feeder.join()
         for process in self.processes:
             process.join()
+        if self.collector is not None and self.collector.ident is not None:  # every pipe now ends in EOF
+            self.collector.join()
         for connection in self.tasks + self.results:
             connection.close()
 

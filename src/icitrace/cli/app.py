@@ -231,4 +231,11 @@ def color() -> bool:
 
 
 def width() -> int:
-    return min(os.get_terminal_size().columns, 120) if sys.stdout.isatty() else PIPED_WIDTH
+    """The terminal's width up to 120 columns; piped, or a terminal that reports no usable size, 100."""
+    if not sys.stdout.isatty():
+        return PIPED_WIDTH
+    try:
+        columns = os.get_terminal_size().columns
+    except OSError:
+        return PIPED_WIDTH
+    return min(columns, 120) if columns >= 20 else PIPED_WIDTH

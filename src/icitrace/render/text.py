@@ -1,22 +1,17 @@
 """The human rationale: disclaimer first, then findings, strategies, unknowns and the trace.
 
-Pure presentation of a ``Result``: no reasoning happens here. Width is fixed when not writing to a
-terminal so that piped output is byte-identical everywhere.
+Pure presentation of a ``Result``: no reasoning happens here. Lines are laid out by ``render.page``
+(styled only on a terminal), and every piece of user text passes through ``printable`` first.
 """
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable, Iterable, Iterator
-
-from rich.console import Console
-from rich.markup import escape
-from rich.padding import Padding
-from rich.text import Text
 
 from icitrace.profile.model import show_value
 from icitrace.reasoning.borderline import ASSAY_NOTE, Borderline
 from icitrace.reasoning.explain import Explanation
+from icitrace.render.page import Page
 from icitrace.render.prose import (
     CHAIN_NOTE,
     OUTSIDE_NOTE,
@@ -41,9 +36,9 @@ def render_text(results: list[Result], *, color: bool = False, width: int = 100,
 
 def render_explanation_text(result: Result, *, color: bool = False, width: int = 100) -> str:
     """Only the why / why-not part (``icitrace explain``), with the disclaimer and what was changed."""
-    def body(out: Console, r: Result) -> None:
+    def body(out: Page, r: Result) -> None:
         _header(out, r)
-        _say(out, 0, f"[bold]Profile[/] {escape(r.profile.id)}")
+        out.say(0, ("Profile", "bold"), f" {printable(r.profile.id)}")
         _changes(out, r)
         for e in r.why_not or []:
             _why(out, e)
@@ -57,167 +52,154 @@ def text_chunks(results: Iterable[Result], *, color: bool = False, width: int = 
     return _render(results, lambda out, r: _one(out, r, brief), color, width)
 
 
-def _render(results: Iterable[Result], body: Callable[[Console, Result], None], color: bool,
+def _render(results: Iterable[Result], body: Callable[[Page, Result], None], color: bool,
             width: int) -> Iterator[str]:
     for index, result in enumerate(results):
-        buffer = io.StringIO()
-        console = Console(file=buffer, width=width, force_terminal=color, no_color=not color,
-                          color_system="standard" if color else None, highlight=False, emoji=False)
+        page = Page(width, color)
         if index:
-            console.print()
-            console.rule(style="dim")
-        body(console, result)
-        # Wrapped blocks are padded to a rectangle; trailing blanks help no reader and break diffs.
-        yield "\n".join(line.rstrip() for line in buffer.getvalue().split("\n"))
+            page.blank()
+            page.rule()
+        body(page, result)
+        yield page.text()
 
 
-def _header(out: Console, r: Result) -> None:
-    out.print(f"[bold yellow]{escape(r.disclaimer)}[/]")
-    out.print(f"[dim]icitrace {r.icitrace_version} | rules {r.rules_version} ({r.rules_digest})[/]")
+def _header(out: Page, r: Result) -> None:
+    out.say(0, (printable(r.disclaimer), "bold yellow"))
+    out.say(0, (f"icitrace {r.icitrace_version} | rules {r.rules_version} ({r.rules_digest})", "dim"))
     for o in r.overrides:
-        _say(out, 0, f"[bold]cut-off changed for this run:[/] {o.cutoff} {show_value(o.before)} -> "
-                     f"{show_value(o.after)} {escape(o.unit)}")
-    out.print()
+        out.say(0, ("cut-off changed for this run:", "bold"), f" {o.cutoff} {show_value(o.before)} -> "
+                f"{show_value(o.after)} {printable(o.unit)}")
+    out.blank()
 
 
-def _changes(out: Console, r: Result) -> None:
+def _changes(out: Page, r: Result) -> None:
     for c in r.changed_fields:
-        _say(out, 2, f"[bold]changed for this run:[/] {c.field} {_or_unknown(c.before)} -> {_or_unknown(c.after)}")
+        out.say(2, ("changed for this run:", "bold"),
+                f" {c.field} {printable(_or_unknown(c.before))} -> {printable(_or_unknown(c.after))}")
 
 
-def _why(out: Console, e: Explanation) -> None:
-    out.print()
-    out.print(f"[bold]Why{'' if e.holds else ' not'}:[/] {e.id}  {escape(e.label)}")
+def _why(out: Page, e: Explanation) -> None:
+    out.blank()
+    out.say(0, (f"Why{'' if e.holds else ' not'}:", "bold"), f" {e.id}  {printable(e.label)}")
     for indent, line in explanation_lines(e):
-        _say(out, indent, escape(line))
+        out.say(indent, printable(line))
 
 
-def _one(out: Console, r: Result, brief: bool) -> None:
+def _one(out: Page, r: Result, brief: bool) -> None:
     p = r.profile
     _header(out, r)
-    _say(out, 0, f"[bold]Profile[/] {escape(p.id)}")
+    out.say(0, ("Profile", "bold"), f" {printable(p.id)}")
     if p.description:
-        _say(out, 2, f"{escape(p.description)}")
+        out.say(2, printable(p.description))
     if p.tumor_type:
-        _say(out, 2, f"tumour type: {escape(p.tumor_type)}")
+        out.say(2, f"tumour type: {printable(p.tumor_type)}")
     _changes(out, r)
     known = ", ".join(f"{k} {show_value(v)}" for k, v in p.values.items()) or "none"
-    _say(out, 2, f"known:   {escape(known)}")
-    _say(out, 2, f"unknown: {', '.join(p.unknown) or 'none'}")
+    out.say(2, f"known:   {printable(known)}")
+    out.say(2, f"unknown: {', '.join(p.unknown) or 'none'}")
 
-    out.print()
+    out.blank()
     ids = list(dict.fromkeys(f.id for f in r.findings))
-    out.print(f"[bold]Findings[/] ({len(ids)})" + ("" if ids else ": none derived from the known values"))
+    out.say(0, ("Findings", "bold"), f" ({len(ids)})" + ("" if ids else ": none derived from the known values"))
     near = {rule: b for b in r.borderline for rule in b.rules}
     for fid in ids:
         group = [f for f in r.findings if f.id == fid]
         _finding(out, group, near, brief)
 
-    out.print()
-    out.print(f"[bold]Candidate strategies named in the review[/] ({len(r.strategies)})"
-              + ("" if r.strategies else ": none"))
+    out.blank()
+    out.say(0, ("Candidate strategies named in the review", "bold"), f" ({len(r.strategies)})"
+            + ("" if r.strategies else ": none"))
     for s in r.strategies:
         _strategy(out, s, brief)
     if r.strategies:
-        _say(out, 2, f"[italic]{STRATEGY_NOTE}[/]")
-        _say(out, 2, f"[italic]{CHAIN_NOTE}[/]")
+        out.say(2, (STRATEGY_NOTE, "italic"))
+        out.say(2, (CHAIN_NOTE, "italic"))
 
     if r.borderline:
-        out.print()
-        out.print(f"[bold]Borderline values[/] ({len(r.borderline)})")
+        out.blank()
+        out.say(0, ("Borderline values", "bold"), f" ({len(r.borderline)})")
         for b in r.borderline:
             fired = ", ".join(f"{rule} {'fired' if did else 'did not fire'}" for rule, did in b.rules.items())
-            _say(out, 2, f"{escape(closeness(b))}: {fired}")
+            out.say(2, f"{printable(closeness(b))}: {fired}")
             if b.margin_reason and not brief:
-                _say(out, 4, f"[dim]why this margin: {escape(b.margin_reason)}[/]")
-        _say(out, 2, f"[italic]{ASSAY_NOTE}[/]")
+                out.say(4, (f"why this margin: {printable(b.margin_reason)}", "dim"))
+        out.say(2, (ASSAY_NOTE, "italic"))
 
-    out.print()
-    out.print(f"[bold]Not evaluated[/] ({len(r.not_evaluated)} rules undecided because a field is unknown)"
-              + ("" if r.not_evaluated else ": none"))
+    out.blank()
+    out.say(0, ("Not evaluated", "bold"), f" ({len(r.not_evaluated)} rules undecided because a field is unknown)"
+            + ("" if r.not_evaluated else ": none"))
     if r.next_measurements:
-        _say(out, 2, f"[italic]{UNKNOWNS_NOTE}[/]")
+        out.say(2, (UNKNOWNS_NOTE, "italic"))
     for m in r.next_measurements:
-        _say(out, 2, f"- {escape(m.sentence)}")
-        _say(out, 4, f"[dim]rules: {', '.join(m.rules)}[/]")
+        out.say(2, f"- {printable(m.sentence)}")
+        out.say(4, (f"rules: {', '.join(m.rules)}", "dim"))
 
     for e in r.why_not or []:
         _why(out, e)
 
-    out.print()
-    out.print(f"[bold]Trace[/] ({len(r.trace)} firings, in engine order)")
+    out.blank()
+    out.say(0, ("Trace", "bold"), f" ({len(r.trace)} firings, in engine order)")
     for t in r.trace:
-        _say(out, 2, f"{t.step:>2}. {t.rule} -> {t.kind} {t.concludes}")
+        out.say(2, f"{t.step:>2}. {t.rule} -> {t.kind} {t.concludes}")
 
     _references(out, r)
 
 
-def _finding(out: Console, group: list[FindingOut], near: dict[str, Borderline], brief: bool) -> None:
+def _finding(out: Page, group: list[FindingOut], near: dict[str, Borderline], brief: bool) -> None:
     first = group[0]
-    _say(out, 2, f"[bold cyan]{first.id}[/]  {escape(first.label)}  [dim]\\[{first.kind}][/]")
+    out.say(2, (first.id, "bold cyan"), f"  {printable(first.label)}  ", (f"[{first.kind}]", "dim"))
     if not brief:
-        _say(out, 4, escape(first.summary))
+        out.say(4, printable(first.summary))
     for f in group:
-        _say(out, 4, f"rule {f.rule}: {escape(f.title)}")
-        _say(out, 6, f"[dim]{f.evidence} | cites {escape(cites(f.citations))}[/]")
+        out.say(4, f"rule {f.rule}: {printable(f.title)}")
+        out.say(6, (f"{f.evidence} | cites {printable(cites(f.citations))}", "dim"))
         for b in f.because:
-            _say(out, 6, f"because {escape(b.condition)}")
+            out.say(6, f"because {printable(b.condition)}")
         if not brief:
-            _say(out, 6, f"why: {escape(f.explanation)}")
+            out.say(6, f"why: {printable(f.explanation)}")
         if f.borderline:
-            _say(out, 6, f"[yellow]borderline:[/] {escape(closeness(near[f.rule]))}")
+            out.say(6, ("borderline:", "yellow"), f" {printable(closeness(near[f.rule]))}")
     for caveat in dict.fromkeys(caveat_line(c) for f in group for c in f.caveats):
-        _say(out, 4, f"[yellow]caveat:[/] {escape(caveat)}")
+        out.say(4, ("caveat:", "yellow"), f" {printable(caveat)}")
 
 
-def _strategy(out: Console, s: StrategyOut, brief: bool) -> None:
-    _say(out, 2, f"[bold magenta]{s.id}[/]  {escape(s.label)}")
+def _strategy(out: Page, s: StrategyOut, brief: bool) -> None:
+    out.say(2, (s.id, "bold magenta"), f"  {printable(s.label)}")
     if not brief:
-        _say(out, 4, escape(s.summary))
-    _say(out, 4, f"maturity: {escape(maturity_line(s))}")
+        out.say(4, printable(s.summary))
+    out.say(4, f"maturity: {printable(maturity_line(s))}")
     for number, route in enumerate(s.routes, start=1):
         origin = ", ".join(route.from_findings)
-        _say(out, 4, f"route {number}: from {origin} by rule {route.rule}")
-        _say(out, 6, f"[dim]{route.evidence} | chain: {route.chain_evidence} (weakest link) | cites "
-                     f"{escape(cites(route.citations))}[/]")
+        out.say(4, f"route {number}: from {origin} by rule {route.rule}")
+        out.say(6, (f"{route.evidence} | chain: {route.chain_evidence} (weakest link) | cites "
+                    f"{printable(cites(route.citations))}", "dim"))
         for b in route.because:
             if b.on_profile:
-                _say(out, 6, f"because {escape(b.condition)}")
+                out.say(6, f"because {printable(b.condition)}")
         if not brief:
-            _say(out, 6, f"why: {escape(route.explanation)}")
+            out.say(6, f"why: {printable(route.explanation)}")
         if route.rests_on_borderline:
-            _say(out, 6, f"[yellow]rests on a borderline value:[/] {', '.join(route.rests_on_borderline)}")
+            out.say(6, ("rests on a borderline value:", "yellow"), f" {', '.join(route.rests_on_borderline)}")
     if s.not_in_review:
-        _say(out, 4, f"not in the review: {escape(s.not_in_review)}")
+        out.say(4, f"not in the review: {printable(s.not_in_review)}")
     if s.outside_review:
-        _say(out, 4, f"outside the review: {escape(caveat_line(s.outside_review))}")
+        out.say(4, f"outside the review: {printable(caveat_line(s.outside_review))}")
 
 
-def _references(out: Console, r: Result) -> None:
+def _references(out: Page, r: Result) -> None:
     if not r.references:
         return
-    out.print()
-    out.print("[bold]References[/]")
+    out.blank()
+    out.say(0, ("References", "bold"))
     review, outside = split_references(r.references)
-    _say(out, 2, f'The review: "{escape(r.references["review"])}" ({escape(REFERENCES_NOTE)})')
+    out.say(2, f'The review: "{printable(r.references["review"])}" ({REFERENCES_NOTE})')
     for key, text in review:
-        _say(out, 4, f"{escape(key)} {escape(text)}")
+        out.say(4, f"{printable(key)} {printable(text)}")
     if outside:
-        _say(out, 2, OUTSIDE_NOTE)
+        out.say(2, OUTSIDE_NOTE)
         for key, text in outside:
-            _say(out, 4, f"{escape(key)}: {escape(text)}")
+            out.say(4, f"{printable(key)}: {printable(text)}")
 
 
 def _or_unknown(value: object) -> str:
     return "unknown" if value is None else show_value(value)
-
-
-def _say(out: Console, indent: int, markup: str) -> None:
-    """Print one line of markup; when it wraps, continuation lines keep the indent."""
-    out.print(Padding(Text.from_markup(printable(markup)), (0, 0, 0, indent), expand=False))
-
-
-def _derivation(out: Console, f: FindingOut) -> None:
-    _say(out, 4, f"rule {f.rule} [dim]| {f.evidence} | cites {escape(' '.join(f.citations))}[/]")
-    for b in f.because:
-        _say(out, 4, f"because {escape(b.condition)}")
