@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,10 @@ from icitrace.pipeline import rulebook, shipped_dir
 pytest_plugins = ["pytester"]
 # A user's scenario folder, run on its own by test_bdd_library (its module name clashes with ours).
 collect_ignore = ["example_project"]
+
+# Checked rule bases are cached per rule folder; the tests' many temporary folders stay out of the
+# user's own cache (every command and subprocess of the run inherits this).
+os.environ.setdefault("ICITRACE_CACHE_DIR", str(Path(tempfile.gettempdir()) / f"icitrace-tests-{os.getuid()}"))
 
 ROOT = Path(__file__).resolve().parent.parent
 PROFILES = sorted(shipped_dir("profiles").glob("*.json"))

@@ -91,7 +91,7 @@ def test_values_within_the_margin_of_a_cutoff_are_borderline(book, tmb, flagged)
 
 
 def test_threshold_override_moves_the_cutoff_and_is_echoed(book):
-    from icitrace.rulebase.loading import with_overrides
+    from icitrace.rulebase.book import with_overrides
 
     moved = with_overrides(book, {"tmb_high": 12})
     result = evaluate({"tmb": 11}, moved)

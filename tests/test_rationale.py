@@ -391,7 +391,7 @@ def test_a_sweep_steps_over_values_the_rest_of_the_profile_rules_out():
 
 
 def test_a_moved_cutoff_carries_its_margin_in_proportion_and_says_so(book):
-    from icitrace.rulebase.loading import with_overrides
+    from icitrace.rulebase.book import with_overrides
 
     moved = with_overrides(book, {"tmb_high": 50})
     (near,) = evaluate({"tmb": 42}, moved).borderline
@@ -405,7 +405,8 @@ def test_rule_directories_over_the_engines_fact_width_are_refused(tmp_path):
     import shutil
 
     from icitrace.pipeline import shipped_dir
-    from icitrace.rulebase.loading import RulesError, load_rules
+    from icitrace.rulebase.book import RulesError
+    from icitrace.rulebase.loading import load_rules
     from icitrace.rulebase.model import MAX_LIST_TESTS
 
     rules = tmp_path / "rules"

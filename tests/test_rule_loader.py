@@ -7,7 +7,8 @@ import pytest
 import yaml
 
 from icitrace.pipeline import shipped_dir
-from icitrace.rulebase.loading import RulesError, load_rules
+from icitrace.rulebase.book import RulesError
+from icitrace.rulebase.loading import load_rules
 
 ROOT = Path(__file__).resolve().parent.parent
 FAULTS = yaml.safe_load((Path(__file__).parent / "rule_faults.yaml").read_text())

@@ -63,11 +63,18 @@ def test_no_network_and_no_stray_files(tmp_path):
         "    done = CliRunner().invoke(app, args)\n"
         "    if done.exit_code != 0 or done.exception:\n"
         "        sys.exit(f'{args}: {done.exit_code} {done.stderr} {done.exception!r}')\n")
-    env = {**os.environ, "PYTHONPATH": str(guard), "HOME": str(home), "PYTHONDONTWRITEBYTECODE": "1"}
+    env = {k: v for k, v in os.environ.items() if k not in ("ICITRACE_CACHE_DIR", "XDG_CACHE_HOME")}
+    env |= {"PYTHONPATH": str(guard), "HOME": str(home), "PYTHONDONTWRITEBYTECODE": "1"}
     done = subprocess.run([sys.executable, "-c", script, json.dumps(commands)], cwd=work, env=env,
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
-    assert list(work.iterdir()) == [] and list(home.iterdir()) == []
+    assert list(work.iterdir()) == []
+    # The one thing kept: the checked rule base, in the user's cache folder, private to the user.
+    cache = home / ".cache" / "icitrace"
+    kept = sorted(str(p.relative_to(home)) for p in home.rglob("*"))
+    assert kept[:2] == [".cache", ".cache/icitrace"] and len(kept) == 3
+    assert [p.name.startswith("rules-") and p.suffix == ".pickle" for p in cache.iterdir()] == [True]
+    assert cache.stat().st_mode & 0o777 == 0o700 and next(cache.iterdir()).stat().st_mode & 0o777 == 0o600
 
 
 @pytest.mark.cli

@@ -41,7 +41,7 @@ def test_one_hundred_thousand_profiles(book, capsys):
 
 def test_many_engines_in_one_process_neither_leak_threads_nor_crash(book):
     from icitrace.pipeline import evaluate
-    from icitrace.rulebase.loading import with_overrides
+    from icitrace.rulebase.book import with_overrides
 
     threads = threading.active_count()
     for cut in range(1, 61):  # 60 distinct rulesets registered on the one host

@@ -15,7 +15,7 @@ from icitrace.profile.model import Profile, field_kind, field_levels, implied_bo
 from icitrace.reasoning.explain import explain
 from icitrace.reasoning.verdicts import assess
 from icitrace.result.model import Result
-from icitrace.rulebase.loading import RuleBook
+from icitrace.rulebase.book import RuleBook
 
 
 class Shift(BaseModel):

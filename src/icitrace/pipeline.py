@@ -19,7 +19,8 @@ from icitrace.profile.reading import ProfileError, read_profile, validate
 from icitrace.reasoning.verdicts import assess
 from icitrace.result.assembly import build_result
 from icitrace.result.model import Result
-from icitrace.rulebase.loading import RuleBook, load_rules
+from icitrace.rulebase.book import RuleBook
+from icitrace.rulebase.cache import load_cached
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -32,8 +33,9 @@ def shipped_dir(name: str) -> Path:
 
 @lru_cache(maxsize=8)
 def rulebook(directory: str | None = None) -> RuleBook:
-    """The checked rule base of a directory (default: the shipped rules), loaded once per process."""
-    return load_rules(Path(directory) if directory else shipped_dir("rules"))
+    """The checked rule base of a directory (default: the shipped rules), loaded once per process, from
+    the user's cache when its files have not changed (``rulebase.cache``)."""
+    return load_cached(Path(directory) if directory else shipped_dir("rules"))
 
 
 def evaluate(profile: Profile | dict, book: RuleBook | None = None, *, changes: list[Change] | None = None,

@@ -21,7 +21,7 @@ from icitrace.profile.model import (
     reasoned_fields,
 )
 from icitrace.reasoning.verdicts import assess
-from icitrace.rulebase.loading import RuleBook
+from icitrace.rulebase.book import RuleBook
 
 
 @dataclass

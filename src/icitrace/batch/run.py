@@ -31,7 +31,7 @@ from icitrace.errors import EngineProblem, InputProblem, OutputProblem
 from icitrace.pipeline import evaluate, evaluate_fired, rulebook
 from icitrace.profile.editing import EditError
 from icitrace.profile.reading import ProfileError, check_size, parse_json, validate
-from icitrace.rulebase.loading import with_overrides
+from icitrace.rulebase.book import with_overrides
 
 CHUNK = 250
 #: a chunk also ends once its records hold this much input (1 MB profiles: four to a chunk)

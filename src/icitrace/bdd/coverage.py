@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from icitrace.rulebase.loading import RuleBook
+from icitrace.rulebase.book import RuleBook
 
 
 @dataclass

@@ -159,7 +159,7 @@ RULE_ID_ARGUMENT = typer.Argument(..., metavar="RULE_ID", autocompletion=_comple
 def load_rules(directory: Optional[Path], thresholds: Optional[list[str]] = None):  # noqa: ANN201
     """The rule base of ``--rules`` (default: shipped), with ``--threshold`` applied."""
     from icitrace.pipeline import rulebook
-    from icitrace.rulebase.loading import RulesError, parse_thresholds, with_overrides
+    from icitrace.rulebase.book import RulesError, parse_thresholds, with_overrides
 
     try:
         book = rulebook(str(directory) if directory else None)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from icitrace.engine.facts import FINDING, PROFILE, ListTest, count_key
-from icitrace.rulebase.loading import RuleBook
+from icitrace.rulebase.book import RuleBook
 from icitrace.rulebase.model import Condition, Rule
 from icitrace.rulebase.operators import OPERATORS, IncludesAny
 

@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import BaseModel
 
 from icitrace.profile.model import Profile
-from icitrace.rulebase.loading import RuleBook
+from icitrace.rulebase.book import RuleBook
 
 ASSAY_NOTE = ("Assays, samples and laboratories differ around such cut-offs: a value this close could "
               "fall on the other side when measured again.")

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from icitrace.engine.durable import Firing
-from icitrace.rulebase.loading import RuleBook
+from icitrace.rulebase.book import RuleBook
 from icitrace.rulebase.model import EVIDENCE_ORDER
 
 #: a rule whose premise reads a cut-off from outside the review is no firmer than that cut-off

@@ -19,7 +19,7 @@ from icitrace.reasoning.verdicts import (
     finding_verdicts,
     ruled_out,
 )
-from icitrace.rulebase.loading import RuleBook
+from icitrace.rulebase.book import RuleBook
 from icitrace.rulebase.model import Condition, Rule
 from icitrace.rulebase.operators import describe
 

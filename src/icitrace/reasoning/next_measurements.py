@@ -6,7 +6,7 @@ from __future__ import annotations
 from pydantic import BaseModel
 
 from icitrace.reasoning.verdicts import Verdict, finding_verdicts
-from icitrace.rulebase.loading import RuleBook
+from icitrace.rulebase.book import RuleBook
 from icitrace.rulebase.model import Rule
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from icitrace.profile.model import Profile, implied_bounds
-from icitrace.rulebase.loading import RuleBook
+from icitrace.rulebase.book import RuleBook
 from icitrace.rulebase.model import Condition, Rule
 from icitrace.rulebase.operators import OPERATORS
 

@@ -26,7 +26,7 @@ from icitrace.result.model import (
     StrategyOut,
     TraceStep,
 )
-from icitrace.rulebase.loading import RuleBook
+from icitrace.rulebase.book import RuleBook
 from icitrace.rulebase.model import Rule
 from icitrace.rulebase.operators import describe
 

@@ -13,7 +13,7 @@ from icitrace.profile.editing import Change
 from icitrace.reasoning.borderline import Borderline
 from icitrace.reasoning.explain import Explanation
 from icitrace.reasoning.next_measurements import NextMeasurement
-from icitrace.rulebase.loading import Override
+from icitrace.rulebase.book import Override
 
 #: `Because.field` of a condition on a finding, and of a count of findings (the rest name profile fields)
 FINDING_EDGE, FINDINGS_EDGE = "finding", "findings"

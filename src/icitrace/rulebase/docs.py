@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 
 from icitrace.columns import fit
-from icitrace.rulebase.loading import RuleBook
+from icitrace.rulebase.book import RuleBook
 from icitrace.rulebase.model import Rule
 from icitrace.rulebase.operators import describe
 

@@ -7,18 +7,18 @@ cut-offs), optionally ``sources.yaml`` (other named outside sources) and any num
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from icitrace.errors import InputProblem, RulesProblem, did_you_mean
+from icitrace.errors import did_you_mean
 from icitrace.profile.model import field_kind, reasoned_fields
+from icitrace.rulebase.book import RuleBook, RuleProblem, RulesError
 from icitrace.rulebase.lint import lint, text_problems
 from icitrace.rulebase.model import (
     MAX_LIST_TESTS,
@@ -28,10 +28,8 @@ from icitrace.rulebase.model import (
     Catalog,
     Condition,
     Cutoff,
-    Margin,
     Rule,
     Source,
-    engine_number,
 )
 from icitrace.rulebase.operators import OPERATORS, IncludesAny, cutoffs_read
 from icitrace.rulebase.yaml_source import YamlDoc, YamlProblem
@@ -47,146 +45,29 @@ DATA_FILES = (CATALOG_FILE, CUTOFFS_FILE, SOURCES_FILE)
 
 
 @dataclass(frozen=True)
-class RuleProblem:
-    file: str
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line else self.file  # 0: the whole file
-        return f"{where}: {self.message}"
-
-
-class RulesError(RulesProblem):
-    """The rule directory cannot be used; ``problems`` says where and why."""
-
-    def __init__(self, problems: list[RuleProblem]):
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
-
-
-@dataclass(frozen=True)
-class RuleBook:
-    """A checked rule base: catalogue, cut-offs and rules in definition (= firing tie-break) order."""
+class RuleFiles:
+    """The bytes of a rule directory's files, read once (the cache key is made of them), and what was
+    wrong with reading them."""
 
     directory: Path
-    catalog: Catalog
-    cutoffs: dict[str, Cutoff]
-    rules: tuple[Rule, ...]
-    digest: str
-    #: named sources from outside the review other than cut-offs (``sources.yaml``)
-    sources: dict[str, Source] = field(default_factory=dict)
-    #: cut-offs changed for this run only (``--threshold``), echoed in every output
-    overrides: tuple[Override, ...] = ()
-    by_id: dict[str, Rule] = field(init=False, repr=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "by_id", {r.id: r for r in self.rules})
-
-    @property
-    def version(self) -> str:
-        return self.catalog.rules_version
+    raw: dict[str, bytes]  # file name -> bytes, by name
+    problems: list[RuleProblem]
 
     @cached_property
-    def producers(self) -> dict[str, list[Rule]]:
-        """Finding id -> the rules that conclude it, in order."""
-        out: dict[str, list[Rule]] = {f: [] for f in self.catalog.findings}
-        for rule in self.rules:
-            if rule.then.finding:
-                out[rule.then.finding].append(rule)
-        return out
-
-    def cutoffs_of(self, rule: Rule) -> list[str]:
-        """The named cut-offs a rule reads, in order."""
-        return cutoffs_read(rule)
-
-    def finding_kind(self, finding_id: str) -> str:
-        return self.catalog.findings[finding_id].kind
-
-    def label(self, conclusion_id: str) -> str:
-        entry = self.catalog.findings.get(conclusion_id) or self.catalog.strategies[conclusion_id]
-        return entry.label
-
-    def cite(self, citation: str) -> str:
-        """How a citation reads next to a conclusion: ``[4]`` as it is, an outside source by its short cite."""
-        if REVIEW_CITATION.match(citation):
-            return citation
-        return (self.cutoffs.get(citation) or self.sources[citation]).cite
-
-    def reference(self, citation: str) -> tuple[str, str]:
-        """(short cite, what it stands for): a review section, or an outside source labelled as such."""
-        if REVIEW_CITATION.match(citation):
-            return citation, f"review {citation}: {self.catalog.review.sections[citation]}"
-        entry = self.cutoffs.get(citation) or self.sources[citation]
-        return entry.cite, entry.source
+    def sha256(self) -> str:
+        digest = hashlib.sha256()
+        for name, raw in self.raw.items():
+            digest.update(name.encode() + b"\0" + raw + b"\0")
+        return digest.hexdigest()
 
 
-class Override(BaseModel):
-    cutoff: str
-    before: float
-    after: float
-    unit: str
-
-
-class ThresholdError(InputProblem, ValueError):
-    """A ``--threshold`` that names no cut-off or gives a value the engine cannot use."""
-
-
-def parse_thresholds(texts: list[str]) -> dict[str, float]:
-    """``["tmb_high=12"]`` -> ``{"tmb_high": 12.0}``, as written on the command line."""
-    values = {}
-    for text in texts:
-        name, sep, value = text.partition("=")
-        try:
-            values[name.strip()] = float(value)
-        except ValueError:
-            sep = ""
-        if not sep:
-            raise ThresholdError(f"--threshold {text!r}: expected NAME=NUMBER, e.g. tmb_high=12")
-    return values
-
-
-def with_overrides(book: RuleBook, values: dict[str, float]) -> RuleBook:
-    """The same rule base with some cut-offs moved for one run; its digest changes with them."""
-    if not values:
-        return book
-    cutoffs = dict(book.cutoffs)
-    overrides = []
-    for name, value in values.items():
-        if name not in cutoffs:
-            raise ThresholdError(f"--threshold: no cut-off named {name!r}{did_you_mean(name, cutoffs)}; cut-offs: "
-                                 f"{', '.join(cutoffs)}")
-        try:
-            engine_number(value)
-        except ValueError as error:
-            raise ThresholdError(f"--threshold: cut-off {name}: {error}") from None
-        cutoff = cutoffs[name]
-        overrides.append(Override(cutoff=name, before=cutoff.value, after=value, unit=cutoff.unit))
-        cutoffs[name] = cutoff.model_copy(update={"value": value, "margin": _moved_margin(cutoff, value)})
-    tag = hashlib.sha256(repr(sorted(values.items())).encode()).hexdigest()[:6]
-    return dataclasses.replace(book, cutoffs=cutoffs, digest=f"{book.digest}-{tag}", overrides=tuple(overrides))
-
-
-def _moved_margin(cutoff: Cutoff, value: float) -> Margin:
-    """A margin set for one line, carried to a line moved for this run: in proportion, and saying so."""
-    if value == cutoff.value:
-        return cutoff.margin
-    factor = value / cutoff.value if cutoff.value else 1.0
-    moved = (f"Set for the line at {cutoff.value:g} {cutoff.unit} and scaled with it to {value:g} for this run"
-             if cutoff.value else f"Set for the line at 0 and kept as it was for this run's line at {value:g}")
-    margin = cutoff.margin
-    return Margin(below=round(margin.below * factor, 6), above=round(margin.above * factor, 6),
-                  reason=f"{moved}. {margin.reason}".strip())
-
-
-def load_rules(directory: Path) -> RuleBook:
-    """Read and check every file of a rule directory; raise ``RulesError`` listing all problems."""
+def read_rule_files(directory: Path) -> RuleFiles:
+    """Every ``*.yaml`` of a rule directory, each a regular file of at most MAX_RULE_FILE bytes."""
     directory = Path(directory)
     if not directory.is_dir():
         raise RulesError([RuleProblem(str(directory), 0, "not a rule directory (expected a folder of YAML files)")])
     problems: list[RuleProblem] = []
-    digest = hashlib.sha256()
-    docs: dict[str, YamlDoc] = {}
+    raw_files: dict[str, bytes] = {}
     for path in sorted(directory.glob("*.yaml")):
         if not path.is_file():  # a folder, a FIFO (would block), a device, a dangling or looping link
             problems.append(RuleProblem(str(path), 0, "not a regular file"))
@@ -194,16 +75,30 @@ def load_rules(directory: Path) -> RuleBook:
         try:
             with path.open("rb") as handle:
                 raw = handle.read(MAX_RULE_FILE + 1)
-            if len(raw) > MAX_RULE_FILE:
-                problems.append(RuleProblem(str(path), 0, f"larger than {MAX_RULE_FILE:,} bytes; a rule file is "
-                                                          "small hand-written YAML"))
-                continue
-            digest.update(path.name.encode() + b"\0" + raw + b"\0")
-            docs[path.name] = YamlDoc(path, raw.decode("utf-8"))
-        except YamlProblem as problem:
-            problems.append(RuleProblem(str(path), problem.line, problem.message))
-        except (OSError, UnicodeDecodeError) as error:
+        except OSError as error:
             problems.append(RuleProblem(str(path), 0, f"cannot read: {error}"))
+            continue
+        if len(raw) > MAX_RULE_FILE:
+            problems.append(RuleProblem(str(path), 0, f"larger than {MAX_RULE_FILE:,} bytes; a rule file is "
+                                                      "small hand-written YAML"))
+            continue
+        raw_files[path.name] = raw
+    return RuleFiles(directory, raw_files, problems)
+
+
+def load_rules(directory: Path | RuleFiles) -> RuleBook:
+    """Read and check every file of a rule directory; raise ``RulesError`` listing all problems."""
+    files = directory if isinstance(directory, RuleFiles) else read_rule_files(directory)
+    directory = files.directory
+    problems = list(files.problems)
+    docs: dict[str, YamlDoc] = {}
+    for name, raw in files.raw.items():
+        try:
+            docs[name] = YamlDoc(directory / name, raw.decode("utf-8"))
+        except YamlProblem as problem:
+            problems.append(RuleProblem(str(directory / name), problem.line, problem.message))
+        except UnicodeDecodeError as error:
+            problems.append(RuleProblem(str(directory / name), 0, f"cannot read: {error}"))
     for required in (CATALOG_FILE, CUTOFFS_FILE):
         if required not in docs and not any(p.file.endswith(required) for p in problems):
             problems.append(RuleProblem(str(directory / required), 0, "missing: every rule directory needs it"))
@@ -248,7 +143,10 @@ def load_rules(directory: Path) -> RuleBook:
         raise RulesError(problems)
     # Findings first, then strategies: the engine breaks ties by position, so traces read top-down.
     rules.sort(key=lambda r: r.then.kind != "finding")
-    return RuleBook(directory, catalog, cutoffs, tuple(rules), digest.hexdigest()[:12], sources)
+    for rule in rules:
+        rule._doc = None  # the parsed YAML was only for pointing at lines; `where` keeps file:line
+
+    return RuleBook(directory, catalog, cutoffs, tuple(rules), files.sha256[:12], sources)
 
 
 def _model(doc: YamlDoc, model: type[BaseModel], loc: tuple[Any, ...], problems: list[RuleProblem]) -> Any:

@@ -1,0 +1,159 @@
+"""A checked rule base (``RuleBook``), its problems, and cut-offs moved for one run (``--threshold``).
+
+Kept apart from ``loading`` (YAML, checks) so that a rule base read back from the cache needs none of it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from icitrace.errors import InputProblem, RulesProblem, did_you_mean
+from icitrace.rulebase.model import (
+    REVIEW_CITATION,
+    Catalog,
+    Cutoff,
+    Margin,
+    Rule,
+    Source,
+    engine_number,
+)
+from icitrace.rulebase.operators import cutoffs_read
+
+
+@dataclass(frozen=True)
+class RuleProblem:
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file  # 0: the whole file
+        return f"{where}: {self.message}"
+
+
+class RulesError(RulesProblem):
+    """The rule directory cannot be used; ``problems`` says where and why."""
+
+    def __init__(self, problems: list[RuleProblem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass(frozen=True)
+class RuleBook:
+    """A checked rule base: catalogue, cut-offs and rules in definition (= firing tie-break) order."""
+
+    directory: Path
+    catalog: Catalog
+    cutoffs: dict[str, Cutoff]
+    rules: tuple[Rule, ...]
+    digest: str
+    #: named sources from outside the review other than cut-offs (``sources.yaml``)
+    sources: dict[str, Source] = field(default_factory=dict)
+    #: cut-offs changed for this run only (``--threshold``), echoed in every output
+    overrides: tuple[Override, ...] = ()
+    by_id: dict[str, Rule] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "by_id", {r.id: r for r in self.rules})
+
+    @property
+    def version(self) -> str:
+        return self.catalog.rules_version
+
+    @cached_property
+    def producers(self) -> dict[str, list[Rule]]:
+        """Finding id -> the rules that conclude it, in order."""
+        out: dict[str, list[Rule]] = {f: [] for f in self.catalog.findings}
+        for rule in self.rules:
+            if rule.then.finding:
+                out[rule.then.finding].append(rule)
+        return out
+
+    def cutoffs_of(self, rule: Rule) -> list[str]:
+        """The named cut-offs a rule reads, in order."""
+        return cutoffs_read(rule)
+
+    def finding_kind(self, finding_id: str) -> str:
+        return self.catalog.findings[finding_id].kind
+
+    def label(self, conclusion_id: str) -> str:
+        entry = self.catalog.findings.get(conclusion_id) or self.catalog.strategies[conclusion_id]
+        return entry.label
+
+    def cite(self, citation: str) -> str:
+        """How a citation reads next to a conclusion: ``[4]`` as it is, an outside source by its short cite."""
+        if REVIEW_CITATION.match(citation):
+            return citation
+        return (self.cutoffs.get(citation) or self.sources[citation]).cite
+
+    def reference(self, citation: str) -> tuple[str, str]:
+        """(short cite, what it stands for): a review section, or an outside source labelled as such."""
+        if REVIEW_CITATION.match(citation):
+            return citation, f"review {citation}: {self.catalog.review.sections[citation]}"
+        entry = self.cutoffs.get(citation) or self.sources[citation]
+        return entry.cite, entry.source
+
+
+class Override(BaseModel):
+    cutoff: str
+    before: float
+    after: float
+    unit: str
+
+
+class ThresholdError(InputProblem, ValueError):
+    """A ``--threshold`` that names no cut-off or gives a value the engine cannot use."""
+
+
+def parse_thresholds(texts: list[str]) -> dict[str, float]:
+    """``["tmb_high=12"]`` -> ``{"tmb_high": 12.0}``, as written on the command line."""
+    values = {}
+    for text in texts:
+        name, sep, value = text.partition("=")
+        try:
+            values[name.strip()] = float(value)
+        except ValueError:
+            sep = ""
+        if not sep:
+            raise ThresholdError(f"--threshold {text!r}: expected NAME=NUMBER, e.g. tmb_high=12")
+    return values
+
+
+def with_overrides(book: RuleBook, values: dict[str, float]) -> RuleBook:
+    """The same rule base with some cut-offs moved for one run; its digest changes with them."""
+    if not values:
+        return book
+    cutoffs = dict(book.cutoffs)
+    overrides = []
+    for name, value in values.items():
+        if name not in cutoffs:
+            raise ThresholdError(f"--threshold: no cut-off named {name!r}{did_you_mean(name, cutoffs)}; cut-offs: "
+                                 f"{', '.join(cutoffs)}")
+        try:
+            engine_number(value)
+        except ValueError as error:
+            raise ThresholdError(f"--threshold: cut-off {name}: {error}") from None
+        cutoff = cutoffs[name]
+        overrides.append(Override(cutoff=name, before=cutoff.value, after=value, unit=cutoff.unit))
+        cutoffs[name] = cutoff.model_copy(update={"value": value, "margin": _moved_margin(cutoff, value)})
+    tag = hashlib.sha256(repr(sorted(values.items())).encode()).hexdigest()[:6]
+    return dataclasses.replace(book, cutoffs=cutoffs, digest=f"{book.digest}-{tag}", overrides=tuple(overrides))
+
+
+def _moved_margin(cutoff: Cutoff, value: float) -> Margin:
+    """A margin set for one line, carried to a line moved for this run: in proportion, and saying so."""
+    if value == cutoff.value:
+        return cutoff.margin
+    factor = value / cutoff.value if cutoff.value else 1.0
+    moved = (f"Set for the line at {cutoff.value:g} {cutoff.unit} and scaled with it to {value:g} for this run"
+             if cutoff.value else f"Set for the line at 0 and kept as it was for this run's line at {value:g}")
+    margin = cutoff.margin
+    return Margin(below=round(margin.below * factor, 6), above=round(margin.above * factor, 6),
+                  reason=f"{moved}. {margin.reason}".strip())
