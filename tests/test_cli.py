@@ -273,6 +273,26 @@ def test_help_has_an_example_describes_every_argument_and_shows_no_internals(com
     assert max(len(line) for line in text.splitlines()) <= 100
 
 
+# each command with help, no arguments, a bad option and too many arguments (bare coverage and lint run
+# their whole check, which other tests do)
+NARROWED = [(c, rest) for c in COMMANDS if c for rest in (["--help"], [], ["--no-such-option"], ["a", "b", "c", "d"])
+            if rest or c[-1] not in ("coverage", "lint")]
+
+
+@pytest.mark.parametrize("command, rest", NARROWED, ids=[" ".join(c + r) for c, r in NARROWED])
+def test_the_app_narrowed_to_one_command_answers_as_the_whole_app(command, rest):
+    """`main()` builds only the command asked for (start-up time): what it says must not change."""
+    from typer.testing import CliRunner
+
+    from icitrace.cli import app, app_for
+
+    narrow = app_for(command + rest)
+    assert narrow is not app and len(narrow.registered_commands) + len(narrow.registered_groups) == 1
+    answers = [CliRunner().invoke(a, command + rest, prog_name="icitrace", input=b"") for a in (app, narrow)]
+    assert [(a.exit_code, a.stdout_bytes, a.stderr_bytes) for a in answers[:1]] == \
+        [(b.exit_code, b.stdout_bytes, b.stderr_bytes) for b in answers[1:]]
+
+
 def test_version():
     from icitrace import __version__
 

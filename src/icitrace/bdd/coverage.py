@@ -51,13 +51,21 @@ def measure(features: Path, book: RuleBook, rules_dir: Path | None) -> Coverage:
     with tempfile.TemporaryDirectory() as tmp:
         module = Path(tmp) / "test_icitrace_coverage.py"
         module.write_text(f"from pytest_bdd import scenarios\nscenarios(*{feature_files(features)!r})\n")
+        # importlib mode: a second run in one process must not meet the first one's module
+        args = [str(module), "-q", "-p", "no:cacheprovider", "--rootdir", tmp, "--import-mode=importlib",
+                "-W", "ignore::pytest.PytestAssertRewriteWarning"]
+        before = os.environ.get("ICITRACE_RULES")
         if rules_dir is not None:
             os.environ["ICITRACE_RULES"] = str(rules_dir)
-        # icitrace is already imported in this process, so pytest cannot rewrite its asserts: say nothing.
-        args = [str(module), "-q", "-p", "no:cacheprovider", "--rootdir", tmp,
-                "-W", "ignore::pytest.PytestAssertRewriteWarning"]
-        with contextlib.redirect_stdout(sys.stderr):
-            coverage.pytest_exit = int(pytest.main(args, plugins=[_Recorder(book, coverage)]))
+        try:
+            # icitrace is already imported in this process, so pytest cannot rewrite its asserts: say nothing.
+            with contextlib.redirect_stdout(sys.stderr):
+                coverage.pytest_exit = int(pytest.main(args, plugins=[_Recorder(book, coverage)]))
+        finally:  # the setting is this run's alone
+            if before is None:
+                os.environ.pop("ICITRACE_RULES", None)
+            else:
+                os.environ["ICITRACE_RULES"] = before
     return coverage
 
 

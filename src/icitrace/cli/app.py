@@ -199,11 +199,6 @@ def report_errors(errors: list[IcitraceError]) -> int:
 def emit(items: Iterable, format: ReportFormat, as_list: bool, brief: bool = False) -> list[IcitraceError]:
     """Write each result as it comes (so that many large profiles are never held at once), report each
     error on stderr in its place, and return the errors."""
-    from icitrace.render.dot import dot_chunks
-    from icitrace.render.json import json_chunks
-    from icitrace.render.markdown import markdown_chunks
-    from icitrace.render.text import text_chunks
-
     errors: list[IcitraceError] = []
 
     def results() -> Iterator[Any]:
@@ -214,16 +209,30 @@ def emit(items: Iterable, format: ReportFormat, as_list: bool, brief: bool = Fal
             else:
                 yield item
 
-    chunks = {
-        ReportFormat.json: lambda: json_chunks(results(), as_list=as_list),
-        ReportFormat.markdown: lambda: markdown_chunks(results(), brief=brief),
-        ReportFormat.dot: lambda: dot_chunks(results()),
-        ReportFormat.text: lambda: text_chunks(results(), color=color(), width=width(), brief=brief),
-    }[format]()
+    chunks = _chunks(format, results(), as_list=as_list, brief=brief)
     for chunk in chunks:
         sys.stdout.write(chunk)
         sys.stdout.flush()
     return errors
+
+
+def _chunks(format: ReportFormat, results: Iterable, as_list: bool, brief: bool) -> Iterator[str]:
+    # each renderer imported only when its format is asked for (start-up time)
+    if format is ReportFormat.json:
+        from icitrace.render.json import json_chunks
+
+        return json_chunks(results, as_list=as_list)
+    if format is ReportFormat.markdown:
+        from icitrace.render.markdown import markdown_chunks
+
+        return markdown_chunks(results, brief=brief)
+    if format is ReportFormat.dot:
+        from icitrace.render.dot import dot_chunks
+
+        return dot_chunks(results)
+    from icitrace.render.text import text_chunks
+
+    return text_chunks(results, color=color(), width=width(), brief=brief)
 
 
 def color() -> bool:

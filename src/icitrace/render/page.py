@@ -40,7 +40,8 @@ class Page:
 
     def _add(self, indent: int, spans: list[tuple[str, str]]) -> None:
         plain = "".join(text for text, _ in spans)
-        styles = [style for text, style in spans for _ in text]  # the style of each character
+        # the style of each character (only a coloured page shows them)
+        styles = [style for text, style in spans for _ in text] if self.color else []
         for start, end in _breaks(plain, max(1, self.width - indent)):
             while end > start and plain[end - 1].isspace():  # trailing blanks help no reader
                 end -= 1
@@ -63,6 +64,8 @@ class Page:
 
 def _breaks(text: str, width: int) -> list[tuple[int, int]]:
     """(start, end) of each line of ``text`` wrapped greedily to ``width`` cells."""
+    if len(text) <= width and cells(text) <= width:  # fits whole (most lines): nothing to measure
+        return [(0, len(text))]
     lines: list[tuple[int, int]] = []
     line_start, used = 0, 0
     for match in _WORD.finditer(text):

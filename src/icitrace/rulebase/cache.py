@@ -22,10 +22,10 @@ from pathlib import Path
 
 from icitrace import __version__
 from icitrace.rulebase.book import RuleBook
-from icitrace.rulebase.loading import load_rules, read_rule_files
+from icitrace.rulebase.files import RuleFiles, read_rule_files
 
 #: bump when the pickled shape of a RuleBook changes within one icitrace version (development)
-_FORMAT = "1"
+_FORMAT = "2"
 #: entries kept; the oldest go first (each rule folder, and each change to it, makes one)
 KEEP = 16
 
@@ -35,13 +35,20 @@ def load_cached(directory: Path) -> RuleBook:
     files = read_rule_files(directory)
     folder = cache_folder()
     if folder is None or files.problems:
-        return load_rules(files)
+        return _check(files)
     entry = folder / f"rules-{_key(files.directory, files.sha256)}.pickle"
     book = _read(entry)
     if book is None:
-        book = load_rules(files)
+        book = _check(files)
         _write(folder, entry, book)
     return book
+
+
+def _check(files: RuleFiles) -> RuleBook:
+    # YAML and the checks: imported only when needed
+    from icitrace.rulebase.loading import load_rules
+
+    return load_rules(files)
 
 
 def cache_folder() -> Path | None:

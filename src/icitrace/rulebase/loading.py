@@ -7,10 +7,7 @@ cut-offs), optionally ``sources.yaml`` (other named outside sources) and any num
 
 from __future__ import annotations
 
-import hashlib
 import re
-from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +16,13 @@ from pydantic import BaseModel, ValidationError
 from icitrace.errors import did_you_mean
 from icitrace.profile.model import field_kind, reasoned_fields
 from icitrace.rulebase.book import RuleBook, RuleProblem, RulesError
+from icitrace.rulebase.files import (
+    CATALOG_FILE,
+    CUTOFFS_FILE,
+    SOURCES_FILE,
+    RuleFiles,
+    read_rule_files,
+)
 from icitrace.rulebase.lint import lint, text_problems
 from icitrace.rulebase.model import (
     MAX_LIST_TESTS,
@@ -36,54 +40,7 @@ from icitrace.rulebase.yaml_source import YamlDoc, YamlProblem
 
 #: finding, strategy, cut-off and source ids: they name nodes in DOT and Mermaid and keys in JSON
 CATALOG_ID = re.compile(r"^[a-z][a-z0-9_]*$")
-#: rule files are small hand-written YAML; anything bigger is refused unread
-MAX_RULE_FILE = 1_000_000
-CATALOG_FILE = "catalog.yaml"
-CUTOFFS_FILE = "cutoffs.yaml"
-SOURCES_FILE = "sources.yaml"
 DATA_FILES = (CATALOG_FILE, CUTOFFS_FILE, SOURCES_FILE)
-
-
-@dataclass(frozen=True)
-class RuleFiles:
-    """The bytes of a rule directory's files, read once (the cache key is made of them), and what was
-    wrong with reading them."""
-
-    directory: Path
-    raw: dict[str, bytes]  # file name -> bytes, by name
-    problems: list[RuleProblem]
-
-    @cached_property
-    def sha256(self) -> str:
-        digest = hashlib.sha256()
-        for name, raw in self.raw.items():
-            digest.update(name.encode() + b"\0" + raw + b"\0")
-        return digest.hexdigest()
-
-
-def read_rule_files(directory: Path) -> RuleFiles:
-    """Every ``*.yaml`` of a rule directory, each a regular file of at most MAX_RULE_FILE bytes."""
-    directory = Path(directory)
-    if not directory.is_dir():
-        raise RulesError([RuleProblem(str(directory), 0, "not a rule directory (expected a folder of YAML files)")])
-    problems: list[RuleProblem] = []
-    raw_files: dict[str, bytes] = {}
-    for path in sorted(directory.glob("*.yaml")):
-        if not path.is_file():  # a folder, a FIFO (would block), a device, a dangling or looping link
-            problems.append(RuleProblem(str(path), 0, "not a regular file"))
-            continue
-        try:
-            with path.open("rb") as handle:
-                raw = handle.read(MAX_RULE_FILE + 1)
-        except OSError as error:
-            problems.append(RuleProblem(str(path), 0, f"cannot read: {error}"))
-            continue
-        if len(raw) > MAX_RULE_FILE:
-            problems.append(RuleProblem(str(path), 0, f"larger than {MAX_RULE_FILE:,} bytes; a rule file is "
-                                                      "small hand-written YAML"))
-            continue
-        raw_files[path.name] = raw
-    return RuleFiles(directory, raw_files, problems)
 
 
 def load_rules(directory: Path | RuleFiles) -> RuleBook:

@@ -49,7 +49,9 @@ MAX_LIST_TESTS = 100
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, populate_by_name=True, frozen=True)
+    # defer_build: a rule base read back from the cache is never validated again, so a command that
+    # starts from the cache never pays for building these validators.
+    model_config = ConfigDict(extra="forbid", strict=True, populate_by_name=True, frozen=True, defer_build=True)
 
 
 #: The numbers the C engine reads reliably (GUIDE §2: exponent-form floats such as 1e-05 fail with error
