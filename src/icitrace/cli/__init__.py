@@ -10,8 +10,11 @@ os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
 import typer  # noqa: E402
 
-from icitrace.cli import evaluate, cohort, profiles, rules  # noqa: F401, E402, I001 - registers the commands in this order
 from icitrace.cli.app import app  # noqa: E402
+
+# isort: off
+from icitrace.cli import evaluate, cohort, profiles, rules  # noqa: F401, E402 - registers the commands in this order
+# isort: on
 
 
 def app_for(args: list[str]) -> typer.Typer:
