@@ -111,7 +111,7 @@ def test_a_file_without_read_permission():
 def test_one_bad_file_among_several_is_reported_and_the_rest_evaluated(tmp_path):
     bad = tmp_path / "bad.json"
     bad.write_bytes(b'{"hypoxia": "HIGH"}')
-    done = run_cli("suggest", str(PROFILES[0]), str(bad), str(PROFILES[1]))
+    done = invoke("suggest", str(PROFILES[0]), str(bad), str(PROFILES[1]))
     assert done.returncode == 2
     text = done.stdout.decode()
     assert f"Profile {PROFILES[0].stem}\n" in text and f"Profile {PROFILES[1].stem}\n" in text

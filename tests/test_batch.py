@@ -1,5 +1,6 @@
-"""Cohorts through the real command: every input kind, records in = records out, in order, errors
-in place, workers identical to one worker, kill-safe output and --resume, summary, synth."""
+"""Cohorts through the command (the real one in a subprocess for workers, signals and kills): every input
+kind, records in = records out, in order, errors in place, workers identical to one worker, kill-safe
+output and --resume, summary, synth."""
 
 import json
 import os
@@ -38,13 +39,13 @@ def lines(data: bytes) -> list[str]:
 @pytest.fixture(scope="module")
 def cohort(tmp_path_factory):
     path = tmp_path_factory.mktemp("cohort") / "cohort.jsonl"
-    done = run_cli("synth", "--n", str(COHORT), "--seed", "4")
+    done = invoke("synth", "--n", str(COHORT), "--seed", "4")
     path.write_bytes(done.stdout)
     return path
 
 
 def test_synth_is_reproducible_and_leaves_every_field_sometimes_unknown(cohort):
-    again = invoke("synth", "--n", str(COHORT), "--seed", "4").stdout
+    again = run_cli("synth", "--n", str(COHORT), "--seed", "4").stdout  # another process: another hash seed
     assert again == cohort.read_bytes()
     assert invoke("synth", "--n", str(COHORT), "--seed", "5").stdout != again
     records = [json.loads(line) for line in lines(again)]
@@ -66,15 +67,15 @@ def test_jsonl_in_order_records_in_equal_records_out(cohort, tmp_path):
 
 def test_two_workers_write_the_same_bytes_as_one(cohort, tmp_path):
     one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
-    run_cli("batch", str(cohort), "--out", str(one), "--workers", "1")
+    batch_here(str(cohort), "--out", str(one))
     run_cli("batch", str(cohort), "--out", str(two), "--workers", "2")
     assert one.read_bytes() == two.read_bytes()
 
 
 def test_batch_agrees_with_suggest_on_each_shipped_profile():
-    done = run_cli("batch", "profiles", "--workers", "2")
+    done = invoke("batch", "profiles", "--workers", "2")  # one chunk: one worker, none forked
     records = [json.loads(line) for line in lines(done.stdout)]
-    full = json.loads(run_cli("suggest", *map(str, PROFILES), "--format", "json").stdout)
+    full = json.loads(invoke("suggest", *map(str, PROFILES), "--format", "json").stdout)
     assert [r["id"] for r in records] == [f["profile"]["id"] for f in full]
     for record, result in zip(records, full):
         assert list(record["findings"]) == list(dict.fromkeys(f["id"] for f in result["findings"]))
@@ -85,7 +86,7 @@ def test_batch_agrees_with_suggest_on_each_shipped_profile():
 def test_bad_records_become_error_lines_in_place_and_exit_1(tmp_path):
     source = tmp_path / "mixed.jsonl"
     source.write_text('{"tmb": 3}\n{"tmb": "x"}\n\nnot json\n{"name": "Jane"}\n{"hypoxia": "high"}\n')
-    done = run_cli("batch", str(source), "--workers", "2")
+    done = invoke("batch", str(source), "--workers", "2")  # one chunk: one worker, none forked
     assert done.returncode == 1
     records = [json.loads(line) for line in lines(done.stdout)]
     assert [r["record"] for r in records] == [f"{source}:{n}" for n in (1, 2, 4, 5, 6)]  # blank line 3 is no record
@@ -171,16 +172,16 @@ def test_resuming_a_csv_run_stopped_before_its_first_record_writes_one_header(tm
     source = tmp_path / "c.jsonl"
     source.write_text('{"tmb": 12}\n{"tmb": 1}\n')
     whole, part = tmp_path / "whole.csv", tmp_path / "part.csv"
-    run_cli("batch", str(source), "--format", "csv", "--out", str(whole))
+    invoke("batch", str(source), "--format", "csv", "--out", str(whole))
     part.write_text(whole.read_text().splitlines()[0] + "\n")  # the header alone, as an early stop leaves it
     (tmp_path / "part.csv.icitrace-run.json").write_bytes((tmp_path / "whole.csv.icitrace-run.json").read_bytes())
-    done = run_cli("batch", str(source), "--format", "csv", "--out", str(part), "--resume")
+    done = invoke("batch", str(source), "--format", "csv", "--out", str(part), "--resume")
     assert done.returncode == 0 and part.read_bytes() == whole.read_bytes()
 
 
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
 def test_an_output_that_cannot_be_written_is_an_error_not_bad_input():
-    done = run_cli("batch", "profiles", "--out", "/dev/full")
+    done = invoke("batch", "profiles", "--out", "/dev/full")
     assert done.returncode == 1 and b"Traceback" not in done.stderr
     assert done.stderr.startswith(b"icitrace: cannot write the output (No space left on device)")
 
@@ -272,7 +273,7 @@ def big(cohort, tmp_path_factory):
     folder = tmp_path_factory.mktemp("big")
     source, whole = folder / "big.jsonl", folder / "whole.jsonl"
     source.write_bytes(cohort.read_bytes() * 2)
-    run_cli("batch", str(source), "--out", str(whole), "--workers", "2")
+    run_cli("batch", str(source), "--out", str(whole), "--workers", "2")  # real: workers are forked
     return source, whole
 
 
@@ -297,7 +298,7 @@ def test_an_interrupted_run_resumes_without_duplicating_or_skipping(big, tmp_pat
         assert process.returncode == 130 and b"run again with --resume to continue" in err
     written = out.read_bytes()
     assert 0 < written.count(b"\n") < 2 * COHORT, "the run was not interrupted midway"
-    done = run_cli("batch", str(big), "--out", str(out), "--workers", "2", "--resume")
+    done = run_cli("batch", str(big), "--out", str(out), "--workers", "2", "--resume")  # real: workers forked
     assert done.returncode == 0, done.stderr
     assert out.read_bytes() == whole.read_bytes()
 
@@ -322,7 +323,7 @@ def test_a_worker_that_dies_ends_the_run_clearly_and_resume_completes_it(big, tm
     written = out.read_bytes()
     assert written.endswith(b"\n") and 0 < written.count(b"\n") < 2 * COHORT
     assert whole.read_bytes().startswith(written)
-    done = run_cli("batch", str(big), "--out", str(out), "--workers", "2", "--resume")
+    done = run_cli("batch", str(big), "--out", str(out), "--workers", "2", "--resume")  # real: workers forked
     assert done.returncode == 0 and out.read_bytes() == whole.read_bytes()
 
 

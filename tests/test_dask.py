@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import icitrace_command, run_cli
+from conftest import icitrace_command, invoke, run_cli
 
 distributed = pytest.importorskip("distributed")
 pytestmark = pytest.mark.cli
@@ -42,8 +42,8 @@ def cluster(request):
 
 def test_dask_gives_the_same_records_as_the_local_run(cluster, tmp_path):
     cohort = tmp_path / "cohort.jsonl"
-    cohort.write_bytes(run_cli("synth", "--n", "1200", "--seed", "8").stdout + b'{"tmb": "bad"}\n')
-    local = run_cli("batch", str(cohort), "--workers", "1")
+    cohort.write_bytes(invoke("synth", "--n", "1200", "--seed", "8").stdout + b'{"tmb": "bad"}\n')
+    local = invoke("batch", str(cohort), "--workers", "1")
     remote = run_cli("batch", str(cohort), "--dask", cluster)
     assert remote.returncode == local.returncode == 1  # the bad last record, reported in place
     assert remote.stdout == local.stdout
@@ -76,7 +76,7 @@ def test_a_malformed_or_unreachable_address_is_refused_before_the_output_is_touc
 @pytest.mark.parametrize("what", ["scheduler", "workers"])
 def test_a_cluster_lost_mid_run_ends_the_run_with_a_message(cluster, tmp_path, request, what):
     cohort = tmp_path / "cohort.jsonl"
-    cohort.write_bytes(run_cli("synth", "--n", "3000", "--seed", "8").stdout * 4)
+    cohort.write_bytes(invoke("synth", "--n", "3000", "--seed", "8").stdout * 4)
     out = tmp_path / "out.jsonl"
     run = subprocess.Popen(icitrace_command() + ["batch", str(cohort), "--dask", cluster, "--out", str(out)],
                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,

@@ -371,7 +371,7 @@ def test_text_that_is_not_unicode_is_refused_in_every_path(tmp_path):
         assert "Traceback" not in err
     cohort = tmp_path / "cohort.jsonl"
     cohort.write_text('{"description": "\\udfff"}\n{"tmb": 3}\n')
-    done = run_cli("batch", str(cohort), "--workers", "1")
+    done = invoke("batch", str(cohort), "--workers", "1")
     lines = [json.loads(line) for line in done.stdout.decode().splitlines()]
     assert done.returncode == 1 and [r["ok"] for r in lines] == [False, True]
     assert "lone UTF-16 surrogate" in lines[0]["error"]
