@@ -20,7 +20,6 @@ from typer.core import TyperCommand
 
 from icitrace import __version__
 from icitrace.errors import EXIT_BAD_INPUT, IcitraceError
-from icitrace.profile.model import reasoned_fields
 
 #: piped text is this wide in every command, so that output is byte-identical everywhere
 PIPED_WIDTH = 100
@@ -113,6 +112,10 @@ def _complete_ids(incomplete: str) -> list[str]:
 
 
 def _complete_fields(incomplete: str) -> list[str]:
+    from icitrace.profile.model import (
+        reasoned_fields,  # the pydantic model: not for --help
+    )
+
     return [f"{name}=" for name in reasoned_fields() if name.startswith(incomplete)]
 
 

@@ -30,7 +30,6 @@ from icitrace.cli.app import (
     width,
 )
 from icitrace.errors import IcitraceError
-from icitrace.profile.model import reasoned_fields
 
 PROFILES_ARGUMENT = typer.Argument(..., metavar="PROFILE...", help="Profile JSON files; - reads stdin.")
 PROFILE_ARGUMENT = typer.Argument(..., metavar="PROFILE", help="A profile JSON file; - reads stdin.")
@@ -128,6 +127,10 @@ def diff(
 
 
 def _complete_sweep_field(incomplete: str) -> list[str]:
+    from icitrace.profile.model import (
+        reasoned_fields,  # the pydantic model: not for --help
+    )
+
     return [name for name in reasoned_fields() if name.startswith(incomplete)]
 
 
