@@ -56,7 +56,11 @@ MISTAKES = {
     'Then the finding "acidic_tme" is inferred': "*expected finding 'acidic_tme' inferred, but it was not*",
     'Then the strategy "hypoxia_targeting" is not suggested':
         "*expected strategy 'hypoxia_targeting' not suggested, but it was (it was suggested by: hypoxia-to-hypoxia-targeting)*",
-    'Then the rule "hypoxia-high" does not fire': "*expected rule 'hypoxia-high' not to fire, but it did*",
+    'Then the rule "hypoxia-high" does not fire': "*expected rule 'hypoxia-high' not to fire, but it fired*",
+    'Then the rule "acidity-acidic" is decided not to fire':
+        "*expected rule 'acidity-acidic' to be decided not to fire, but it was undecided (acidity unknown)*",
+    'Then the rule "tmb-below-high" is undecided':
+        "*expected rule 'tmb-below-high' to be undecided, but it was decided not to fire*",
     'Then the rule "tmb-high" is not evaluated because "tmb" is unknown':
         "*expected rule 'tmb-high' not to be evaluated for lack of 'tmb', but it was evaluated*",
     'Then no finding is inferred': "*expected no finding, got: high_tmb, hypoxic_tme*",
@@ -150,3 +154,70 @@ def test_the_plugin_registers_nothing_when_pytest_bdd_is_missing():
             "import icitrace.bdd.plugin as plugin; print(plugin.pytest_plugins)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0 and done.stdout.strip() == "[]", done.stderr
+
+
+UNRELATED_STEPS = '''
+from pytest_bdd import given, parsers, scenarios, then, when
+
+scenarios("features")
+
+
+@given(parsers.parse("a basket with {n:d} apples"), target_fixture="basket")
+def basket(n):
+    return {"apples": n}
+
+
+@when("one apple is eaten")
+def eat(basket):
+    basket["apples"] -= 1
+
+
+@then(parsers.parse("the basket holds {n:d} apples"))
+def holds(basket, n):
+    assert basket["apples"] == n
+'''
+
+UNRELATED_FEATURE = """Feature: a basket of apples
+  Scenario: eating one
+    Given a basket with 3 apples
+    When one apple is eaten
+    Then the basket holds 2 apples
+
+  Scenario: a wrong count
+    Given a basket with 3 apples
+    When one apple is eaten
+    Then the basket holds 5 apples
+
+  Scenario: a step nobody wrote
+    Given a basket with 3 apples
+    When the basket is dropped
+    Then the basket holds 0 apples
+
+  Scenario: nothing checked
+    Given a basket with 3 apples
+    When one apple is eaten
+
+  Scenario: nothing checked
+    Given a basket with 1 apples
+"""
+
+
+def test_an_unrelated_pytest_bdd_project_gives_the_same_results_with_icitrace_installed(pytester):
+    """The entry point loads icitrace's plugin into every pytest run: its guards (a Then step, unique
+    names, the nearest sentence for a missing step) must touch only scenarios that use its steps."""
+    pytester.makepyfile(test_baskets=UNRELATED_STEPS)
+    (pytester.path / "features").mkdir()
+    (pytester.path / "features" / "baskets.feature").write_text(UNRELATED_FEATURE)
+    runs = {name: pytester.runpytest_subprocess("-p", "no:cacheprovider", "-rA", *flags)
+            for name, flags in (("with", ()), ("without", ("-p", "no:icitrace")))}
+    plugins = {name: any(line.startswith("plugins:") and "icitrace" in line for line in run.outlines)
+               for name, run in runs.items()}
+    assert plugins == {"with": True, "without": False}, "the plugin's presence is what differs"
+    outcomes = {name: run.parseoutcomes() for name, run in runs.items()}
+    assert outcomes["with"] == outcomes["without"] and outcomes["with"]["failed"] == 2, outcomes
+    lines = {name: sorted(line for line in run.outlines if line.startswith(("PASSED", "FAILED")))
+             for name, run in runs.items()}
+    assert lines["with"] == lines["without"]
+    text = "\n".join(runs["with"].outlines)
+    assert 'StepDefinitionNotFoundError: Step definition is not found: When "the basket is dropped"' in text
+    assert "no icitrace step" not in text and "has no Then step" not in text and "must be unique" not in text

@@ -212,17 +212,22 @@ def test_every_command_has_help_with_an_example(command):
     assert done.returncode == 0 and b"Example" in done.stdout
 
 
+def _coverage_table(stdout: bytes) -> dict[str, tuple[int, int, int]]:
+    """rule -> (fires, decided not, undecided) from the report's first table."""
+    table = stdout.decode().split("\n\n", 1)[0].splitlines()[1:]
+    return {line.split()[0]: tuple(int(n) for n in line.split()[1:4]) for line in table}
+
+
 def test_rules_coverage_passes_on_the_project_scenarios(book):
     done = run_cli("rules", "coverage", "tests/features")
     assert done.returncode == 0, done.stdout.decode() + done.stderr.decode()
-    lines = done.stdout.decode().splitlines()
-    assert lines[-1].endswith("every rule both fires and does not fire.")
-    counts = {line.split()[0]: (int(line.split()[1]), int(line.split()[2])) for line in lines[1:-1]}
+    assert done.stdout.decode().splitlines()[-1].endswith("every rule both fires and is decided not to fire.")
+    counts = _coverage_table(done.stdout)
     assert set(counts) == {r.id for r in book.rules}
-    assert all(fired and missed for fired, missed in counts.values())
+    assert all(fired and decided_not for fired, decided_not, _ in counts.values())
 
 
-def test_rules_coverage_names_rules_without_scenarios(tmp_path):
+def test_rules_coverage_counts_an_undecided_rule_as_untested_not_as_a_negative(tmp_path):
     features = tmp_path / "features"
     features.mkdir()
     (features / "one.feature").write_text("""Feature: one
@@ -230,11 +235,26 @@ def test_rules_coverage_names_rules_without_scenarios(tmp_path):
     Given the profile field "hypoxia" is "high"
     When the profile is evaluated
     Then the rule "hypoxia-high" fires
+    And the rule "tmb-high" is undecided
+
+  Scenario: low hypoxia
+    Given the profile field "hypoxia" is "low"
+    When the profile is evaluated
+    Then the rule "hypoxia-high" is decided not to fire
 """)
     done = run_cli("rules", "coverage", str(features))
     assert done.returncode == 1
-    assert b"hypoxia-high                                  1              0  <- needs a scenario" in done.stdout
-    assert b"rules without a scenario where they fire and one where they do not: " in done.stderr
+    counts = _coverage_table(done.stdout)
+    assert counts["hypoxia-high"] == (1, 1, 0)
+    # tmb is unknown in both: tmb-high was never tested either way, so it is a gap, not a negative
+    assert counts["tmb-high"] == (0, 0, 2)
+    lines = done.stdout.decode().splitlines()
+    assert not next(line for line in lines if line.startswith("hypoxia-high ")).endswith("<- needs a scenario")
+    assert next(line for line in lines if line.startswith("tmb-high ")).endswith("<- needs a scenario")
+    assert any(line.startswith("microenvironment.yaml") and line.endswith("<- gaps") for line in lines)
+    err = done.stderr.decode()
+    assert "rules without a scenario where they fire and one where they are decided not to fire: " in err
+    assert "hypoxia-high" not in err.split("decided not to fire: ", 1)[1]
 
 
 def test_rules_lint_passes_on_the_shipped_rules_and_reports_a_broken_directory(tmp_path, book):

@@ -2,9 +2,9 @@ Feature: Antigen presentation and tumour genes (review [2], [5], [6] and [10])
 
   Scenario Outline: Reduced or lost MHC class I
     Given a profile with:
-      | field          | value   |
-      | mhc_class_i    | <mhc>   |
-      | tumor_antigens | intact  |
+      | field          | value  |
+      | mhc_class_i    | <mhc>  |
+      | tumor_antigens | intact |
     When the profile is evaluated
     Then the rule "mhc-class-i-down" <down>
     And the rule "mhc-loss-to-adoptive-cell-transfer" <down>
@@ -50,7 +50,7 @@ Feature: Antigen presentation and tumour genes (review [2], [5], [6] and [10])
     When the profile is evaluated
     Then the finding "antigen_presentation_loss" is inferred
     And the strategy "adoptive_cell_transfer" is not suggested
-    And the strategy "ici_plus_chemotherapy" is not suggested
+    And the strategy "ici_plus_chemotherapy" is undecided
 
   Scenario: With MHC unknown, whether chemotherapy could restore presentation stays undecided
     Given the profile field "tumor_antigens" is "reduced"
@@ -65,13 +65,13 @@ Feature: Antigen presentation and tumour genes (review [2], [5], [6] and [10])
     And the rule "oncogenic-to-targeted-therapy" <outcome>
 
     Examples:
-      | alterations                               | outcome       |
-      | "WNT/beta-catenin activation"             | fires         |
-      | "WNT/beta-catenin activation, PTEN loss"  | fires         |
-      | "KRAS mutation, STK11 loss"               | fires         |
-      | "KRAS mutation"                           | does not fire |
-      | "JAK1/2 loss"                             | does not fire |
-      | ""                                        | does not fire |
+      | alterations                              | outcome       |
+      | "WNT/beta-catenin activation"            | fires         |
+      | "WNT/beta-catenin activation, PTEN loss" | fires         |
+      | "KRAS mutation, STK11 loss"              | fires         |
+      | "KRAS mutation"                          | does not fire |
+      | "JAK1/2 loss"                            | does not fire |
+      | ""                                       | does not fire |
 
   Scenario: An absent list of alterations is unknown, not empty
     Given the profile field "tmb" is 5

@@ -18,7 +18,7 @@ Feature: The tumour microenvironment (review [2] and [7])
     When the profile is evaluated
     Then the rule "hypoxia-high" is not evaluated because "hypoxia" is unknown
     And the rule "hypoxia-to-hypoxia-targeting" is not evaluated because "hypoxia" is unknown
-    And the strategy "hypoxia_targeting" is not suggested
+    And the strategy "hypoxia_targeting" is undecided
 
   Scenario Outline: An acidic microenvironment
     Given the profile field "acidity" is "<acidity>"
@@ -56,6 +56,7 @@ Feature: The tumour microenvironment (review [2] and [7])
 
   Scenario: Tregs merely present give no suppressive-cell finding, and the rationale says why
     Given the profile field "tregs" is "present"
+    And the profile field "mdscs" is "absent"
     When the profile is evaluated
     Then the finding "suppressive_immune_cells" is not inferred
     And the strategy "treg_depletion" is not suggested
@@ -116,7 +117,7 @@ Feature: The tumour microenvironment (review [2] and [7])
     And the finding "immune_desert" is not inferred
     And the strategy "tlr_agonist_adjuvant" is not suggested
     And the strategy "sting_agonist_adjuvant" is not suggested
-    And the strategy "cancer_vaccine_combination" is not suggested
+    And the strategy "cancer_vaccine_combination" is undecided
 
   Scenario Outline: TGF-beta inhibition needs TGF-beta itself raised
     Given a profile with:

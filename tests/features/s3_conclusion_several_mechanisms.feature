@@ -2,7 +2,8 @@ Feature: Several mechanisms at once (review [3] and its conclusion)
   Combination rules join the mechanism findings the engine derived.
 
   Scenario Outline: Two mechanisms reach a multi-pathway combination, three single-cell profiling
-    Given a profile with:
+    Given the profile "hot-unsuppressed"
+    And a profile with:
       | field   | value     |
       | hypoxia | <hypoxia> |
       | acidity | <acidity> |
@@ -11,12 +12,12 @@ Feature: Several mechanisms at once (review [3] and its conclusion)
     Then the rule "several-mechanisms-to-multi-pathway" <two>
     And the rule "many-mechanisms-to-single-cell-profiling" <three>
 
-    Examples:
-      | hypoxia | acidity | tregs    | two           | three         |
-      | high    | normal  | absent   | does not fire | does not fire |
-      | high    | acidic  | absent   | fires         | does not fire |
-      | high    | acidic  | present  | fires         | does not fire |
-      | high    | acidic  | abundant | fires         | fires         |
+    Examples: every other field that could add a mechanism is known (from hot-unsuppressed), so each count is decided
+      | hypoxia | acidity | tregs    | two                    | three                  |
+      | high    | normal  | absent   | is decided not to fire | is decided not to fire |
+      | high    | acidic  | absent   | fires                  | is decided not to fire |
+      | high    | acidic  | present  | fires                  | is decided not to fire |
+      | high    | acidic  | abundant | fires                  | fires                  |
 
   Scenario: A single known mechanism with the rest unknown leaves the count undecided
     Given the profile field "hypoxia" is "high"
@@ -31,5 +32,5 @@ Feature: Several mechanisms at once (review [3] and its conclusion)
     When the profile is evaluated
     Then the finding "low_immunogenicity" is inferred
     And the finding "low_pdl1_expression" is inferred
-    And the rule "several-mechanisms-to-multi-pathway" does not fire
+    And the rule "several-mechanisms-to-multi-pathway" is undecided
     And every conclusion cites the review

@@ -5,16 +5,16 @@ Feature: Alternative checkpoints and the pre-existing suppressive profile (revie
     When the profile is evaluated
     Then the rule "<finding_rule>" <outcome>
     And the rule "<strategy_rule>" <outcome>
-    And the rule "alt-checkpoints-to-multi-pathway" <outcome>
+    And the rule "alt-checkpoints-to-multi-pathway" <multi>
 
-    Examples:
-      | checkpoint | level    | finding_rule   | strategy_rule      | outcome       |
-      | tim3       | elevated | tim3-elevated  | tim3-to-anti-tim3  | fires         |
-      | tim3       | normal   | tim3-elevated  | tim3-to-anti-tim3  | does not fire |
-      | lag3       | elevated | lag3-elevated  | lag3-to-anti-lag3  | fires         |
-      | lag3       | low      | lag3-elevated  | lag3-to-anti-lag3  | does not fire |
-      | vista      | elevated | vista-elevated | vista-to-anti-vista | fires        |
-      | vista      | normal   | vista-elevated | vista-to-anti-vista | does not fire |
+    Examples: the other two checkpoints unknown, so a normal one leaves the combination open
+      | checkpoint | level    | finding_rule   | strategy_rule       | outcome                | multi        |
+      | tim3       | elevated | tim3-elevated  | tim3-to-anti-tim3   | fires                  | fires        |
+      | tim3       | normal   | tim3-elevated  | tim3-to-anti-tim3   | is decided not to fire | is undecided |
+      | lag3       | elevated | lag3-elevated  | lag3-to-anti-lag3   | fires                  | fires        |
+      | lag3       | low      | lag3-elevated  | lag3-to-anti-lag3   | is decided not to fire | is undecided |
+      | vista      | elevated | vista-elevated | vista-to-anti-vista | fires                  | fires        |
+      | vista      | normal   | vista-elevated | vista-to-anti-vista | is decided not to fire | is undecided |
 
   Scenario: LAG-3 alone does not reach an anti-TIM-3 combination
     Given a profile with:
@@ -52,10 +52,10 @@ Feature: Alternative checkpoints and the pre-existing suppressive profile (revie
 
   Scenario: The ICI history annotates what the review ties to primary or adaptive resistance
     Given a profile with:
-      | field       | value                |
-      | tgf_beta    | elevated             |
-      | tim3        | elevated             |
-      | ici_history | acquired_resistance  |
+      | field       | value               |
+      | tgf_beta    | elevated            |
+      | tim3        | elevated            |
+      | ici_history | acquired_resistance |
     When the profile is evaluated
     Then the finding "immunosuppressive_cytokines" is inferred
     And the rationale mentions "At odds with the history"

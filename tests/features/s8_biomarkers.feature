@@ -12,24 +12,24 @@ Feature: Biomarker signals at their cut-offs (review [8]; outside cut-offs)
     And the rule "high-tmb-to-biomarker-guided" <high>
 
     Examples:
-      | tmb  | low           | high          |
-      | 0    | fires         | does not fire |
-      | 9.9  | fires         | does not fire |
-      | 10   | does not fire | fires         |
-      | 10.1 | does not fire | fires         |
+      | tmb  | low                    | high                   |
+      | 0    | fires                  | is decided not to fire |
+      | 9.9  | fires                  | is decided not to fire |
+      | 10   | is decided not to fire | fires                  |
+      | 10.1 | is decided not to fire | fires                  |
 
   Scenario Outline: PD-L1 TPS around the negative cut-off (1%)
     Given the profile field "pd_l1_tps" is <tps>
     When the profile is evaluated
     Then the rule "pd-l1-tps-negative" <outcome>
-    And the rule "low-pdl1-to-biomarker-guided" <outcome>
+    And the rule "low-pdl1-to-biomarker-guided" <guided>
 
-    Examples:
-      | tps  | outcome       |
-      | 0    | fires         |
-      | 0.9  | fires         |
-      | 1    | does not fire |
-      | 1.1  | does not fire |
+    Examples: with CPS unknown, a TPS at or over 1% leaves low PD-L1 open (a CPS under 10 would still give it)
+      | tps | outcome                | guided       |
+      | 0   | fires                  | fires        |
+      | 0.9 | fires                  | fires        |
+      | 1   | is decided not to fire | is undecided |
+      | 1.1 | is decided not to fire | is undecided |
 
   Scenario Outline: PD-L1 TPS around the high cut-off (50%)
     Given the profile field "pd_l1_tps" is <tps>
@@ -38,10 +38,10 @@ Feature: Biomarker signals at their cut-offs (review [8]; outside cut-offs)
     And the rule "high-pdl1-to-biomarker-guided" <outcome>
 
     Examples:
-      | tps  | outcome       |
-      | 49.9 | does not fire |
-      | 50   | fires         |
-      | 100  | fires         |
+      | tps  | outcome                |
+      | 49.9 | is decided not to fire |
+      | 50   | fires                  |
+      | 100  | fires                  |
 
   Scenario Outline: PD-L1 CPS around 10
     Given the profile field "pd_l1_cps" is <cps>
@@ -49,24 +49,24 @@ Feature: Biomarker signals at their cut-offs (review [8]; outside cut-offs)
     Then the rule "pd-l1-cps-low" <outcome>
 
     Examples:
-      | cps  | outcome       |
-      | 9.9  | fires         |
-      | 10   | does not fire |
-      | 10.1 | does not fire |
+      | cps  | outcome                |
+      | 9.9  | fires                  |
+      | 10   | is decided not to fire |
+      | 10.1 | is decided not to fire |
 
   Scenario: A vaccine for a low-TMB tumour waits on MHC class I, which its primed T cells need
     Given the profile field "tmb" is 4
     When the profile is evaluated
     Then the finding "low_immunogenicity" is inferred
     And the rule "low-tmb-to-vaccine" is not evaluated because "mhc_class_i" is unknown
-    And the strategy "cancer_vaccine_combination" is not suggested
+    And the strategy "cancer_vaccine_combination" is undecided
 
   Scenario: An unknown TMB is reported, not assumed low
     Given the profile field "hypoxia" is "high"
     And the profile field "tmb" is unknown
     When the profile is evaluated
     Then the rule "tmb-below-high" is not evaluated because "tmb" is unknown
-    And the finding "low_immunogenicity" is not inferred
+    And the finding "low_immunogenicity" is undecided
 
   Scenario: A later field step can make a known field unknown again
     Given the profile "sparse-unknowns"

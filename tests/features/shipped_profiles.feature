@@ -69,7 +69,7 @@ Feature: The shipped teaching profiles reach what a teacher expects
     And the strategy "multi_pathway_combination" is suggested by rule "alt-checkpoints-to-multi-pathway"
     And the finding "high_tmb" is inferred
     And the finding "elevated_checkpoint_ligands" is inferred
-    And the rule "several-mechanisms-to-multi-pathway" does not fire
+    And the rule "several-mechanisms-to-multi-pathway" is undecided
     And the rationale mentions "Acquired names the clinical timing, adaptive the mechanism"
 
   @cli
@@ -80,8 +80,8 @@ Feature: The shipped teaching profiles reach what a teacher expects
     And the rule "tumor-antigens-down" does not fire
     And the strategy "adoptive_cell_transfer" is suggested by rule "mhc-loss-to-adoptive-cell-transfer"
     And the strategy "ici_plus_chemotherapy" is not suggested
-    And the strategy "ici_plus_targeted_therapy" is not suggested
-    And the finding "low_pdl1_expression" is not inferred
+    And the strategy "ici_plus_targeted_therapy" is undecided
+    And the finding "low_pdl1_expression" is undecided
     And the finding "high_pdl1_expression" is not inferred
     And the rationale mentions "only CAR T cells bind their antigen directly, without MHC"
 
@@ -92,7 +92,7 @@ Feature: The shipped teaching profiles reach what a teacher expects
     Then the finding "low_immunogenicity" is inferred by rule "tmb-below-high"
     And the rule "hypoxia-high" is not evaluated because "hypoxia" is unknown
     And the rule "tregs-to-treg-depletion" is not evaluated because "tregs" is unknown
-    And the finding "hypoxic_tme" is not inferred
+    And the finding "hypoxic_tme" is undecided
     And the rationale mentions "unknown: pd_l1_tps"
     And the rationale mentions "rests on a borderline value: tmb"
 
@@ -114,7 +114,7 @@ Feature: The shipped teaching profiles reach what a teacher expects
     And the finding "epigenetic_immune_silencing" is inferred by rule "epigenetic-silencing"
     And the strategy "ici_plus_targeted_therapy" is suggested by rule "oncogenic-to-targeted-therapy"
     And the strategy "ici_plus_targeted_therapy" is suggested by rule "epigenetic-to-targeted-therapy"
-    And the finding "low_pdl1_expression" is not inferred
+    And the finding "low_pdl1_expression" is undecided
 
   Scenario: LAG-3 and VISTA each reach their own inhibitor combination
     Given the profile "lag3-vista-checkpoints"
@@ -138,5 +138,5 @@ Feature: The shipped teaching profiles reach what a teacher expects
     And the strategy "adoptive_cell_transfer" is suggested
     And the strategy "tgf_beta_inhibition" is suggested
     And the strategy "treg_depletion" is suggested
-    And the strategy "mdsc_targeting" is not suggested
+    And the strategy "mdsc_targeting" is undecided
     And every conclusion cites the review

@@ -1,6 +1,10 @@
 """`icitrace rules coverage`: run feature files in-process through pytest and count, per rule, the
-scenarios that saw it fire and the scenarios that saw it not fire (semgrep-rules' true positives and
-true negatives, for a rule base)."""
+scenarios that saw it fire and the scenarios that saw it *decided* not to fire (semgrep-rules' true
+positives and true negatives, for a rule base).
+
+A rule that did not fire because a field it reads was unknown was not tested either way: such a
+scenario counts as undecided, never as a negative (the three-valued reading of the result says which).
+"""
 
 from __future__ import annotations
 
@@ -18,29 +22,45 @@ from icitrace.rulebase.book import RuleBook
 @dataclass
 class Coverage:
     fired: Counter = field(default_factory=Counter)
-    missed: Counter = field(default_factory=Counter)
+    decided_not: Counter = field(default_factory=Counter)  # its conditions were false
+    undecided: Counter = field(default_factory=Counter)  # neither, in every evaluation of the scenario
     scenarios: int = 0
     pytest_exit: int = 0
 
     def gaps(self, book: RuleBook) -> list[str]:
-        """Rules lacking a scenario where they fire or one where they do not."""
-        return [r.id for r in book.rules if not self.fired[r.id] or not self.missed[r.id]]
+        """Rules lacking a scenario where they fire or one where they are decided not to fire."""
+        return [r.id for r in book.rules if not self.fired[r.id] or not self.decided_not[r.id]]
 
 
 class _Recorder:
-    """pytest plugin: after each scenario, read which rules its evaluations fired."""
+    """pytest plugin: after each scenario that uses icitrace's steps, read what its evaluations decided."""
 
     def __init__(self, book: RuleBook, coverage: Coverage):
         self.book, self.coverage = book, coverage
 
     def pytest_bdd_after_scenario(self, request, feature, scenario) -> None:  # noqa: ANN001
+        from icitrace.bdd.steps import uses_icitrace
+
+        if not uses_icitrace(scenario):
+            return
         case = request.getfixturevalue("icitrace_case")
         if not case.history:
             return
-        fired = {t.rule for result in case.history for t in result.trace}
         self.coverage.scenarios += 1
+        fired: set[str] = set()
+        decided_not: set[str] = set()
+        for result in case.history:
+            fired_here = {t.rule for t in result.trace}
+            undecided_here = {n.rule for n in result.not_evaluated}
+            fired |= fired_here
+            decided_not |= {r.id for r in self.book.rules} - fired_here - undecided_here
         for rule in self.book.rules:
-            (self.coverage.fired if rule.id in fired else self.coverage.missed)[rule.id] += 1
+            if rule.id in fired:
+                self.coverage.fired[rule.id] += 1
+            if rule.id in decided_not:
+                self.coverage.decided_not[rule.id] += 1
+            if rule.id not in fired and rule.id not in decided_not:
+                self.coverage.undecided[rule.id] += 1
 
 
 def measure(features: Path, book: RuleBook, rules_dir: Path | None) -> Coverage:
@@ -82,12 +102,23 @@ def feature_files(features: Path) -> list[str]:
 
 
 def report(coverage: Coverage, book: RuleBook) -> str:
+    """Per rule, then per rule file: scenarios where it fires, is decided not to fire, stays undecided."""
     width = max(len(r.id) for r in book.rules)
-    lines = [f"{'rule'.ljust(width)}  fires  does not fire"]
+    head = ["fires", "decided not", "undecided"]
+    lines = [f"{'rule'.ljust(width)}  {'  '.join(head)}"]
     for rule in book.rules:
-        mark = "" if coverage.fired[rule.id] and coverage.missed[rule.id] else "  <- needs a scenario"
-        lines.append(f"{rule.id.ljust(width)}  {coverage.fired[rule.id]:>5}  {coverage.missed[rule.id]:>13}{mark}")
-    gaps = coverage.gaps(book)
+        mark = "" if coverage.fired[rule.id] and coverage.decided_not[rule.id] else "  <- needs a scenario"
+        counts = (coverage.fired[rule.id], coverage.decided_not[rule.id], coverage.undecided[rule.id])
+        lines.append(f"{rule.id.ljust(width)}  " + "  ".join(f"{n:>{len(h)}}" for n, h in zip(counts, head)) + mark)
+    gaps = set(coverage.gaps(book))
+    files: dict[str, list[str]] = {}
+    for rule in book.rules:
+        files.setdefault(Path(rule.where.rsplit(":", 1)[0]).name, []).append(rule.id)
+    lines += ["", "rule file" + " " * max(0, width - 9) + "  rules  covered"]
+    for name, ids in files.items():
+        covered = sum(rule_id not in gaps for rule_id in ids)
+        lines.append(f"{name.ljust(max(width, 9))}  {len(ids):>5}  {covered:>7}" + ("" if covered == len(ids) else "  <- gaps"))
     lines.append(f"{len(book.rules)} rules, {coverage.scenarios} evaluated scenarios: "
-                 + ("every rule both fires and does not fire." if not gaps else f"{len(gaps)} rules lack a scenario."))
+                 + ("every rule both fires and is decided not to fire." if not gaps
+                    else f"{len(gaps)} rules lack a scenario."))
     return "\n".join(lines) + "\n"

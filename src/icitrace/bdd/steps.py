@@ -43,14 +43,22 @@ SENTENCES = (
     'Then the finding "hypoxic_tme" is inferred by rule "hypoxia-high"',
     'Then the strategy "hypoxia_targeting" is suggested',
     'Then the strategy "hypoxia_targeting" is not suggested',
+    'Then the finding "hypoxic_tme" is undecided',
+    'Then the strategy "hypoxia_targeting" is undecided',
     'Then the strategy "hypoxia_targeting" is suggested by rule "hypoxia-to-hypoxia-targeting"',
     'Then the rule "hypoxia-high" fires',
     'Then the rule "hypoxia-high" does not fire',
+    'Then the rule "hypoxia-high" is decided not to fire',
+    'Then the rule "hypoxia-high" is undecided',
     'Then the rule "hypoxia-high" is not evaluated because "hypoxia" is unknown',
     "Then no finding is inferred",
     'Then the rationale mentions "hypoxic"',
     "Then every conclusion cites the review",
 )
+
+#: every step pattern of the library: a scenario is icitrace's when one of its steps matches one, and
+#: the guards below touch no other scenario (an unrelated pytest-bdd suite runs as if icitrace were absent)
+PATTERNS: list[re.Pattern[str]] = []
 
 #: environment variable naming a rule directory for scenarios (default: the shipped rules)
 RULES_ENV = "ICITRACE_RULES"
@@ -90,10 +98,21 @@ def _result(case: Case) -> Result:
     return case.result  # type: ignore[return-value]
 
 
+def _step(decorator: Any, pattern: str) -> Any:
+    """Register a step matched in full by ``pattern``, and remember the pattern (``uses_icitrace``)."""
+    PATTERNS.append(re.compile(pattern))
+    return decorator(parsers.re(pattern))
+
+
+def uses_icitrace(scenario: Any) -> bool:
+    """Whether any step of ``scenario`` is one of this library's."""
+    return any(pattern.fullmatch(step.name) for step in scenario.steps for pattern in PATTERNS)
+
+
 # --- Given -------------------------------------------------------------------------------------
 
 
-@given(parsers.re(r'the profile "(?P<name>[^"]+)"'))
+@_step(given, r'the profile "(?P<name>[^"]+)"')
 def given_profile_file(name: str, icitrace_case: Case) -> None:
     path = _find_profile(name, icitrace_case.feature_dir)
     try:
@@ -115,7 +134,7 @@ def _find_profile(name: str, feature_dir: Path) -> Path:
     raise AssertionError  # unreachable
 
 
-@given("a profile with:")
+@_step(given, "a profile with:")
 def given_profile_table(datatable: list[list[str]], icitrace_case: Case) -> None:
     rows = [row for row in datatable if row and row[0].strip().lower() != "field"]
     for row in rows:
@@ -124,7 +143,7 @@ def given_profile_table(datatable: list[list[str]], icitrace_case: Case) -> None
         _set(icitrace_case, row[0].strip(), row[1].strip())
 
 
-@given(parsers.re(r'the profile field "(?P<name>[^"]+)" is (?P<value>.+)'))
+@_step(given, r'the profile field "(?P<name>[^"]+)" is (?P<value>.+)')
 def given_field(name: str, value: str, icitrace_case: Case) -> None:
     _set(icitrace_case, name, value.strip())
 
@@ -144,7 +163,7 @@ def _set(case: Case, name: str, text: str) -> None:
 # --- When --------------------------------------------------------------------------------------
 
 
-@when("the profile is evaluated")
+@_step(when, "the profile is evaluated")
 def when_evaluated(icitrace_case: Case) -> None:
     try:
         profile: Profile = validate(dict(icitrace_case.data), "scenario profile", default_id="scenario")
@@ -180,7 +199,7 @@ def _book():  # noqa: ANN202
 # --- Then --------------------------------------------------------------------------------------
 
 
-@then(parsers.re(r'the finding "(?P<fid>[^"]+)" is\s+(?P<neg>not\s+)?inferred(?: by rule "(?P<rule>[^"]+)")?'))
+@_step(then, r'the finding "(?P<fid>[^"]+)" is\s+(?P<neg>not\s+)?inferred(?: by rule "(?P<rule>[^"]+)")?')
 def then_finding(fid: str, neg: str | None, rule: str | None, icitrace_case: Case) -> None:
     book = _book()
     _choose("finding", fid, book.catalog.findings)
@@ -189,13 +208,28 @@ def then_finding(fid: str, neg: str | None, rule: str | None, icitrace_case: Cas
     _check(fid, "finding", "inferred", neg, rule, rules, book)
 
 
-@then(parsers.re(r'the strategy "(?P<sid>[^"]+)" is\s+(?P<neg>not\s+)?suggested(?: by rule "(?P<rule>[^"]+)")?'))
+@_step(then, r'the strategy "(?P<sid>[^"]+)" is\s+(?P<neg>not\s+)?suggested(?: by rule "(?P<rule>[^"]+)")?')
 def then_strategy(sid: str, neg: str | None, rule: str | None, icitrace_case: Case) -> None:
     book = _book()
     _choose("strategy", sid, book.catalog.strategies)
     result = _result(icitrace_case)
     rules = [r for s in result.strategies if s.id == sid for r in s.rules]
     _check(sid, "strategy", "suggested", neg, rule, rules, book)
+
+
+@_step(then, r'the (?P<kind>finding|strategy) "(?P<cid>[^"]+)" is undecided')
+def then_conclusion_undecided(kind: str, cid: str, icitrace_case: Case) -> None:
+    """Not reached, and not ruled out either: a rule that concludes it waits on an unknown field."""
+    book = _book()
+    _choose(kind, cid, book.catalog.findings if kind == "finding" else book.catalog.strategies)
+    result = _result(icitrace_case)
+    reached = [f.rule for f in result.findings if f.id == cid] + [r for s in result.strategies if s.id == cid
+                                                                   for r in s.rules]
+    waiting = [n for n in result.not_evaluated if n.concludes == cid]
+    if reached or not waiting:
+        how = (f"{'inferred' if kind == 'finding' else 'suggested'} by: {', '.join(reached)}" if reached
+               else "decided: every rule that concludes it was ruled out")
+        _fail(f"expected {kind} {cid!r} to be undecided, but it was {how}")
 
 
 def _check(cid: str, kind: str, verb: str, neg: str | None, rule: str | None, rules: list[str], book: Any) -> None:
@@ -212,17 +246,32 @@ def _check(cid: str, kind: str, verb: str, neg: str | None, rule: str | None, ru
               f"{'' if held else ' not'}{seen}")
 
 
-@then(parsers.re(r'the rule "(?P<rid>[^"]+)" (?P<verb>fires|does\s+not\s+fire)'))
+@_step(then, r'the rule "(?P<rid>[^"]+)" (?P<verb>fires|does\s+not\s+fire|is\s+decided\s+not\s+to\s+fire|is\s+undecided)')
 def then_rule_fires(rid: str, verb: str, icitrace_case: Case) -> None:
+    """`fires`, `does not fire` (for either reason), `is decided not to fire` (its conditions are false),
+    `is undecided` (a field it reads is unknown, so it neither fired nor was ruled out)."""
     _choose("rule", rid, _book().by_id)
-    fired = any(t.rule == rid for t in _result(icitrace_case).trace)
-    want = verb == "fires"
-    if fired != want:
-        _fail(f"expected rule {rid!r} {'to fire' if want else 'not to fire'}, but it "
-              f"{'did' if fired else 'did not'}")
+    result = _result(icitrace_case)
+    if any(t.rule == rid for t in result.trace):
+        state = "fired"
+    elif any(n.rule == rid for n in result.not_evaluated):
+        state = "was undecided"
+    else:
+        state = "was decided not to fire"
+    verb = " ".join(verb.split())
+    expected, wanted = {
+        "fires": ("to fire", {"fired"}),
+        "does not fire": ("not to fire", {"was undecided", "was decided not to fire"}),
+        "is decided not to fire": ("to be decided not to fire", {"was decided not to fire"}),
+        "is undecided": ("to be undecided", {"was undecided"}),
+    }[verb]
+    if state not in wanted:
+        missing = next((n.missing for n in result.not_evaluated if n.rule == rid), [])
+        why = f" ({', '.join(missing)} unknown)" if missing else ""
+        _fail(f"expected rule {rid!r} {expected}, but it {state}{why}")
 
 
-@then(parsers.re(r'the rule "(?P<rid>[^"]+)" is not evaluated because "(?P<name>[^"]+)" is unknown'))
+@_step(then, r'the rule "(?P<rid>[^"]+)" is not evaluated because "(?P<name>[^"]+)" is unknown')
 def then_rule_not_evaluated(rid: str, name: str, icitrace_case: Case) -> None:
     _choose("rule", rid, _book().by_id)
     _choose("profile field", name, reasoned_fields())
@@ -232,14 +281,14 @@ def then_rule_not_evaluated(rid: str, name: str, icitrace_case: Case) -> None:
         _fail(f"expected rule {rid!r} not to be evaluated for lack of {name!r}, but {state}")
 
 
-@then("no finding is inferred")
+@_step(then, "no finding is inferred")
 def then_no_finding(icitrace_case: Case) -> None:
     found = sorted({f.id for f in _result(icitrace_case).findings})
     if found:
         _fail(f"expected no finding, got: {', '.join(found)}")
 
 
-@then(parsers.re(r'the rationale mentions "(?P<text>[^"]+)"'))
+@_step(then, r'the rationale mentions "(?P<text>[^"]+)"')
 def then_rationale(text: str, icitrace_case: Case) -> None:
     rationale = render_text([_result(icitrace_case)])
     # The text is wrapped at 100 columns: a phrase may run across a line break and its indent.
@@ -247,7 +296,7 @@ def then_rationale(text: str, icitrace_case: Case) -> None:
         _fail(f"the rationale does not mention {text!r}; it reads:\n{rationale}")
 
 
-@then("every conclusion cites the review")
+@_step(then, "every conclusion cites the review")
 def then_cites_review(icitrace_case: Case) -> None:
     result = _result(icitrace_case)
     for item in [*result.findings, *result.strategies]:
@@ -263,6 +312,8 @@ def pytest_configure(config: Any) -> None:
 
 
 def pytest_bdd_before_scenario(request: Any, feature: Any, scenario: Any) -> None:
+    if not uses_icitrace(scenario):
+        return
     case = request.getfixturevalue("icitrace_case")
     case.feature_dir = Path(feature.filename).parent
     case.via_cli = "cli" in scenario.tags
@@ -295,6 +346,8 @@ def _duplicate_scenarios(filename: str) -> str:
 
 
 def pytest_bdd_step_func_lookup_error(request: Any, feature: Any, scenario: Any, step: Any, exception: Any) -> None:
+    if not uses_icitrace(scenario):  # another library's scenario: pytest-bdd's own error stands
+        return
     written = f"{step.keyword} {step.name}"
     shape = lambda s: re.sub(r'"[^"]*"|\b\d+(\.\d+)?\b', '"…"', s)  # noqa: E731 - compare sentence shapes
     closest = near(shape(written), [shape(s) for s in SENTENCES], n=3, cutoff=0.4)

@@ -101,9 +101,11 @@ def rules_coverage(
                                     help="Folder of .feature files (default: tests/features)."),
     rules: Optional[Path] = RULES_OPTION,
 ) -> None:
-    """Run the scenarios and count, per rule, the scenarios where it fires and where it does not.
+    """Run the scenarios and count, per rule and per rule file, the scenarios where it fires, where it is
+    decided not to fire (its conditions false) and where it stays undecided (a field it reads unknown).
 
-    Fails (exit 1) when a scenario fails or a rule lacks either kind of scenario.
+    Fails (exit 1) when a scenario fails or a rule lacks a scenario where it fires or one where it is
+    decided not to fire: an undecided scenario tests neither.
     """
     from icitrace.bdd.coverage import measure, report
 
@@ -117,5 +119,5 @@ def rules_coverage(
     if coverage.pytest_exit:
         fail("some scenarios failed (pytest's report is above, on stderr)", EXIT_FAILED)
     if coverage.gaps(book):
-        fail("rules without a scenario where they fire and one where they do not: "
+        fail("rules without a scenario where they fire and one where they are decided not to fire: "
              + ", ".join(coverage.gaps(book)), EXIT_FAILED)
