@@ -112,9 +112,8 @@ def _complete_ids(incomplete: str) -> list[str]:
 
 
 def _complete_fields(incomplete: str) -> list[str]:
-    from icitrace.profile.model import (
-        reasoned_fields,  # the pydantic model: not for --help
-    )
+    # imported here, not at the top: the pydantic model has no place in `--help`
+    from icitrace.profile.model import reasoned_fields
 
     return [f"{name}=" for name in reasoned_fields() if name.startswith(incomplete)]
 

@@ -127,9 +127,8 @@ def diff(
 
 
 def _complete_sweep_field(incomplete: str) -> list[str]:
-    from icitrace.profile.model import (
-        reasoned_fields,  # the pydantic model: not for --help
-    )
+    # imported here, not at the top: the pydantic model has no place in `--help`
+    from icitrace.profile.model import reasoned_fields
 
     return [name for name in reasoned_fields() if name.startswith(incomplete)]
 
