@@ -433,3 +433,30 @@ def test_library_api_matches_the_command():
     results = list(icitrace.evaluate_many([json.loads(p.read_text()) for p in PROFILES[:3]]))
     from_cli = json.loads(invoke("suggest", *map(str, PROFILES[:3]), "--format", "json").stdout)
     assert [r.to_json_data()["findings"] for r in results] == [r["findings"] for r in from_cli]
+
+
+def _double(x):
+    return 2 * x
+
+
+def test_stopping_the_pool_never_waits_forever_on_a_lock_a_stop_left_held():
+    """A Ctrl-C that lands as the main thread takes the pool's lock can leave it held; stopping must
+    still end (the collector, blocked on that lock, is a daemon left behind)."""
+    import threading
+    import warnings
+
+    from icitrace.batch.pool import _Pool
+
+    pool = _Pool()
+    with warnings.catch_warnings():  # fork in a process that has threads (pytest's): the workers are plain
+        warnings.simplefilter("ignore", DeprecationWarning)
+        pool.start(_double, 2, lambda: None, ())
+    for number in range(4):
+        pool.submit(number, number)
+    assert pool.receive(0) == 0
+    pool.arrived.acquire()  # as the interrupted `with self.arrived:` would leave it
+    closing = threading.Thread(target=pool.close, kwargs={"kill": True}, daemon=True)
+    closing.start()
+    closing.join(30)
+    assert not closing.is_alive(), "stopping the pool waited on the held lock"
+    assert all(not p.is_alive() for p in pool.processes)

@@ -198,6 +198,16 @@ def test_a_second_run_on_the_same_output_is_refused_while_the_first_goes_on(coho
     assert unnamed(out.read_bytes()) == unnamed(whole.read_bytes())
 
 
+def test_runs_may_share_a_device_as_their_output(cohort):
+    """Only a regular file is locked: two runs writing /dev/null at once are both fine."""
+    import fcntl
+
+    with open(os.devnull, "ab") as held:  # as another run writing /dev/null would hold it
+        fcntl.flock(held.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        done = invoke("batch", str(cohort), "--out", os.devnull, "--workers", "1")
+    assert done.returncode == 0, done.stderr
+
+
 # 7. memory stays bounded whatever the steps, files or lines ------------------------------------------
 
 def _peak_mb(*args: str) -> float:

@@ -10,6 +10,7 @@ import fcntl
 import hashlib
 import json
 import os
+import stat
 from pathlib import Path
 from typing import IO, Any
 
@@ -30,12 +31,15 @@ def run_record_path(out: Path) -> Path:
 
 def open_output(out: Path, inputs: list[str]) -> IO[bytes]:
     """``out`` opened for appending and locked, not yet truncated; refused (OutputRefused) when it is
-    one of the inputs, would be read as one, cannot be opened, or another run holds it."""
+    one of the inputs, would be read as one, cannot be opened, or another run holds it. Only a regular
+    file is locked: runs may share /dev/null."""
     _not_an_input(out, inputs)
     try:
         handle = open(out, "ab")  # noqa: SIM115 - held for the whole run
     except OSError as error:
         raise OutputRefused(f"--out {out}: cannot be written ({error.strerror or error})") from None
+    if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+        return handle  # a device or a pipe (/dev/null, /dev/stdout): nothing to interleave or resume
     try:
         fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:

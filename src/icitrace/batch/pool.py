@@ -167,12 +167,20 @@ class _Pool:
             for process in self.processes:
                 process.kill()
             self.feed.put(_END)  # wakes the feeder if it waits for work; sends to dead workers fail fast
-        if self.feeder is not None and self.feeder.ident is not None:  # a stop may come before its start
-            self.feeder.join()
+        # On a stop, a thread is waited for only briefly: a Ctrl-C that lands as the main thread takes
+        # `arrived` can leave that lock held (CPython runs the handler between the acquire and the
+        # `with` block), and the collector would then wait for it forever. The threads are daemons:
+        # one left waiting ends with the process.
+        patience = 5.0 if kill else None
+        threads = [t for t in (self.feeder, self.collector) if t is not None and t.ident is not None]
+        if self.feeder in threads:  # a stop may come before its start
+            self.feeder.join(patience)
         for process in self.processes:
             process.join()
-        if self.collector is not None and self.collector.ident is not None:  # every pipe now ends in EOF
-            self.collector.join()
+        if self.collector in threads:  # every pipe now ends in EOF
+            self.collector.join(patience)
+        if any(t.is_alive() for t in threads):
+            return  # their pipes stay open: closing one under a waiting thread would raise in it
         for connection in self.tasks + self.results:
             connection.close()
 
