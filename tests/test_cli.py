@@ -276,7 +276,8 @@ def test_rules_lint_passes_on_the_shipped_rules_and_reports_a_broken_directory(t
 
 
 COMMANDS = [[], ["suggest"], ["explain"], ["diff"], ["sweep"], ["batch"], ["synth"], ["validate"], ["schema"],
-            ["rules"], ["rules", "list"], ["rules", "show"], ["rules", "lint"], ["rules", "coverage"]]
+            ["scenario"], ["rules"], ["rules", "list"], ["rules", "show"], ["rules", "lint"], ["rules", "coverage"],
+            ["bdd"], ["bdd", "steps"]]
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=[" ".join(c) or "icitrace" for c in COMMANDS])
@@ -336,4 +337,4 @@ def test_shell_completion_offers_commands_fields_cutoffs_and_ids(words, expected
 def test_help_lists_the_commands_in_the_order_people_use_them():
     text = invoke("--help").stdout.decode()
     listed = [line.split()[0] for line in text.split("Commands:\n", 1)[1].split("\n\n", 1)[0].splitlines()]
-    assert listed == ["suggest", "explain", "diff", "sweep", "batch", "synth", "validate", "schema", "rules"]
+    assert listed == ["suggest", "explain", "diff", "sweep", "batch", "synth", "validate", "schema", "scenario", "rules", "bdd"]

@@ -20,6 +20,8 @@ from typing import Any
 import pytest
 from pytest_bdd import given, parsers, then, when
 
+from icitrace.bdd import sentences as say
+from icitrace.bdd.sentences import SENTENCES, Sentence
 from icitrace.errors import did_you_mean, near
 from icitrace.pipeline import evaluate, rulebook, shipped_dir
 from icitrace.profile.editing import EditError, typed_value
@@ -28,33 +30,6 @@ from icitrace.profile.reading import ProfileError, read_profile, validate
 from icitrace.render.text import render_text
 from icitrace.result.model import Result
 from icitrace.rulebase.model import REVIEW_CITATION
-
-#: Every sentence the library understands, as documented in the README (kept in one place so that a
-#: test can prove each one matches exactly one step, and typos can be answered with the nearest).
-SENTENCES = (
-    'Given the profile "profiles/cold-desert.json"',
-    "Given a profile with:",
-    'Given the profile field "tmb" is 9.9',
-    'Given the profile field "hypoxia" is "high"',
-    'Given the profile field "tmb" is unknown',
-    "When the profile is evaluated",
-    'Then the finding "hypoxic_tme" is inferred',
-    'Then the finding "hypoxic_tme" is not inferred',
-    'Then the finding "hypoxic_tme" is inferred by rule "hypoxia-high"',
-    'Then the strategy "hypoxia_targeting" is suggested',
-    'Then the strategy "hypoxia_targeting" is not suggested',
-    'Then the finding "hypoxic_tme" is undecided',
-    'Then the strategy "hypoxia_targeting" is undecided',
-    'Then the strategy "hypoxia_targeting" is suggested by rule "hypoxia-to-hypoxia-targeting"',
-    'Then the rule "hypoxia-high" fires',
-    'Then the rule "hypoxia-high" does not fire',
-    'Then the rule "hypoxia-high" is decided not to fire',
-    'Then the rule "hypoxia-high" is undecided',
-    'Then the rule "hypoxia-high" is not evaluated because "hypoxia" is unknown',
-    "Then no finding is inferred",
-    'Then the rationale mentions "hypoxic"',
-    "Then every conclusion cites the review",
-)
 
 #: every step pattern of the library: a scenario is icitrace's when one of its steps matches one, and
 #: the guards below touch no other scenario (an unrelated pytest-bdd suite runs as if icitrace were absent)
@@ -75,6 +50,9 @@ class Case:
     via_cli: bool = False
     #: every result this scenario produced, for `icitrace rules coverage`
     history: list[Result] = field(default_factory=list)
+    #: the profile evaluated last (for why-not), or the message it was refused with
+    profile: Profile | None = None
+    refused: str | None = None
 
 
 @pytest.fixture
@@ -93,15 +71,18 @@ def _choose(kind: str, word: str, valid: Any) -> None:
 
 
 def _result(case: Case) -> Result:
+    if case.refused is not None:
+        _fail(f"the profile was refused, so there is no result: {case.refused}")
     if case.result is None:
         _fail('no result yet: add "When the profile is evaluated" before the Then steps')
     return case.result  # type: ignore[return-value]
 
 
-def _step(decorator: Any, pattern: str) -> Any:
-    """Register a step matched in full by ``pattern``, and remember the pattern (``uses_icitrace``)."""
-    PATTERNS.append(re.compile(pattern))
-    return decorator(parsers.re(pattern))
+def _step(sentence: Sentence) -> Any:
+    """Register the sentence's step, matched in full, and remember its pattern (``uses_icitrace``)."""
+    PATTERNS.append(re.compile(sentence.pattern))
+    decorator = {"Given": given, "When": when, "Then": then}[sentence.keyword]
+    return decorator(parsers.re(sentence.pattern))
 
 
 def uses_icitrace(scenario: Any) -> bool:
@@ -112,7 +93,7 @@ def uses_icitrace(scenario: Any) -> bool:
 # --- Given -------------------------------------------------------------------------------------
 
 
-@_step(given, r'the profile "(?P<name>[^"]+)"')
+@_step(say.GIVEN_PROFILE_FILE)
 def given_profile_file(name: str, icitrace_case: Case) -> None:
     path = _find_profile(name, icitrace_case.feature_dir)
     try:
@@ -134,7 +115,7 @@ def _find_profile(name: str, feature_dir: Path) -> Path:
     raise AssertionError  # unreachable
 
 
-@_step(given, "a profile with:")
+@_step(say.GIVEN_TABLE)
 def given_profile_table(datatable: list[list[str]], icitrace_case: Case) -> None:
     rows = [row for row in datatable if row and row[0].strip().lower() != "field"]
     for row in rows:
@@ -143,7 +124,7 @@ def given_profile_table(datatable: list[list[str]], icitrace_case: Case) -> None
         _set(icitrace_case, row[0].strip(), row[1].strip())
 
 
-@_step(given, r'the profile field "(?P<name>[^"]+)" is (?P<value>.+)')
+@_step(say.GIVEN_FIELD)
 def given_field(name: str, value: str, icitrace_case: Case) -> None:
     _set(icitrace_case, name, value.strip())
 
@@ -163,14 +144,17 @@ def _set(case: Case, name: str, text: str) -> None:
 # --- When --------------------------------------------------------------------------------------
 
 
-@_step(when, "the profile is evaluated")
+@_step(say.WHEN_EVALUATED)
 def when_evaluated(icitrace_case: Case) -> None:
+    # A refusal is kept for "the profile is refused with"; any other Then fails on it (_result).
+    icitrace_case.result, icitrace_case.refused, icitrace_case.profile = None, None, None
     try:
         profile: Profile = validate(dict(icitrace_case.data), "scenario profile", default_id="scenario")
     except ProfileError as error:
-        _fail(str(error))
+        icitrace_case.refused = str(error)
+        return
     result = _run_cli(profile) if icitrace_case.via_cli else evaluate(profile, _book())
-    icitrace_case.result = result
+    icitrace_case.result, icitrace_case.profile = result, profile
     icitrace_case.history.append(result)
 
 
@@ -199,7 +183,7 @@ def _book():  # noqa: ANN202
 # --- Then --------------------------------------------------------------------------------------
 
 
-@_step(then, r'the finding "(?P<fid>[^"]+)" is\s+(?P<neg>not\s+)?inferred(?: by rule "(?P<rule>[^"]+)")?')
+@_step(say.THEN_FINDING)
 def then_finding(fid: str, neg: str | None, rule: str | None, icitrace_case: Case) -> None:
     book = _book()
     _choose("finding", fid, book.catalog.findings)
@@ -208,7 +192,7 @@ def then_finding(fid: str, neg: str | None, rule: str | None, icitrace_case: Cas
     _check(fid, "finding", "inferred", neg, rule, rules, book)
 
 
-@_step(then, r'the strategy "(?P<sid>[^"]+)" is\s+(?P<neg>not\s+)?suggested(?: by rule "(?P<rule>[^"]+)")?')
+@_step(say.THEN_STRATEGY)
 def then_strategy(sid: str, neg: str | None, rule: str | None, icitrace_case: Case) -> None:
     book = _book()
     _choose("strategy", sid, book.catalog.strategies)
@@ -217,19 +201,37 @@ def then_strategy(sid: str, neg: str | None, rule: str | None, icitrace_case: Ca
     _check(sid, "strategy", "suggested", neg, rule, rules, book)
 
 
-@_step(then, r'the (?P<kind>finding|strategy) "(?P<cid>[^"]+)" is undecided')
-def then_conclusion_undecided(kind: str, cid: str, icitrace_case: Case) -> None:
-    """Not reached, and not ruled out either: a rule that concludes it waits on an unknown field."""
+def _conclusion_state(kind: str, cid: str, case: Case) -> tuple[str, list[str]]:
+    """("reached", its rules) / ("undecided", the rules waiting) / ("ruled out", [])."""
     book = _book()
     _choose(kind, cid, book.catalog.findings if kind == "finding" else book.catalog.strategies)
-    result = _result(icitrace_case)
-    reached = [f.rule for f in result.findings if f.id == cid] + [r for s in result.strategies if s.id == cid
-                                                                   for r in s.rules]
-    waiting = [n for n in result.not_evaluated if n.concludes == cid]
-    if reached or not waiting:
-        how = (f"{'inferred' if kind == 'finding' else 'suggested'} by: {', '.join(reached)}" if reached
-               else "decided: every rule that concludes it was ruled out")
-        _fail(f"expected {kind} {cid!r} to be undecided, but it was {how}")
+    result = _result(case)
+    reached = ([f.rule for f in result.findings if f.id == cid] if kind == "finding"
+               else [r for s in result.strategies if s.id == cid for r in s.rules])
+    if reached:
+        return "reached", reached
+    waiting = [n.rule for n in result.not_evaluated if n.concludes == cid]
+    return ("undecided", waiting) if waiting else ("ruled out", [])
+
+
+def _state_words(kind: str, state: str, rules: list[str]) -> str:
+    verb = "inferred" if kind == "finding" else "suggested"
+    return {"reached": f"{verb} by: {', '.join(rules)}", "undecided": f"undecided (waiting: {', '.join(rules)})",
+            "ruled out": "ruled out: every rule that concludes it was decided not to fire"}[state]
+
+
+@_step(say.THEN_UNDECIDED)
+def then_conclusion_undecided(kind: str, cid: str, icitrace_case: Case) -> None:
+    state, rules = _conclusion_state(kind, cid, icitrace_case)
+    if state != "undecided":
+        _fail(f"expected {kind} {cid!r} to be undecided, but it was {_state_words(kind, state, rules)}")
+
+
+@_step(say.THEN_RULED_OUT)
+def then_conclusion_ruled_out(kind: str, cid: str, icitrace_case: Case) -> None:
+    state, rules = _conclusion_state(kind, cid, icitrace_case)
+    if state != "ruled out":
+        _fail(f"expected {kind} {cid!r} to be ruled out, but it was {_state_words(kind, state, rules)}")
 
 
 def _check(cid: str, kind: str, verb: str, neg: str | None, rule: str | None, rules: list[str], book: Any) -> None:
@@ -246,7 +248,7 @@ def _check(cid: str, kind: str, verb: str, neg: str | None, rule: str | None, ru
               f"{'' if held else ' not'}{seen}")
 
 
-@_step(then, r'the rule "(?P<rid>[^"]+)" (?P<verb>fires|does\s+not\s+fire|is\s+decided\s+not\s+to\s+fire|is\s+undecided)')
+@_step(say.THEN_RULE)
 def then_rule_fires(rid: str, verb: str, icitrace_case: Case) -> None:
     """`fires`, `does not fire` (for either reason), `is decided not to fire` (its conditions are false),
     `is undecided` (a field it reads is unknown, so it neither fired nor was ruled out)."""
@@ -271,7 +273,7 @@ def then_rule_fires(rid: str, verb: str, icitrace_case: Case) -> None:
         _fail(f"expected rule {rid!r} {expected}, but it {state}{why}")
 
 
-@_step(then, r'the rule "(?P<rid>[^"]+)" is not evaluated because "(?P<name>[^"]+)" is unknown')
+@_step(say.THEN_NOT_EVALUATED)
 def then_rule_not_evaluated(rid: str, name: str, icitrace_case: Case) -> None:
     _choose("rule", rid, _book().by_id)
     _choose("profile field", name, reasoned_fields())
@@ -281,14 +283,14 @@ def then_rule_not_evaluated(rid: str, name: str, icitrace_case: Case) -> None:
         _fail(f"expected rule {rid!r} not to be evaluated for lack of {name!r}, but {state}")
 
 
-@_step(then, "no finding is inferred")
+@_step(say.THEN_NO_FINDING)
 def then_no_finding(icitrace_case: Case) -> None:
     found = sorted({f.id for f in _result(icitrace_case).findings})
     if found:
         _fail(f"expected no finding, got: {', '.join(found)}")
 
 
-@_step(then, r'the rationale mentions "(?P<text>[^"]+)"')
+@_step(say.THEN_MENTIONS)
 def then_rationale(text: str, icitrace_case: Case) -> None:
     rationale = render_text([_result(icitrace_case)])
     # The text is wrapped at 100 columns: a phrase may run across a line break and its indent.
@@ -296,12 +298,93 @@ def then_rationale(text: str, icitrace_case: Case) -> None:
         _fail(f"the rationale does not mention {text!r}; it reads:\n{rationale}")
 
 
-@_step(then, "every conclusion cites the review")
+@_step(say.THEN_CITES)
 def then_cites_review(icitrace_case: Case) -> None:
     result = _result(icitrace_case)
     for item in [*result.findings, *result.strategies]:
         if not any(REVIEW_CITATION.match(c) for c in item.citations):
             _fail(f"{item.id} cites no reference of the review: {item.citations}")
+
+
+@_step(say.THEN_RULED_OUT_BY)
+def then_rule_ruled_out_by(rid: str, name: str, icitrace_case: Case) -> None:
+    from icitrace.reasoning.explain import rule_route
+    from icitrace.reasoning.verdicts import assess
+
+    book = _book()
+    _choose("rule", rid, book.by_id)
+    _result(icitrace_case)
+    profile = icitrace_case.profile
+    route = rule_route(book, profile, assess(book, profile), rid)
+    if route.status != "failed":
+        state = {"fired": "fired", "undecided": f"was undecided ({', '.join(route.missing)} unknown)"}[route.status]
+        _fail(f"expected rule {rid!r} to be ruled out by {name!r}, but it {state}")
+    first = route.checks[-1]  # a failed route's checks stop at the first that fails
+    reads = first.field or (first.finding.id if first.finding else None)
+    if reads != name:
+        _fail(f"expected rule {rid!r} to be ruled out by {name!r}, but its first failing condition is: "
+              f"{first.condition}")
+
+
+@_step(say.THEN_BORDERLINE)
+def then_borderline(name: str, neg: str | None, icitrace_case: Case) -> None:
+    _choose("profile field", name, reasoned_fields())
+    near = [b for b in _result(icitrace_case).borderline if b.field == name]
+    if bool(near) == bool(neg):
+        from icitrace.render.prose import closeness
+
+        _fail(f"expected field {name!r} {'not ' if neg else ''}borderline, but "
+              + (f"it is: {closeness(near[0])}" if near else "it is not within the margin of any cut-off a rule reads"))
+
+
+@_step(say.THEN_NEXT_MEASUREMENT)
+def then_next_measurement(name: str, icitrace_case: Case) -> None:
+    _choose("profile field", name, reasoned_fields())
+    ranked = _result(icitrace_case).next_measurements
+    if not ranked or ranked[0].field != name:
+        order = ", ".join(m.field for m in ranked[:5]) or "none (no undecided rule waits on an unknown field)"
+        _fail(f"expected measuring {name!r} to settle the most, but the next measurements are: {order}")
+
+
+def _suggested(sid: str, case: Case) -> Any:
+    _choose("strategy", sid, _book().catalog.strategies)
+    strategy = next((s for s in _result(case).strategies if s.id == sid), None)
+    if strategy is None:
+        _fail(f"strategy {sid!r} is not suggested, so the result says nothing of its maturity or evidence")
+    return strategy
+
+
+@_step(say.THEN_MATURITY)
+def then_maturity(sid: str, stage: str, icitrace_case: Case) -> None:
+    _choose("maturity stage", stage, _book().catalog.maturity_stages)
+    strategy = _suggested(sid, icitrace_case)
+    shown = strategy.maturity.stage if strategy.maturity else "none given"
+    if shown != stage:
+        _fail(f"expected strategy {sid!r} at the stage {stage!r}, but it is at {shown!r}")
+
+
+#: firmest first (a chain is as firm as its weakest link)
+_FIRMNESS = ("review-stated", "inferred-link", "external-cutoff")
+
+
+@_step(say.THEN_EVIDENCE)
+def then_evidence(sid: str, evidence: str, icitrace_case: Case) -> None:
+    strategy = _suggested(sid, icitrace_case)
+    best = min((r.chain_evidence for r in strategy.routes), key=_FIRMNESS.index)
+    if best != evidence:
+        routes = "; ".join(f"{r.rule}: {r.chain_evidence}" for r in strategy.routes)
+        _fail(f"expected strategy {sid!r} to rest at best on {evidence} evidence, but its firmest route is "
+              f"{best} ({routes})")
+
+
+@_step(say.THEN_REFUSED)
+def then_refused(text: str, icitrace_case: Case) -> None:
+    if icitrace_case.refused is None:
+        evaluated = icitrace_case.result is not None
+        _fail(f"expected the profile to be refused with {text!r}, but it was "
+              + ("accepted and evaluated" if evaluated else 'not evaluated: add "When the profile is evaluated"'))
+    if " ".join(text.split()) not in " ".join(icitrace_case.refused.split()):
+        _fail(f"expected the profile to be refused with {text!r}, but the message is: {icitrace_case.refused}")
 
 
 # --- guards against scenarios that pass without checking anything (GUIDE §3) ---------------------

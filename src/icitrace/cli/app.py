@@ -72,6 +72,11 @@ rules_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None, help="Inspe
                         context_settings={"help_option_names": ["-h", "--help"]},
                         epilog=examples("icitrace rules show hypoxia-high"))
 app.add_typer(rules_app, name="rules")
+bdd_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None,
+                      help="The Gherkin step library for scenarios about the rule base.",
+                      context_settings={"help_option_names": ["-h", "--help"]},
+                      epilog=examples("icitrace bdd steps", "icitrace bdd steps --format json"))
+app.add_typer(bdd_app, name="bdd")
 
 
 @app.callback()
@@ -144,6 +149,8 @@ class ReportFormat(str, Enum):
     dot = "dot"
 
 
+PROFILES_ARGUMENT = typer.Argument(..., metavar="PROFILE...", help="Profile JSON files; - reads stdin.")
+PROFILE_ARGUMENT = typer.Argument(..., metavar="PROFILE", help="A profile JSON file; - reads stdin.")
 RULES_OPTION = typer.Option(None, "--rules", metavar="DIR", help="Rule directory (default: the shipped rules).")
 SET_OPTION = typer.Option(None, "--set", metavar="FIELD=VALUE", autocompletion=_complete_fields,
                           help="Change a profile field for this run (repeatable); VALUE may be unknown.")

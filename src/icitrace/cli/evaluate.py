@@ -10,6 +10,8 @@ import typer
 
 from icitrace.cli.app import (
     ID_ARGUMENT,
+    PROFILE_ARGUMENT,
+    PROFILES_ARGUMENT,
     RULES_OPTION,
     SET_OPTION,
     TEXT_OR_JSON,
@@ -30,9 +32,6 @@ from icitrace.cli.app import (
     width,
 )
 from icitrace.errors import IcitraceError
-
-PROFILES_ARGUMENT = typer.Argument(..., metavar="PROFILE...", help="Profile JSON files; - reads stdin.")
-PROFILE_ARGUMENT = typer.Argument(..., metavar="PROFILE", help="A profile JSON file; - reads stdin.")
 
 
 @command(app, epilog=examples(

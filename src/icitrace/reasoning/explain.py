@@ -70,6 +70,12 @@ def explain_many(book: RuleBook, profile: Profile, verdicts: dict[str, Verdict],
     return [explainer.explain(t) for t in targets]
 
 
+def rule_route(book: RuleBook, profile: Profile, verdicts: dict[str, Verdict], rule_id: str) -> Route:
+    """One rule's route, whatever its conclusion's state: for a rule decided not to fire, its
+    conditions up to the first that fails (why not)."""
+    return _Explainer(book, profile, verdicts).route(book.by_id[rule_id])
+
+
 class _Explainer:
     def __init__(self, book: RuleBook, profile: Profile, verdicts: dict[str, Verdict]):
         self.book, self.verdicts, self.known = book, verdicts, profile.known()
@@ -85,13 +91,13 @@ class _Explainer:
         kind = "finding" if target in self.book.catalog.findings else "strategy"
         rules = [r for r in self.book.rules if r.then.id == target]
         verdict = self.findings[target] if kind == "finding" else any_of([self.verdicts[r.id] for r in rules])
-        routes = [self._route(r) for r in rules]
+        routes = [self.route(r) for r in rules]
         if verdict.holds:
             routes = [r for r in routes if r.status == "fired"]  # the chain: only what produced it
         return Explanation(id=target, kind=kind, label=self.book.label(target), holds=verdict.holds,
                            summary=self._summary(target, kind, verdict, routes), routes=routes)
 
-    def _route(self, rule: Rule) -> Route:
+    def route(self, rule: Rule) -> Route:
         verdict = self.verdicts[rule.id]
         status = {True: "fired", False: "failed", None: "undecided"}[verdict.holds]
         checks = [self._check(c) for c in rule.when]

@@ -1,0 +1,78 @@
+"""Commands for writing scenarios: `scenario` (a feature from a profile) and `bdd steps` (the sentences)."""
+
+from __future__ import annotations
+
+import json
+import sys
+import textwrap
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from icitrace.cli.app import (
+    PIPED_WIDTH,
+    PROFILE_ARGUMENT,
+    RULES_OPTION,
+    TEXT_OR_JSON,
+    Format,
+    app,
+    bdd_app,
+    command,
+    examples,
+    load_rules,
+)
+
+
+@command(app, epilog=examples(
+    "icitrace scenario profiles/cold-desert.json > tests/features/cold-desert.feature",
+    'icitrace scenario profiles/mhc-loss.json --name "MHC loss: what a CAR could still see"',
+))
+def scenario(
+    profile: str = PROFILE_ARGUMENT,
+    name: Optional[str] = typer.Option(None, "--name", metavar="TEXT",
+                                       help="The feature's and scenario's name (default: from the profile id)."),
+    rules: Optional[Path] = RULES_OPTION,
+) -> None:
+    """Write a Gherkin feature stating what the profile reaches, what is ruled out and what stays undecided.
+
+    It passes as written (run it with pytest, or `icitrace rules coverage`); keep it as a regression
+    case, or hand it out with some Thens removed as an exercise.
+    """
+    from icitrace.bdd.writing import write_feature
+    from icitrace.pipeline import evaluate
+    from icitrace.profile.reading import read_profile
+
+    book = load_rules(rules)
+    read = read_profile(profile)
+    feature = write_feature(read, evaluate(read, book), book, source=profile, name=name)
+    if rules is not None:
+        feature = f"# Run with ICITRACE_RULES={rules} (written against that rule directory).\n" + feature
+    sys.stdout.write(feature)
+
+
+@command(bdd_app, "steps", epilog=examples("icitrace bdd steps", "icitrace bdd steps --format json > steps.json"))
+def bdd_steps(format: Format = TEXT_OR_JSON) -> None:
+    """Print every sentence of the step library: its pattern, what it means, its parameters, examples.
+
+    JSON gives one object per sentence (keyword, sentence, pattern, means, parameters, examples); the
+    pattern is the regular expression a step's text must match in full.
+    """
+    from icitrace.bdd.sentences import CATALOGUE, catalogue_data
+
+    if format is Format.json:
+        sys.stdout.write(json.dumps(catalogue_data(), indent=2, ensure_ascii=False) + "\n")
+        return
+    out = []
+    for sentence in CATALOGUE:
+        out.append(sentence.face)
+        out += _wrapped(sentence.means, "    ")
+        for parameter, takes in sentence.parameters:
+            out += _wrapped(f"{parameter}: {takes}", "    ")
+        out += [f"    e.g. {sentence.keyword} {e}" for e in sentence.examples[1:]]
+        out.append("")
+    sys.stdout.write("\n".join(out))
+
+
+def _wrapped(text: str, indent: str) -> list[str]:
+    return textwrap.wrap(text, PIPED_WIDTH, initial_indent=indent, subsequent_indent=indent + "  ")

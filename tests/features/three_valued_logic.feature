@@ -1,0 +1,44 @@
+Feature: The three-valued logic, through real rules
+  A field left unknown is neither true nor false. AND and OR then follow the truth tables that
+  clinical query languages use: false AND unknown is false, true OR unknown is true, and otherwise a
+  result that needs the unknown stays unknown (undecided). Every row goes through the real engine.
+
+  Scenario Outline: AND: low-tmb-to-vaccine needs low immunogenicity (TMB under 10) and MHC class I not lost
+    Given a profile with:
+      | field       | value |
+      | tmb         | <tmb> |
+      | mhc_class_i | <mhc> |
+    When the profile is evaluated
+    Then the rule "low-tmb-to-vaccine" <outcome>
+
+    Examples:
+      | tmb     | mhc     | and                 | outcome                |
+      | 4       | intact  | true AND true       | fires                  |
+      | 4       | lost    | true AND false      | is decided not to fire |
+      | 20      | intact  | false AND true      | is decided not to fire |
+      | 20      | lost    | false AND false     | is decided not to fire |
+      | 20      | unknown | false AND unknown   | is decided not to fire |
+      | unknown | lost    | unknown AND false   | is decided not to fire |
+      | 4       | unknown | true AND unknown    | is undecided           |
+      | unknown | intact  | unknown AND true    | is undecided           |
+      | unknown | unknown | unknown AND unknown | is undecided           |
+
+  Scenario Outline: OR: low PD-L1 comes from a TPS under 1% or from a CPS under 10 (two rules, one finding)
+    Given a profile with:
+      | field     | value |
+      | pd_l1_tps | <tps> |
+      | pd_l1_cps | <cps> |
+    When the profile is evaluated
+    Then the finding "low_pdl1_expression" <outcome>
+
+    Examples:
+      | tps     | cps     | or                 | outcome        |
+      | 0       | 2       | true OR true       | is inferred    |
+      | 0.5     | 20      | true OR false      | is inferred    |
+      | 5       | 8       | false OR true      | is inferred    |
+      | 5       | 20      | false OR false     | is ruled out   |
+      | 0       | unknown | true OR unknown    | is inferred    |
+      | unknown | 5       | unknown OR true    | is inferred    |
+      | 5       | unknown | false OR unknown   | is undecided   |
+      | unknown | 20      | unknown OR false   | is undecided   |
+      | unknown | unknown | unknown OR unknown | is undecided   |

@@ -1,0 +1,75 @@
+"""`icitrace scenario` (a feature written from a profile) and `icitrace bdd steps` (the catalogue)."""
+
+import json
+import os
+
+import pytest
+from conftest import PROFILES, ROOT, invoke, run_cli
+
+from icitrace.bdd.sentences import CATALOGUE, SENTENCES
+from icitrace.profile.synth import synth_profiles
+
+WRITTEN = ROOT / "tests" / "features" / "profiles"
+UPDATE = os.environ.get("ICITRACE_UPDATE_GOLDEN") == "1"
+
+
+@pytest.mark.parametrize("profile", PROFILES, ids=[p.stem for p in PROFILES])
+def test_the_committed_feature_of_each_shipped_profile_is_what_the_command_writes(profile):
+    """tests/features/profiles/*.feature run with the project's scenarios; here they must also be what
+    the command writes today (after a deliberate rule change: ICITRACE_UPDATE_GOLDEN=1, read the diff)."""
+    done = invoke("scenario", f"profiles/{profile.name}")
+    assert done.returncode == 0, done.stderr
+    committed = WRITTEN / f"{profile.stem}.feature"
+    if UPDATE:
+        committed.write_bytes(done.stdout)
+    assert committed.read_bytes() == done.stdout, f"{committed.name} is stale: ICITRACE_UPDATE_GOLDEN=1, then review"
+
+
+def test_written_features_pass_as_written_for_generated_and_awkward_profiles(pytester, tmp_path):
+    """Any profile the format accepts: every field known or unknown, lists, pipes and backslashes."""
+    profiles = list(synth_profiles(40, seed=11))
+    profiles.append({"id": "awkward", "oncogenic_alterations": ["A|B pathway", "C\\D"], "tmb": 0.0001,
+                     "description": "Scenario: not a step\nFeature: nor this", "tumor_type": "a | b"})
+    profiles.append({"id": "empty"})
+    features = pytester.path / "features"
+    features.mkdir()
+    for i, data in enumerate(profiles):
+        path = tmp_path / f"p{i}.json"
+        path.write_text(json.dumps({"id": f"p{i}", **data}))
+        done = invoke("scenario", str(path))
+        assert done.returncode == 0, done.stderr
+        (features / f"p{i}.feature").write_bytes(done.stdout)
+    pytester.makepyfile(test_written="from pytest_bdd import scenarios\nscenarios('features')\n")
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=len(profiles))
+
+
+def test_a_list_item_a_table_cannot_hold_is_refused_and_nothing_is_written(tmp_path):
+    path = tmp_path / "comma.json"
+    path.write_text(json.dumps({"oncogenic_alterations": ["KRAS mutation, G12C"]}))
+    done = invoke("scenario", str(path))
+    assert done.returncode == 2 and done.stdout == b""
+    assert 'field "oncogenic_alterations": the item \'KRAS mutation, G12C\' has a comma' in done.stderr.decode()
+
+
+def test_the_real_command_writes_a_feature_naming_its_source_and_the_disclaimer():
+    done = run_cli("scenario", "profiles/mhc-loss.json", "--name", "MHC loss")
+    text = done.stdout.decode()
+    assert done.returncode == 0 and done.stderr == b""
+    assert text.startswith("# Written by `icitrace scenario` from profiles/mhc-loss.json")
+    assert "not for clinical use" in text and "\nFeature: MHC loss\n" in text and "\n  Scenario: MHC loss\n" in text
+    assert '    Then the finding "' in text and '    When the profile is evaluated\n' in text
+
+
+def test_the_step_catalogue_lists_every_sentence_plain_and_as_json():
+    data = json.loads(invoke("bdd", "steps", "--format", "json").stdout)
+    assert [d["sentence"] for d in data] == [s.face for s in CATALOGUE]
+    assert [e for d in data for e in d["examples"]] == list(SENTENCES)
+    for entry in data:  # each pattern matches its own examples in full
+        import re
+
+        for example in entry["examples"]:
+            assert re.fullmatch(entry["pattern"], example.split(" ", 1)[1]), example
+        assert set(re.compile(entry["pattern"]).groupindex) == {p["name"] for p in entry["parameters"]}
+    text = invoke("bdd", "steps").stdout.decode()
+    assert all(s.face in text for s in CATALOGUE) and max(map(len, text.splitlines())) <= 100
