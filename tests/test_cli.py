@@ -4,7 +4,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import PROFILES, invoke, run_cli
+from conftest import PROFILES, ROOT, invoke, run_cli
 
 pytestmark = pytest.mark.cli
 
@@ -225,6 +225,13 @@ def test_rules_coverage_passes_on_the_project_scenarios(book):
     counts = _coverage_table(done.stdout)
     assert set(counts) == {r.id for r in book.rules}
     assert all(fired and decided_not for fired, decided_not, _ in counts.values())
+    # rules/X.yaml has its scenarios in tests/features/X.feature: each file's own feature covers it whole
+    by_file = done.stdout.decode().split("\n\n", 1)[1].splitlines()[1:-1]
+    assert len(by_file) == len({r.where.split(":")[0] for r in book.rules})
+    for line in by_file:
+        name, rules, covered, own = line.split()[:4]
+        assert rules == covered == own, line
+        assert (ROOT / "tests" / "features" / name.replace(".yaml", ".feature")).is_file()
 
 
 def test_rules_coverage_counts_an_undecided_rule_as_untested_not_as_a_negative(tmp_path):

@@ -73,3 +73,18 @@ def test_the_step_catalogue_lists_every_sentence_plain_and_as_json():
         assert set(re.compile(entry["pattern"]).groupindex) == {p["name"] for p in entry["parameters"]}
     text = invoke("bdd", "steps").stdout.decode()
     assert all(s.face in text for s in CATALOGUE) and max(map(len, text.splitlines())) <= 100
+
+
+def test_the_editor_step_file_holds_every_pattern_anchored_and_is_never_run():
+    import ast
+    import re
+
+    source = invoke("bdd", "steps", "--format", "python").stdout.decode()
+    tree = ast.parse(source)
+    decorators = [(d.func.id, d.args[0].value) for f in tree.body if isinstance(f, ast.FunctionDef)
+                  for d in f.decorator_list]
+    assert [k for k, _ in decorators] == [s.keyword.lower() for s in CATALOGUE]
+    for (_, written), sentence in zip(decorators, CATALOGUE):
+        assert written == "^" + sentence.pattern.replace("(?P<", "(?<") + "$"
+        for example in sentence.examples:  # read back as Python reads it, it matches its own examples
+            assert re.fullmatch(written[1:-1].replace("(?<", "(?P<"), example), example

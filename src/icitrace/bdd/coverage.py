@@ -26,6 +26,8 @@ class Coverage:
     undecided: Counter = field(default_factory=Counter)  # neither, in every evaluation of the scenario
     scenarios: int = 0
     pytest_exit: int = 0
+    #: per feature file stem: rules seen firing / decided not to fire there (rules/X.yaml <-> X.feature)
+    by_feature: dict[str, tuple[set[str], set[str]]] = field(default_factory=dict)
 
     def gaps(self, book: RuleBook) -> list[str]:
         """Rules lacking a scenario where they fire or one where they are decided not to fire."""
@@ -54,6 +56,9 @@ class _Recorder:
             undecided_here = {n.rule for n in result.not_evaluated}
             fired |= fired_here
             decided_not |= {r.id for r in self.book.rules} - fired_here - undecided_here
+        seen = self.coverage.by_feature.setdefault(Path(feature.filename).stem, (set(), set()))
+        seen[0].update(fired)
+        seen[1].update(decided_not)
         for rule in self.book.rules:
             if rule.id in fired:
                 self.coverage.fired[rule.id] += 1
@@ -113,11 +118,15 @@ def report(coverage: Coverage, book: RuleBook) -> str:
     gaps = set(coverage.gaps(book))
     files: dict[str, list[str]] = {}
     for rule in book.rules:
-        files.setdefault(Path(rule.where.rsplit(":", 1)[0]).name, []).append(rule.id)
-    lines += ["", "rule file" + " " * max(0, width - 9) + "  rules  covered"]
-    for name, ids in files.items():
+        files.setdefault(Path(rule.where.rsplit(":", 1)[0]).stem, []).append(rule.id)
+    # a rule file's own feature (rules/X.yaml <-> X.feature) is where its rules are meant to be tested
+    lines += ["", "rule file".ljust(max(width, 9)) + "  rules  covered  by its own feature"]
+    for stem, ids in files.items():
         covered = sum(rule_id not in gaps for rule_id in ids)
-        lines.append(f"{name.ljust(max(width, 9))}  {len(ids):>5}  {covered:>7}" + ("" if covered == len(ids) else "  <- gaps"))
+        fired, decided_not = coverage.by_feature.get(stem, (set(), set()))
+        own = sum(rule_id in fired and rule_id in decided_not for rule_id in ids)
+        lines.append(f"{(stem + '.yaml').ljust(max(width, 9))}  {len(ids):>5}  {covered:>7}  "
+                     f"{own:>18}" + ("" if covered == len(ids) else "  <- gaps"))
     lines.append(f"{len(book.rules)} rules, {coverage.scenarios} evaluated scenarios: "
                  + ("every rule both fires and is decided not to fire." if not gaps
                     else f"{len(gaps)} rules lack a scenario."))

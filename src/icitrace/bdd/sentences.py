@@ -144,3 +144,20 @@ def catalogue_data() -> list[dict]:
     return [{"keyword": s.keyword, "sentence": s.face, "pattern": s.pattern, "means": s.means,
              "parameters": [{"name": n, "takes": t} for n, t in s.parameters],
              "examples": [f"{s.keyword} {e}" for e in s.examples]} for s in CATALOGUE]
+
+
+def editor_glue() -> str:
+    """A Python file of behave-style decorators, one per sentence, for an editor's step index (the
+    Cucumber extension reads Python/Behave step definitions from the files its `cucumber.glue`
+    setting names). Never imported or run: each pattern is anchored (^...$, read as a regular
+    expression) and its groups are written (?<name>...), as the editor's JavaScript engine reads them."""
+    lines = ['"""icitrace\'s step sentences, for an editor\'s autocompletion only: written by',
+             "`icitrace bdd steps --format python`; never imported or run (the steps live in icitrace).",
+             '"""', "", "from behave import given, step, then, when  # noqa: F401 - read by editors, never run", ""]
+    for number, sentence in enumerate(CATALOGUE, start=1):
+        pattern = "^" + sentence.pattern.replace("(?P<", "(?<") + "$"
+        if "'" in pattern:  # written as a raw literal: the editor reads the pattern as written
+            raise ValueError(f"a step pattern with a single quote: {pattern}")
+        lines += ["", f"@{sentence.keyword.lower()}(r'{pattern}')", f"def step_{number}():",
+                  f"    {sentence.means!r}", ""]
+    return "\n".join(lines).rstrip("\n") + "\n"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import textwrap
+from enum import Enum
 from pathlib import Path
 from typing import Optional
 
@@ -14,8 +15,6 @@ from icitrace.cli.app import (
     PIPED_WIDTH,
     PROFILE_ARGUMENT,
     RULES_OPTION,
-    TEXT_OR_JSON,
-    Format,
     app,
     bdd_app,
     command,
@@ -51,17 +50,31 @@ def scenario(
     sys.stdout.write(feature)
 
 
-@command(bdd_app, "steps", epilog=examples("icitrace bdd steps", "icitrace bdd steps --format json > steps.json"))
-def bdd_steps(format: Format = TEXT_OR_JSON) -> None:
+class StepsFormat(str, Enum):
+    text = "text"
+    json = "json"
+    python = "python"
+
+
+@command(bdd_app, "steps", epilog=examples("icitrace bdd steps", "icitrace bdd steps --format json > steps.json",
+                                           "icitrace bdd steps --format python > .vscode/icitrace_steps.py"))
+def bdd_steps(
+    format: StepsFormat = typer.Option(StepsFormat.text, "--format", "-f",
+                                       help="text, json, or python (a step file for an editor's autocompletion)."),
+) -> None:
     """Print every sentence of the step library: its pattern, what it means, its parameters, examples.
 
     JSON gives one object per sentence (keyword, sentence, pattern, means, parameters, examples); the
-    pattern is the regular expression a step's text must match in full.
+    pattern is the regular expression a step's text must match in full. `python` writes behave-style
+    step decorators for an editor's index (the Cucumber extension's `cucumber.glue` setting), never run.
     """
-    from icitrace.bdd.sentences import CATALOGUE, catalogue_data
+    from icitrace.bdd.sentences import CATALOGUE, catalogue_data, editor_glue
 
-    if format is Format.json:
+    if format is StepsFormat.json:
         sys.stdout.write(json.dumps(catalogue_data(), indent=2, ensure_ascii=False) + "\n")
+        return
+    if format is StepsFormat.python:
+        sys.stdout.write(editor_glue())
         return
     out = []
     for sentence in CATALOGUE:

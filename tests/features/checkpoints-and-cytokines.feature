@@ -1,20 +1,5 @@
-Feature: Alternative checkpoints and the pre-existing suppressive profile (review [3], [4], [8] and [9])
-
-  Scenario Outline: Each raised checkpoint reaches its own inhibitor combination
-    Given the profile field "<checkpoint>" is "<level>"
-    When the profile is evaluated
-    Then the rule "<finding_rule>" <outcome>
-    And the rule "<strategy_rule>" <outcome>
-    And the rule "alt-checkpoints-to-multi-pathway" <multi>
-
-    Examples: the other two checkpoints unknown, so a normal one leaves the combination open
-      | checkpoint | level    | finding_rule   | strategy_rule       | outcome                | multi        |
-      | tim3       | elevated | tim3-elevated  | tim3-to-anti-tim3   | fires                  | fires        |
-      | tim3       | normal   | tim3-elevated  | tim3-to-anti-tim3   | is decided not to fire | is undecided |
-      | lag3       | elevated | lag3-elevated  | lag3-to-anti-lag3   | fires                  | fires        |
-      | lag3       | low      | lag3-elevated  | lag3-to-anti-lag3   | is decided not to fire | is undecided |
-      | vista      | elevated | vista-elevated | vista-to-anti-vista | fires                  | fires        |
-      | vista      | normal   | vista-elevated | vista-to-anti-vista | is decided not to fire | is undecided |
+Feature: Alternative checkpoints and the pre-existing suppressive profile (review [3], [4] and [9])
+  Scenarios for the rules of rules/checkpoints-and-cytokines.yaml.
 
   Scenario: LAG-3 alone does not reach an anti-TIM-3 combination
     Given a profile with:
@@ -60,3 +45,19 @@ Feature: Alternative checkpoints and the pre-existing suppressive profile (revie
     Then the finding "immunosuppressive_cytokines" is inferred
     And the rationale mentions "At odds with the history"
     And the rationale mentions "Acquired names the clinical timing, adaptive the mechanism"
+
+  Scenario Outline: Each raised checkpoint reaches its own inhibitor combination
+    Given the profile field "<checkpoint>" is "<level>"
+    When the profile is evaluated
+    Then the rule "<finding_rule>" <outcome>
+    And the rule "<strategy_rule>" <outcome>
+    And the rule "alt-checkpoints-to-multi-pathway" <multi>
+
+    Examples: the other two checkpoints unknown, so a normal one leaves the combination open
+      | checkpoint | level    | finding_rule   | strategy_rule       | outcome                | multi        |
+      | tim3       | elevated | tim3-elevated  | tim3-to-anti-tim3   | fires                  | fires        |
+      | tim3       | normal   | tim3-elevated  | tim3-to-anti-tim3   | is decided not to fire | is undecided |
+      | lag3       | elevated | lag3-elevated  | lag3-to-anti-lag3   | fires                  | fires        |
+      | lag3       | low      | lag3-elevated  | lag3-to-anti-lag3   | is decided not to fire | is undecided |
+      | vista      | elevated | vista-elevated | vista-to-anti-vista | fires                  | fires        |
+      | vista      | normal   | vista-elevated | vista-to-anti-vista | is decided not to fire | is undecided |

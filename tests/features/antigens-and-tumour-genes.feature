@@ -1,4 +1,6 @@
-Feature: Antigen presentation and tumour genes (review [2], [5], [6] and [10])
+Feature: What the tumour shows the immune system, and its genes (review [2] and [5])
+  Scenarios for the rules of rules/antigens-and-tumour-genes.yaml: MHC class I, tumour antigens,
+  oncogenic alterations and epigenetic silencing, each rule firing and decided not to fire.
 
   Scenario Outline: Reduced or lost MHC class I
     Given a profile with:
@@ -33,15 +35,6 @@ Feature: Antigen presentation and tumour genes (review [2], [5], [6] and [10])
       | reduced  | fires         |
       | intact   | does not fire |
 
-  Scenario: Antigen loss with MHC intact does not lead to MHC-independent cells
-    Given a profile with:
-      | field          | value   |
-      | tumor_antigens | reduced |
-      | mhc_class_i    | intact  |
-    When the profile is evaluated
-    Then the finding "antigen_presentation_loss" is inferred
-    And the rule "mhc-loss-to-adoptive-cell-transfer" does not fire
-
   Scenario: MHC and antigens both lost leave a CAR nothing to bind
     Given a profile with:
       | field          | value |
@@ -51,12 +44,6 @@ Feature: Antigen presentation and tumour genes (review [2], [5], [6] and [10])
     Then the finding "antigen_presentation_loss" is inferred
     And the strategy "adoptive_cell_transfer" is not suggested
     And the strategy "ici_plus_chemotherapy" is undecided
-
-  Scenario: With MHC unknown, whether chemotherapy could restore presentation stays undecided
-    Given the profile field "tumor_antigens" is "reduced"
-    When the profile is evaluated
-    Then the finding "antigen_presentation_loss" is inferred
-    And the rule "antigen-loss-to-chemotherapy" is not evaluated because "mhc_class_i" is unknown
 
   Scenario Outline: Oncogenic alterations: only those with a described immune-evasion link count
     Given the profile field "oncogenic_alterations" is <alterations>

@@ -1,5 +1,5 @@
-Feature: Biomarker signals at their cut-offs (review [8]; outside cut-offs)
-  Every numeric cut-off is tested on both sides of its edge.
+Feature: Biomarker signals at their cut-offs (review [8]; cut-offs from outside the review)
+  Scenarios for the rules of rules/biomarkers.yaml: every numeric cut-off on both sides of its edge.
 
   Scenario Outline: TMB either side of the TMB-high cut-off (10 mut/Mb)
     Given the profile field "tmb" is <tmb>
@@ -54,22 +54,9 @@ Feature: Biomarker signals at their cut-offs (review [8]; outside cut-offs)
       | 10   | is decided not to fire |
       | 10.1 | is decided not to fire |
 
-  Scenario: A vaccine for a low-TMB tumour waits on MHC class I, which its primed T cells need
-    Given the profile field "tmb" is 4
-    When the profile is evaluated
-    Then the finding "low_immunogenicity" is inferred
-    And the rule "low-tmb-to-vaccine" is not evaluated because "mhc_class_i" is unknown
-    And the strategy "cancer_vaccine_combination" is undecided
-
   Scenario: An unknown TMB is reported, not assumed low
     Given the profile field "hypoxia" is "high"
     And the profile field "tmb" is unknown
     When the profile is evaluated
     Then the rule "tmb-below-high" is not evaluated because "tmb" is unknown
     And the finding "low_immunogenicity" is undecided
-
-  Scenario: A later field step can make a known field unknown again
-    Given the profile "sparse-unknowns"
-    And the profile field "tmb" is unknown
-    When the profile is evaluated
-    Then no finding is inferred

@@ -1,5 +1,6 @@
 Feature: The tumour microenvironment (review [2] and [7])
-  Hypoxia, acidity, suppressive cells and T-cell exclusion, and the strategies that act on them.
+  Scenarios for the rules of rules/microenvironment.yaml: hypoxia, acidity, suppressive cells, and
+  T cells excluded from the tumour or absent from it.
 
   Scenario Outline: Only high hypoxia marks a hypoxic microenvironment
     Given the profile field "hypoxia" is "<level>"
@@ -71,15 +72,6 @@ Feature: The tumour microenvironment (review [2] and [7])
     And the rule "tregs-to-treg-depletion" does not fire
     And the strategy "mdsc_targeting" is suggested by rule "mdscs-to-mdsc-targeting"
 
-  Scenario: Abundant Tregs alone do not lead to MDSC targeting
-    Given a profile with:
-      | field | value    |
-      | tregs | abundant |
-      | mdscs | absent   |
-    When the profile is evaluated
-    Then the rule "mdscs-to-mdsc-targeting" does not fire
-    And the strategy "treg_depletion" is suggested by rule "tregs-to-treg-depletion"
-
   Scenario Outline: An excluded tumour holds T cells at its margin
     Given the profile field "t_cell_infiltration" is "<phenotype>"
     When the profile is evaluated
@@ -118,19 +110,3 @@ Feature: The tumour microenvironment (review [2] and [7])
     And the strategy "tlr_agonist_adjuvant" is not suggested
     And the strategy "sting_agonist_adjuvant" is not suggested
     And the strategy "cancer_vaccine_combination" is undecided
-
-  Scenario Outline: TGF-beta inhibition needs TGF-beta itself raised
-    Given a profile with:
-      | field    | value      |
-      | il10     | <il10>     |
-      | tgf_beta | <tgf_beta> |
-    When the profile is evaluated
-    Then the finding "immunosuppressive_cytokines" is <cytokines> inferred
-    And the rule "tgf-beta-to-tgf-beta-inhibition" <outcome>
-
-    Examples:
-      | il10     | tgf_beta | cytokines | outcome       |
-      | normal   | elevated |           | fires         |
-      | elevated | elevated |           | fires         |
-      | elevated | normal   |           | does not fire |
-      | normal   | low      | not       | does not fire |
