@@ -64,6 +64,9 @@ MISTAKES = {
     'Then the rule "tmb-high" is not evaluated because "tmb" is unknown':
         "*expected rule 'tmb-high' not to be evaluated for lack of 'tmb', but it was evaluated*",
     'Then no finding is inferred': "*expected no finding, got: high_tmb, hypoxic_tme*",
+    'Then the finding "hypoxia_targeting" is inferred':
+        "*'hypoxia_targeting' is a strategy, not a finding: write the strategy \"hypoxia_targeting\"*",
+    'Then the rule "tmb-high" is ruled out by "tmbb"': "*unknown profile field or finding 'tmbb' (did you mean 'tmb'*",
     'Then the rationale mentions "tregs is present"': "*the rationale does not mention 'tregs is present'*",
 }
 OTHER_MISTAKES = {
@@ -79,6 +82,13 @@ OTHER_MISTAKES = {
     Given the profile field "hypoxia" is "high"
     When the profile is evaluated
 """, ['*scenario "nothing checked"*has no Then step*']),
+    "keyword": ("""Feature: keyword
+  Scenario: a Given sentence under When
+    Given the profile field "hypoxia" is "high"
+    When the profile is evaluated
+    And the profile field "tmb" is 5
+    Then no finding is inferred
+""", ['*"And the profile field "tmb" is 5"*is a Given sentence, but here it counts as a When*']),
     "order": ("""Feature: order
   Scenario: then first
     Given the profile field "hypoxia" is "high"
@@ -93,7 +103,7 @@ OTHER_MISTAKES = {
     Given the profile field "hypoxia" is "low"
     When the profile is evaluated
     Then the finding "hypoxic_tme" is not inferred
-""", ['*scenario names must be unique*"same name" at lines 2 and 6*']),
+""", ['*the scenario name "same name" is used at lines 2 and 6*silently runs only the last*']),
 }
 
 
@@ -202,22 +212,71 @@ UNRELATED_FEATURE = """Feature: a basket of apples
 """
 
 
-def test_an_unrelated_pytest_bdd_project_gives_the_same_results_with_icitrace_installed(pytester):
+# Another project whose own steps happen to be worded like icitrace's: its definitions win, and its
+# scenarios stay its own (no Then, a missing step and a repeated name behave as without icitrace).
+OVERLAP_STEPS = '''
+from pytest_bdd import given, parsers, scenarios, then, when
+
+scenarios("features")
+
+
+@given(parsers.parse('the profile "{user}"'), target_fixture="account")
+def account(user):
+    return {"name": user}
+
+
+@when("the profile is evaluated")
+def evaluated(account):
+    account["ok"] = True
+
+
+@then("it is ok")
+def ok(account):
+    assert account["ok"]
+'''
+
+OVERLAP_FEATURE = """Feature: accounts
+  Scenario: evaluating does not crash
+    Given the profile "alice"
+    When the profile is evaluated
+
+  Scenario: twice
+    Given the profile "alice"
+    When the profile is evaluated
+    Then it is ok
+
+  Scenario: twice
+    Given the profile "carol"
+    When the profile is evaluated
+    Then it is ok
+
+  Scenario: a step nobody wrote
+    Given the profile "alice"
+    When the basket is dropped
+    Then it is ok
+"""
+
+
+@pytest.mark.parametrize("steps, feature, failed", [(UNRELATED_STEPS, UNRELATED_FEATURE, 2),
+                                                    (OVERLAP_STEPS, OVERLAP_FEATURE, 1)],
+                         ids=["own-wording", "wording-like-icitrace"])
+def test_an_unrelated_pytest_bdd_project_gives_the_same_results_with_icitrace_installed(pytester, steps, feature,
+                                                                                         failed):
     """The entry point loads icitrace's plugin into every pytest run: its guards (a Then step, unique
     names, the nearest sentence for a missing step) must touch only scenarios that use its steps."""
-    pytester.makepyfile(test_baskets=UNRELATED_STEPS)
+    pytester.makepyfile(test_project=steps)
     (pytester.path / "features").mkdir()
-    (pytester.path / "features" / "baskets.feature").write_text(UNRELATED_FEATURE)
+    (pytester.path / "features" / "project.feature").write_text(feature)
     runs = {name: pytester.runpytest_subprocess("-p", "no:cacheprovider", "-rA", *flags)
             for name, flags in (("with", ()), ("without", ("-p", "no:icitrace")))}
     plugins = {name: any(line.startswith("plugins:") and "icitrace" in line for line in run.outlines)
                for name, run in runs.items()}
     assert plugins == {"with": True, "without": False}, "the plugin's presence is what differs"
     outcomes = {name: run.parseoutcomes() for name, run in runs.items()}
-    assert outcomes["with"] == outcomes["without"] and outcomes["with"]["failed"] == 2, outcomes
+    assert outcomes["with"] == outcomes["without"] and outcomes["with"]["failed"] == failed, outcomes
     lines = {name: sorted(line for line in run.outlines if line.startswith(("PASSED", "FAILED")))
              for name, run in runs.items()}
     assert lines["with"] == lines["without"]
     text = "\n".join(runs["with"].outlines)
     assert 'StepDefinitionNotFoundError: Step definition is not found: When "the basket is dropped"' in text
-    assert "no icitrace step" not in text and "has no Then step" not in text and "must be unique" not in text
+    assert "no icitrace step" not in text and "has no Then step" not in text and "is used at lines" not in text

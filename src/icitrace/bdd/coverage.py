@@ -43,7 +43,7 @@ class _Recorder:
     def pytest_bdd_after_scenario(self, request, feature, scenario) -> None:  # noqa: ANN001
         from icitrace.bdd.steps import uses_icitrace
 
-        if not uses_icitrace(scenario):
+        if not uses_icitrace(request, scenario):
             return
         case = request.getfixturevalue("icitrace_case")
         if not case.history:

@@ -49,7 +49,8 @@ GIVEN_FIELD = Sentence(
 WHEN_EVALUATED = Sentence(
     "When", r"the profile is evaluated", ("the profile is evaluated",),
     "Evaluate the profile with the rule base ($ICITRACE_RULES, else the shipped rules). A profile the "
-    "format refuses fails the scenario, unless a Then says it is refused.")
+    "format refuses as a whole (a CPS below the TPS, say) fails the scenario unless a Then says it is "
+    "refused; a bad value in a Given (a level word, a number) fails at that Given.")
 THEN_FINDING = Sentence(
     "Then", r'the finding "(?P<fid>[^"]+)" is\s+(?P<neg>not\s+)?inferred(?: by rule "(?P<rule>[^"]+)")?',
     ('the finding "hypoxic_tme" is inferred', 'the finding "hypoxic_tme" is not inferred',
@@ -115,8 +116,9 @@ THEN_EVIDENCE = Sentence(
     (_STRATEGY, ("evidence", "review-stated, inferred-link or external-cutoff")))
 THEN_REFUSED = Sentence(
     "Then", r'the profile is refused with "(?P<text>[^"]+)"',
-    ('the profile is refused with "is not a level of"',),
-    "The profile format refused the profile, and its message contains this text.",
+    ('the profile is refused with "pd_l1_cps"',),
+    "The profile format refused the profile built by the Givens as a whole (a CPS below the TPS, say), "
+    "and its message contains this text.",
     (("text", "part of the message"),))
 THEN_NO_FINDING = Sentence(
     "Then", r"no finding is inferred", ("no finding is inferred",), "Nothing was derived.")
@@ -149,15 +151,22 @@ def catalogue_data() -> list[dict]:
 def editor_glue() -> str:
     """A Python file of behave-style decorators, one per sentence, for an editor's step index (the
     Cucumber extension reads Python/Behave step definitions from the files its `cucumber.glue`
-    setting names). Never imported or run: each pattern is anchored (^...$, read as a regular
-    expression) and its groups are written (?<name>...), as the editor's JavaScript engine reads them."""
+    setting names). Never imported or run. Each pattern is written as the Cucumber language service
+    reads a regular expression in Python (its source: a string whose text is /.../; its JavaScript
+    engine wants groups as (?<name>...)); \\s+ becomes a space and +, so no string needs an escape."""
     lines = ['"""icitrace\'s step sentences, for an editor\'s autocompletion only: written by',
              "`icitrace bdd steps --format python`; never imported or run (the steps live in icitrace).",
-             '"""', "", "from behave import given, step, then, when  # noqa: F401 - read by editors, never run", ""]
+             '"""', "", "from behave import given, then, when  # noqa: F401 - read by editors, never run", ""]
     for number, sentence in enumerate(CATALOGUE, start=1):
-        pattern = "^" + sentence.pattern.replace("(?P<", "(?<") + "$"
-        if "'" in pattern:  # written as a raw literal: the editor reads the pattern as written
-            raise ValueError(f"a step pattern with a single quote: {pattern}")
-        lines += ["", f"@{sentence.keyword.lower()}(r'{pattern}')", f"def step_{number}():",
+        pattern = editor_pattern(sentence)
+        lines += ["", f"@{sentence.keyword.lower()}('/{pattern}/')", f"def step_{number}():",
                   f"    {sentence.means!r}", ""]
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def editor_pattern(sentence: Sentence) -> str:
+    """The sentence's pattern anchored, with JavaScript's group syntax and no backslash or quote."""
+    pattern = "^" + sentence.pattern.replace("(?P<", "(?<").replace("\\s+", " +").replace("\\s", " ") + "$"
+    if "\\" in pattern or "'" in pattern:
+        raise ValueError(f"a step pattern the editor file cannot hold as written: {pattern}")
+    return pattern

@@ -15,6 +15,7 @@ import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -33,7 +34,7 @@ from icitrace.rulebase.model import REVIEW_CITATION
 
 #: every step pattern of the library: a scenario is icitrace's when one of its steps matches one, and
 #: the guards below touch no other scenario (an unrelated pytest-bdd suite runs as if icitrace were absent)
-PATTERNS: list[re.Pattern[str]] = []
+PATTERNS: list[tuple[re.Pattern[str], Sentence]] = []
 
 #: environment variable naming a rule directory for scenarios (default: the shipped rules)
 RULES_ENV = "ICITRACE_RULES"
@@ -70,6 +71,15 @@ def _choose(kind: str, word: str, valid: Any) -> None:
         _fail(f"unknown {kind} {word!r}{did_you_mean(word, valid, 3, quote=chr(39))}. Valid: {', '.join(valid)}")
 
 
+def _choose_conclusion(kind: str, cid: str, book: Any) -> None:
+    """``cid`` as a finding or a strategy id, saying so when it is the other kind."""
+    ids = {"finding": book.catalog.findings, "strategy": book.catalog.strategies}
+    other = "strategy" if kind == "finding" else "finding"
+    if cid not in ids[kind] and cid in ids[other]:
+        _fail(f'{cid!r} is a {other}, not a {kind}: write the {other} "{cid}"')
+    _choose(kind, cid, ids[kind])
+
+
 def _result(case: Case) -> Result:
     if case.refused is not None:
         _fail(f"the profile was refused, so there is no result: {case.refused}")
@@ -80,14 +90,35 @@ def _result(case: Case) -> Result:
 
 def _step(sentence: Sentence) -> Any:
     """Register the sentence's step, matched in full, and remember its pattern (``uses_icitrace``)."""
-    PATTERNS.append(re.compile(sentence.pattern))
+    PATTERNS.append((re.compile(sentence.pattern), sentence))
     decorator = {"Given": given, "When": when, "Then": then}[sentence.keyword]
     return decorator(parsers.re(sentence.pattern))
 
 
-def uses_icitrace(scenario: Any) -> bool:
-    """Whether any step of ``scenario`` is one of this library's."""
-    return any(pattern.fullmatch(step.name) for step in scenario.steps for pattern in PATTERNS)
+def _worded_as_ours(text: str) -> Sentence | None:
+    return next((sentence for pattern, sentence in PATTERNS if pattern.fullmatch(text)), None)
+
+
+def uses_icitrace(request: Any, scenario: Any) -> bool:
+    """Whether a step of ``scenario`` is this library's: worded as one of its sentences and not bound
+    to a definition of the project's own (a project's own step with the same words wins, and its
+    scenario stays the project's: the guards below leave it alone)."""
+    for step in scenario.steps:
+        if _worded_as_ours(step.name) is None:
+            continue
+        bound = _bound_definition(request, step)
+        if bound is None or bound.step_func.__module__ == __name__:
+            return True  # ours, or our sentence under another keyword (the lookup error explains it)
+    return False
+
+
+def _bound_definition(request: Any, step: Any) -> Any:
+    """The step definition pytest-bdd binds ``step`` to, or None (pytest-bdd's own lookup)."""
+    try:
+        from pytest_bdd.scenario import get_step_function
+    except ImportError:  # another pytest-bdd: fall back to the wording alone
+        return None
+    return get_step_function(request, step)
 
 
 # --- Given -------------------------------------------------------------------------------------
@@ -186,7 +217,7 @@ def _book():  # noqa: ANN202
 @_step(say.THEN_FINDING)
 def then_finding(fid: str, neg: str | None, rule: str | None, icitrace_case: Case) -> None:
     book = _book()
-    _choose("finding", fid, book.catalog.findings)
+    _choose_conclusion("finding", fid, book)
     result = _result(icitrace_case)
     rules = [f.rule for f in result.findings if f.id == fid]
     _check(fid, "finding", "inferred", neg, rule, rules, book)
@@ -195,7 +226,7 @@ def then_finding(fid: str, neg: str | None, rule: str | None, icitrace_case: Cas
 @_step(say.THEN_STRATEGY)
 def then_strategy(sid: str, neg: str | None, rule: str | None, icitrace_case: Case) -> None:
     book = _book()
-    _choose("strategy", sid, book.catalog.strategies)
+    _choose_conclusion("strategy", sid, book)
     result = _result(icitrace_case)
     rules = [r for s in result.strategies if s.id == sid for r in s.rules]
     _check(sid, "strategy", "suggested", neg, rule, rules, book)
@@ -204,7 +235,7 @@ def then_strategy(sid: str, neg: str | None, rule: str | None, icitrace_case: Ca
 def _conclusion_state(kind: str, cid: str, case: Case) -> tuple[str, list[str]]:
     """("reached", its rules) / ("undecided", the rules waiting) / ("ruled out", [])."""
     book = _book()
-    _choose(kind, cid, book.catalog.findings if kind == "finding" else book.catalog.strategies)
+    _choose_conclusion(kind, cid, book)
     result = _result(case)
     reached = ([f.rule for f in result.findings if f.id == cid] if kind == "finding"
                else [r for s in result.strategies if s.id == cid for r in s.rules])
@@ -313,6 +344,7 @@ def then_rule_ruled_out_by(rid: str, name: str, icitrace_case: Case) -> None:
 
     book = _book()
     _choose("rule", rid, book.by_id)
+    _choose("profile field or finding", name, [*reasoned_fields(), *book.catalog.findings])
     _result(icitrace_case)
     profile = icitrace_case.profile
     route = rule_route(book, profile, assess(book, profile), rid)
@@ -395,46 +427,65 @@ def pytest_configure(config: Any) -> None:
 
 
 def pytest_bdd_before_scenario(request: Any, feature: Any, scenario: Any) -> None:
-    if not uses_icitrace(scenario):
+    # A name repeated in the file hides all but the last scenario of that name: refused where one of
+    # them uses icitrace's steps (the hidden one may be ours, whatever runs in its place).
+    same_name = _scenarios_by_name(feature.filename).get(scenario.name, [])
+    if len(same_name) > 1 and any(_is_ours(request, kind, text) for _, steps in same_name for kind, text in steps):
+        lines = " and ".join(str(line) for line, _ in same_name)
+        pytest.fail(f'{feature.rel_filename}: the scenario name "{scenario.name}" is used at lines {lines}; '
+                    "pytest-bdd silently runs only the last of them: give each its own name", pytrace=False)
+    if not uses_icitrace(request, scenario):
         return
     case = request.getfixturevalue("icitrace_case")
     case.feature_dir = Path(feature.filename).parent
     case.via_cli = "cli" in scenario.tags
-    duplicates = _duplicate_scenarios(feature.filename)
-    if duplicates:
-        pytest.fail(f"{feature.rel_filename}: scenario names must be unique in a feature file, or pytest-bdd "
-                    f"silently runs only the last one: {duplicates}", pytrace=False)
     if not any(step.type == "then" for step in scenario.steps):
         pytest.fail(f'scenario "{scenario.name}" ({feature.rel_filename}) has no Then step, so it would '
                     "pass without checking anything; add at least one Then", pytrace=False)
 
 
+def _is_ours(request: Any, kind: str, text: str) -> bool:
+    if _worded_as_ours(text) is None:
+        return False
+    bound = _bound_definition(request, SimpleNamespace(type=kind, name=text))
+    return bound is None or bound.step_func.__module__ == __name__
+
+
 @functools.lru_cache(maxsize=None)
-def _duplicate_scenarios(filename: str) -> str:
-    """'"name" at lines 3 and 12; ...' for repeated scenario names, or ''. Read with the Gherkin parser
-    itself, so a feature in any language (`# language: fr`, Scénario) is checked alike."""
+def _scenarios_by_name(filename: str) -> dict[str, list[tuple[int, list[tuple[str, str]]]]]:
+    """Scenario name -> [(line, [(step type, text), ...]), ...] for every scenario of the file. Read
+    with the Gherkin parser itself, so a feature in any language (`# language: fr`) reads alike."""
     from gherkin.parser import Parser
 
     document = Parser().parse(Path(filename).read_text(encoding="utf-8"))
-    lines: dict[str, list[int]] = {}
+    found: dict[str, list[tuple[int, list[tuple[str, str]]]]] = {}
     children = list((document.get("feature") or {}).get("children", []))
     while children:
         child = children.pop(0)
         if "rule" in child:  # scenarios grouped under a Rule
             children[0:0] = child["rule"].get("children", [])
         elif "scenario" in child:
-            scenario = child["scenario"]
-            lines.setdefault(scenario["name"], []).append(scenario["location"]["line"])
-    return "; ".join(f'"{name}" at lines {" and ".join(map(str, at))}' for name, at in lines.items() if len(at) > 1)
+            scenario, steps, kind = child["scenario"], [], "given"
+            for step in scenario.get("steps", []):  # And and But take the kind before them
+                kind = {"Context": "given", "Action": "when", "Outcome": "then"}.get(step.get("keywordType"), kind)
+                steps.append((kind, step["text"]))
+            found.setdefault(scenario["name"], []).append((scenario["location"]["line"], steps))
+    return found
 
 
 def pytest_bdd_step_func_lookup_error(request: Any, feature: Any, scenario: Any, step: Any, exception: Any) -> None:
-    if not uses_icitrace(scenario):  # another library's scenario: pytest-bdd's own error stands
+    if not uses_icitrace(request, scenario):  # another library's scenario: pytest-bdd's own error stands
         return
     written = f"{step.keyword} {step.name}"
+    where = f"line {step.line_number} of {feature.rel_filename}"
+    sentence = _worded_as_ours(step.name)
+    if sentence is not None:  # our sentence under another keyword (And/But continue the one before)
+        pytest.fail(f'"{written}" ({where}) is a {sentence.keyword} sentence, but here it counts as a '
+                    f"{step.type.capitalize()} (And and But take the keyword before them): write it as "
+                    f'"{sentence.keyword} {step.name}", or move it', pytrace=False)
     shape = lambda s: re.sub(r'"[^"]*"|\b\d+(\.\d+)?\b', '"…"', s)  # noqa: E731 - compare sentence shapes
     closest = near(shape(written), [shape(s) for s in SENTENCES], n=3, cutoff=0.4)
     examples = [s for s in SENTENCES if shape(s) in closest]
-    hint = "\n".join(f"  {s}" for s in dict.fromkeys(examples)) or "  (see the README for the list)"
-    pytest.fail(f'no icitrace step matches "{written}" (line {step.line_number} of {feature.rel_filename}).\n'
-                f"Nearest shipped sentences:\n{hint}", pytrace=False)
+    hint = "\n".join(f"  {s}" for s in dict.fromkeys(examples)) or "  (`icitrace bdd steps` lists them)"
+    pytest.fail(f'no icitrace step matches "{written}" ({where}).\nNearest shipped sentences:\n{hint}',
+                pytrace=False)

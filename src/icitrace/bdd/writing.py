@@ -23,14 +23,16 @@ class ScenarioError(InputProblem):
 
 
 def write_feature(profile: Profile, result: Result, book: RuleBook, source: str, name: str | None = None) -> str:
-    title = _one_line(name or f"What {result.profile.id} reaches, rules out and leaves undecided")
+    name = _one_line(name or "") or None  # a blank --name is no name
+    title = name or _one_line(f"What {result.profile.id} reaches, rules out and leaves undecided")
     about = [f"{label}: {_one_line(value)}" for label, value in
              (("id", profile.id), ("tumour type", profile.tumor_type), ("description", profile.description)) if value]
     lines = [
         f"# Written by `icitrace scenario` from {_one_line(source)} (icitrace {__version__}, rules "
         f"{book.version}).",
         "# ILLUSTRATIVE ONLY - not for clinical use: a hypothetical profile and one review's ideas.",
-        *(f"# {line}" for text in about for line in textwrap.wrap(text, 98, subsequent_indent="  ")),
+        # continuation lines start "# +": a line of text can never read as "# language: xx"
+        *(f"# {line}" for text in about for line in textwrap.wrap(text, 98, subsequent_indent="+ ")),
         f"Feature: {_one_line(name or result.profile.id)}",
         "",
         f"  Scenario: {title}",
@@ -60,10 +62,14 @@ def _cell(name: str, value: object) -> str:
         return "true" if value else "false"
     if kind == "list":
         for item in value:  # type: ignore[attr-defined]
-            if "," in item or item != item.strip():
-                raise ScenarioError(f'field "{name}": the item {item!r} has a comma or blanks at its ends, '
-                                    "which a scenario's table (a comma-separated list) cannot keep as they are")
-        return _escape(", ".join(value))  # type: ignore[arg-type]
+            if "," in item or item != item.strip() or "\r" in item:
+                raise ScenarioError(f'field "{name}": the item {item!r} has a comma, a carriage return or blanks '
+                                    "at its ends, which a scenario's table (a comma-separated list) cannot keep")
+        text = ", ".join(value)  # type: ignore[arg-type]
+        if text == "unknown" or (len(text) >= 2 and text[0] == text[-1] == '"'):
+            raise ScenarioError(f'field "{name}": the list {value!r} would be read back from a table as '
+                                + ("the field being unknown" if text == "unknown" else "without its outer quotes"))
+        return _escape(text)
     return _escape(str(value))
 
 

@@ -3,8 +3,8 @@
 # id: acquired-resistance-tim3
 # tumour type: hypothetical non-small-cell lung cancer
 # description: Responded to PD-1 blockade, then progressed (SITC acquired resistance) with TIM-3
-#   raised: adaptive resistance through another checkpoint. The high PD-L1 is shown both as a
-#   biomarker and as icitrace's reading of the review's raised checkpoint ligands.
+# + raised: adaptive resistance through another checkpoint. The high PD-L1 is shown both as a
+# + biomarker and as icitrace's reading of the review's raised checkpoint ligands.
 Feature: acquired-resistance-tim3
 
   Scenario: What acquired-resistance-tim3 reaches, rules out and leaves undecided

@@ -3,8 +3,8 @@
 # id: cold-desert
 # tumour type: hypothetical pancreatic adenocarcinoma
 # description: An immune desert: few mutations, PD-L1 negative by TPS and hardly any T cells in or
-#   around the tumour. Shows the partners icitrace pairs with a tumour where no T-cell response
-#   seems to have started, and why a vaccine still needs MHC.
+# + around the tumour. Shows the partners icitrace pairs with a tumour where no T-cell response
+# + seems to have started, and why a vaccine still needs MHC.
 Feature: cold-desert
 
   Scenario: What cold-desert reaches, rules out and leaves undecided

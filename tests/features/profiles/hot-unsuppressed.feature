@@ -3,9 +3,9 @@
 # id: hot-unsuppressed
 # tumour type: hypothetical melanoma
 # description: A 'hot' inflamed tumour with many mutations, strong PD-L1 and no suppressive feature
-#   recorded. Its biomarker signals are associated with more responses in trials outside the review,
-#   and icitrace also shows its own reading of high PD-L1 as one of the review's raised checkpoint
-#   ligands.
+# + recorded. Its biomarker signals are associated with more responses in trials outside the review,
+# + and icitrace also shows its own reading of high PD-L1 as one of the review's raised checkpoint
+# + ligands.
 Feature: hot-unsuppressed
 
   Scenario: What hot-unsuppressed reaches, rules out and leaves undecided

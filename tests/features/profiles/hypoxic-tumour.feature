@@ -3,7 +3,7 @@
 # id: hypoxic-tumour
 # tumour type: hypothetical head and neck squamous cell carcinoma
 # description: A poorly oxygenated, acidic tumour whose T cells stay at its margin (excluded, not a
-#   desert): three microenvironment mechanisms at once.
+# + desert): three microenvironment mechanisms at once.
 Feature: hypoxic-tumour
 
   Scenario: What hypoxic-tumour reaches, rules out and leaves undecided

@@ -3,7 +3,7 @@
 # id: lag3-vista-checkpoints
 # tumour type: hypothetical renal cell carcinoma
 # description: LAG-3 and VISTA both raised, TIM-3 normal: each raised checkpoint has its own
-#   inhibitor combination among the candidates, and TIM-3 has none.
+# + inhibitor combination among the candidates, and TIM-3 has none.
 Feature: lag3-vista-checkpoints
 
   Scenario: What lag3-vista-checkpoints reaches, rules out and leaves undecided

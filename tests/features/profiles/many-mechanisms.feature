@@ -3,8 +3,8 @@
 # id: many-mechanisms
 # tumour type: hypothetical colorectal carcinoma (microsatellite stable)
 # description: Six resistance mechanisms at once (hypoxia, abundant Tregs, TGF-beta, reduced MHC,
-#   TIM-3, T cells held at the margin): past icitrace's own threshold of three, where the review's
-#   single-cell and machine-learning research methods are listed.
+# + TIM-3, T cells held at the margin): past icitrace's own threshold of three, where the review's
+# + single-cell and machine-learning research methods are listed.
 Feature: many-mechanisms
 
   Scenario: What many-mechanisms reaches, rules out and leaves undecided

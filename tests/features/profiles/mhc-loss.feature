@@ -3,8 +3,8 @@
 # id: mhc-loss
 # tumour type: hypothetical melanoma
 # description: MHC class I lost outright while tumour antigens are still made. Chemotherapy and
-#   targeted partners are not drawn, since they cannot restore MHC that is gone; CAR T cells, which
-#   bind antigen without MHC, are.
+# + targeted partners are not drawn, since they cannot restore MHC that is gone; CAR T cells, which
+# + bind antigen without MHC, are.
 Feature: mhc-loss
 
   Scenario: What mhc-loss reaches, rules out and leaves undecided

@@ -3,7 +3,7 @@
 # id: oncogenic-and-epigenetic
 # tumour type: hypothetical hepatocellular carcinoma
 # description: An activated WNT/beta-catenin pathway and epigenetically silenced immune genes:
-#   tumour-intrinsic evasion and the inferred targeted-therapy partners.
+# + tumour-intrinsic evasion and the inferred targeted-therapy partners.
 Feature: oncogenic-and-epigenetic
 
   Scenario: What oncogenic-and-epigenetic reaches, rules out and leaves undecided

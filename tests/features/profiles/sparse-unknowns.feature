@@ -2,7 +2,7 @@
 # ILLUSTRATIVE ONLY - not for clinical use: a hypothetical profile and one review's ideas.
 # id: sparse-unknowns
 # description: Only a TMB near the cut-off is known. Everything else is unknown and is reported as
-#   such, never guessed.
+# + such, never guessed.
 Feature: sparse-unknowns
 
   Scenario: What sparse-unknowns reaches, rules out and leaves undecided

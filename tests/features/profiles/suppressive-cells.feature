@@ -3,8 +3,8 @@
 # id: suppressive-cells
 # tumour type: hypothetical ovarian carcinoma
 # description: Regulatory T cells and MDSCs both abundant, with IL-10 raised but TGF-beta normal:
-#   each suppressive cell type reaches its own strategy, while IL-10 alone reaches no TGF-beta
-#   inhibition.
+# + each suppressive cell type reaches its own strategy, while IL-10 alone reaches no TGF-beta
+# + inhibition.
 Feature: suppressive-cells
 
   Scenario: What suppressive-cells reaches, rules out and leaves undecided

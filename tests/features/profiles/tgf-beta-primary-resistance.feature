@@ -3,8 +3,8 @@
 # id: tgf-beta-primary-resistance
 # tumour type: hypothetical urothelial carcinoma
 # description: Never responded to a PD-1 inhibitor (SITC primary resistance), with TGF-beta raised
-#   and T cells held at the tumour margin: the review's suppressive-baseline story, consistent with
-#   this history.
+# + and T cells held at the tumour margin: the review's suppressive-baseline story, consistent with
+# + this history.
 Feature: tgf-beta-primary-resistance
 
   Scenario: What tgf-beta-primary-resistance reaches, rules out and leaves undecided
