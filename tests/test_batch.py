@@ -460,3 +460,55 @@ def test_stopping_the_pool_never_waits_forever_on_a_lock_a_stop_left_held():
     closing.join(30)
     assert not closing.is_alive(), "stopping the pool waited on the held lock"
     assert all(not p.is_alive() for p in pool.processes)
+
+
+def _wide(text: str) -> list[dict]:
+    import csv
+    import io
+
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def test_wide_has_a_column_per_finding_and_strategy_agreeing_with_suggest(book):
+    done = invoke("batch", "profiles", "--format", "wide")
+    assert done.returncode == 0
+    header = done.stdout.decode().splitlines()[0].split(",")
+    conclusions = [*book.catalog.findings, *book.catalog.strategies]
+    assert header == ["record", "id", *conclusions, "unknown", "error", "disclaimer"]
+    rows = _wide(done.stdout.decode())
+    assert [r["record"] for r in rows] == [f"profiles/{p.name}" for p in PROFILES]
+    for row, path in zip(rows, PROFILES):
+        result = json.loads(invoke("suggest", str(path), "--format", "json").stdout)
+        reached = {f["id"] for f in result["findings"]} | {s["id"] for s in result["strategies"]}
+        waiting = {n["concludes"] for n in result["not_evaluated"]}
+        expected = {c: "1" if c in reached else "" if c in waiting else "0" for c in conclusions}
+        assert {c: row[c] for c in conclusions} == expected, path.name
+        assert row["unknown"].split(";") == (result["profile"]["unknown"] or [""])
+        assert row["error"] == "" and "not for clinical use" in row["disclaimer"]
+
+
+def test_wide_error_rows_leave_every_conclusion_empty_and_full_is_refused(tmp_path):
+    source = tmp_path / "two.jsonl"
+    source.write_text('{"tmb": 4}\nnot json\n')
+    done = invoke("batch", str(source), "--format", "wide")
+    rows = _wide(done.stdout.decode())
+    assert done.returncode == 1 and len(rows) == 2
+    assert rows[0]["low_immunogenicity"] == "1" and rows[0]["high_tmb"] == "0" and rows[0]["hypoxic_tme"] == ""
+    bad = rows[1]
+    assert bad["error"].startswith(f"{source}:2: ") and bad["id"] == ""
+    assert all(bad[c] == "" for c in list(bad)[2:-3])
+    refused = invoke("batch", str(source), "--format", "wide", "--full")
+    assert refused.returncode == 2 and "--full writes JSON" in refused.stderr.decode()
+
+
+def test_a_wide_run_cut_short_resumes_to_the_same_bytes_and_summary(cohort, tmp_path):
+    whole, out = tmp_path / "whole.csv", tmp_path / "out.csv"
+    full = invoke("batch", str(cohort), "--format", "wide", "--out", str(whole), "--summary", "--summary-format", "json")
+    assert full.returncode in (0, 1)
+    invoke("batch", str(cohort), "--format", "wide", "--out", str(out))
+    lines = out.read_bytes().splitlines(keepends=True)
+    out.write_bytes(b"".join(lines[:40]) + lines[40][:25])  # as a run killed mid-line leaves it
+    done = invoke("batch", str(cohort), "--format", "wide", "--out", str(out), "--resume", "--summary",
+                  "--summary-format", "json")
+    assert done.returncode == full.returncode and out.read_bytes() == whole.read_bytes()
+    assert json.loads(done.stdout) == json.loads(full.stdout)

@@ -117,26 +117,32 @@ def resume_problems(out: Path, run: dict[str, Any]) -> list[str]:
     return problems
 
 
-def summarise_written(out: Path, fmt: str, summary: Any) -> None:
+def summarise_written(out: Path, fmt: str, summary: Any, finding_ids: Any = ()) -> None:
     """Feed the records an earlier run wrote into ``summary``, so that a resumed run's summary covers the
     whole cohort."""
     from icitrace.batch.run import Outcome
 
     with out.open("rb") as handle:
-        if fmt == "csv":
-            handle.readline()  # the header
+        header = handle.readline().decode("utf-8", "replace").rstrip("\n").split(",") if fmt in ("csv", "wide") else []
         for line in handle:
             if not line.endswith(b"\n"):
                 break
-            summary.add(_outcome(line.decode("utf-8", "replace"), fmt, Outcome))
+            summary.add(_outcome(line.decode("utf-8", "replace"), fmt, Outcome, header, set(finding_ids)))
 
 
-def _outcome(line: str, fmt: str, Outcome: Any) -> Any:  # noqa: N803
-    if fmt == "csv":
+def _outcome(line: str, fmt: str, Outcome: Any, header: list[str], finding_ids: set[str]) -> Any:  # noqa: N803
+    if fmt in ("csv", "wide"):
         import csv
 
         cells = next(csv.reader([line.rstrip("\n")]))
         split = lambda text: [x for x in text.split(";") if x]  # noqa: E731
+        if fmt == "wide":  # record, id, one column per finding then per strategy, unknown, error, disclaimer
+            named = dict(zip(header, cells))
+            if named.get("error"):
+                return Outcome("", False)
+            reached = [name for name, cell in zip(header[2:-3], cells[2:-3]) if cell == "1"]
+            return Outcome("", True, [r for r in reached if r in finding_ids],
+                           [r for r in reached if r not in finding_ids], split(named.get("unknown", "")))
         ok = cells[1] == "true"
         return Outcome("", ok, split(cells[3]), split(cells[4]), split(cells[5])) if ok else Outcome("", False)
     record = json.loads(line)

@@ -40,15 +40,24 @@ CHUNK_BYTES = 4_000_000
 _compact_utf8 = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 _compact_ascii = json.JSONEncoder(separators=(",", ":")).encode
 CSV_COLUMNS = ["record", "ok", "id", "findings", "strategies", "unknown", "error", "disclaimer"]
+#: formats whose first line is a header of column names
+WITH_HEADER = ("csv", "wide")
+
+
+def wide_columns(book: Any) -> list[str]:
+    """The `wide` table's columns: one per finding, then one per strategy, in catalogue order, between
+    the record's own columns and the closing ones."""
+    return ["record", "id", *book.catalog.findings, *book.catalog.strategies, "unknown", "error", "disclaimer"]
 
 
 @dataclass(frozen=True)
 class Settings:
     rules_dir: str | None = None
     thresholds: tuple[tuple[str, float], ...] = ()
-    fmt: str = "jsonl"  # or "csv"
+    fmt: str = "jsonl"  # or "csv", or "wide" (a column per finding and strategy: 1, 0 or empty)
     full: bool = False  # the whole JSON contract per record instead of the compact record
     summary: bool = False  # send per-record outcomes back for the cohort summary
+    wide_width: int = 0  # `wide`: how many finding and strategy columns (an error row fills them empty)
 
 
 @dataclass
@@ -112,7 +121,11 @@ def process(record: Record, book: Any, settings: Settings) -> Outcome:
             data = _row(record)
         profile = validate(data, record.where, default_id=record.default_id)
         unknown = profile.unknown()
-        if settings.full:
+        if settings.fmt == "wide":
+            findings, strategies = evaluate_fired(profile, book)
+            payload = {"record": record.where, "ok": True, "id": profile.id, "unknown": unknown,
+                       "cells": _wide_cells(profile, book, findings, strategies)}
+        elif settings.full:
             result = evaluate(profile, book)
             findings = {f.id: [x.rule for x in result.findings if x.id == f.id] for f in result.findings}
             strategies = {s.id: s.rules for s in result.strategies}
@@ -128,6 +141,18 @@ def process(record: Record, book: Any, settings: Settings) -> Outcome:
         outcome = Outcome("", False)
     outcome.line = _line(payload | {"disclaimer": NOT_FOR_CLINICAL_USE}, settings)
     return outcome
+
+
+def _wide_cells(profile: Any, book: Any, findings: dict, strategies: dict) -> list[str]:
+    """Per finding, then per strategy: "1" reached, "0" decided not reached (every rule that concludes
+    it is decided not to fire), "" undecided (one of them waits on an unknown field)."""
+    from icitrace.reasoning.verdicts import assess
+
+    verdicts = assess(book, profile)
+    waiting = {rule.then.id for rule in book.rules if verdicts[rule.id].holds is None}
+    return ["1" if cid in reached else "" if cid in waiting else "0"
+            for ids, reached in ((book.catalog.findings, findings), (book.catalog.strategies, strategies))
+            for cid in ids]
 
 
 def _row(record: Record) -> dict:
@@ -148,8 +173,13 @@ def _line(payload: dict[str, Any], settings: Settings) -> str:
         return line if is_utf8(line) else _compact_ascii(payload)
     buffer = io.StringIO()
     joined = lambda key: ";".join(payload.get(key) or [])  # noqa: E731
-    cells = [payload["record"], "true" if payload["ok"] else "false", payload.get("id", ""), joined("findings"),
-             joined("strategies"), joined("unknown"), payload.get("error", ""), payload["disclaimer"]]
+    if settings.fmt == "wide":  # an error row leaves every conclusion empty: nothing was decided
+        conclusions = payload.get("cells") or [""] * settings.wide_width
+        cells = [payload["record"], payload.get("id") or "", *conclusions, joined("unknown"),
+                 payload.get("error", ""), payload["disclaimer"]]
+    else:
+        cells = [payload["record"], "true" if payload["ok"] else "false", payload.get("id", ""), joined("findings"),
+                 joined("strategies"), joined("unknown"), payload.get("error", ""), payload["disclaimer"]]
     csv.writer(buffer, lineterminator="").writerow(
         [cell.replace("\r", "\\r").replace("\n", "\\n") for cell in cells])
     line = buffer.getvalue()
@@ -178,7 +208,7 @@ def completed_records(path: Path, fmt: str) -> int:
             position += len(line)
         if position != data_end:
             handle.truncate(position)
-    header = 1 if fmt == "csv" and complete else 0
+    header = 1 if fmt in WITH_HEADER and complete else 0
     return complete - header
 
 
@@ -201,8 +231,11 @@ def run(records: Iterable[Record], out: IO[bytes], settings: Settings, workers: 
 
     with _StopSignals() as stops:
         try:
-            if settings.fmt == "csv" and write_header:
-                _write(out, ",".join(CSV_COLUMNS) + "\n")
+            if settings.fmt in WITH_HEADER and write_header:
+                columns = CSV_COLUMNS if settings.fmt == "csv" else wide_columns(_book(settings))
+                buffer = io.StringIO()
+                csv.writer(buffer, lineterminator="\n").writerow(columns)
+                _write(out, buffer.getvalue())
             for chunk in _outcomes(_chunks(islice(counted(records), skip, None)), settings, workers, dask, stops):
                 with stops.held():
                     _write(out, chunk.text)

@@ -28,12 +28,14 @@ from icitrace.errors import EXIT_FAILED, EXIT_STOPPED
 class BatchFormat(str, Enum):
     jsonl = "jsonl"
     csv = "csv"
+    wide = "wide"
 
 
 @command(app, epilog=examples(
     "icitrace synth --n 100000 --seed 1 > cohort.jsonl",
     "icitrace batch cohort.jsonl --out results.jsonl --summary",
     "icitrace batch profiles/ --format csv > results.csv",
+    "icitrace batch cohort.csv --format wide --out wide.csv    # a column per finding and strategy",
     "icitrace batch cohort.jsonl --out results.jsonl --resume",
 ))
 def batch(
@@ -42,7 +44,9 @@ def batch(
                                             "a .csv file (columns are profile fields, lists ;-separated), or - for "
                                             "JSON Lines on stdin."),
     out: Optional[Path] = typer.Option(None, "--out", "-o", metavar="FILE", help="Output file (default: stdout)."),
-    format: BatchFormat = typer.Option(BatchFormat.jsonl, "--format", "-f", help="jsonl or csv."),
+    format: BatchFormat = typer.Option(BatchFormat.jsonl, "--format", "-f",
+                                       help="jsonl, csv, or wide: CSV with a column per finding and per strategy "
+                                            "holding 1 (reached), 0 (decided not reached) or empty (undecided)."),
     workers: int = typer.Option(0, "--workers", "-w", metavar="N", show_default=False,
                                 help="Worker processes (default and at most: the number of cores; fewer when the "
                                      "input is short)."),
@@ -69,7 +73,7 @@ def batch(
     # Everything that can refuse the run is checked before --out is opened or changed.
     book = load_rules(rules, thresholds)
     check(inputs)
-    if full and format is BatchFormat.csv:
+    if full and format is not BatchFormat.jsonl:
         fail("--full writes JSON; use it with --format jsonl")
     if resume and out is None:
         fail("--resume needs --out FILE (the file an earlier run was writing)")
@@ -79,7 +83,8 @@ def batch(
         except runner.DaskUnavailable as error:
             fail(f"--dask {dask}: {error}")
     settings = runner.Settings(str(rules) if rules else None,
-                               tuple((o.cutoff, o.after) for o in book.overrides), format.value, full, summary)
+                               tuple((o.cutoff, o.after) for o in book.overrides), format.value, full, summary,
+                               len(book.catalog.findings) + len(book.catalog.strategies))
     total = estimate_total(inputs)
     workers = _workers(workers, total)
     cohort = Summary() if summary else None
@@ -95,7 +100,7 @@ def batch(
                 skip = runner.completed_records(out, format.value)
                 started = out.stat().st_size > 0  # a CSV header is already there
                 if cohort is not None:
-                    outputs.summarise_written(out, format.value, cohort)
+                    outputs.summarise_written(out, format.value, cohort, book.catalog.findings)
             elif out.is_file():  # not a device such as /dev/null: nothing to empty or to resume
                 target.truncate(0)
             if out.is_file():
