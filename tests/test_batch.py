@@ -189,11 +189,14 @@ def test_an_output_that_cannot_be_written_is_an_error_not_bad_input():
 @pytest.mark.parametrize("problem, message", [
     ("bad.csv", "bad.csv:1: unknown column(s) patient_name"),
     ("missing.jsonl", "missing.jsonl: no such file or folder"),
-    ("notes.txt", "notes.txt: expected a folder of .json files, a .jsonl file or a .csv file"),
+    ("notes.md", "notes.md: expected a folder of .json files, a .jsonl file, or a table (.csv, or .tsv/.txt "
+                 "tab-separated)"),
+    ("notes.txt", "notes.txt:1: unknown column(s) tmb 12"),  # a .txt is a tab-separated table
 ])
 def test_an_unreadable_input_is_refused_before_anything_is_written(tmp_path, problem, message):
     (tmp_path / "bad.csv").write_text("id,patient_name\nx,Jane\n")
     (tmp_path / "notes.txt").write_text("tmb 12\n")
+    (tmp_path / "notes.md").write_text("tmb 12\n")
     good = tmp_path / "good.jsonl"
     good.write_text('{"tmb": 12}\n' * 600)  # more than one chunk: workers would be busy by the time it is read
     earlier = tmp_path / "results.jsonl"

@@ -14,6 +14,7 @@ from itertools import count
 from pathlib import Path
 from typing import BinaryIO, NamedTuple
 
+from icitrace.batch.column_map import ColumnMap
 from icitrace.errors import InputProblem
 from icitrace.profile.editing import EDITABLE
 from icitrace.profile.model import field_kind, reasoned_fields
@@ -41,16 +42,22 @@ class Record(NamedTuple):
     payload: bytes | dict[str, str] | str
 
 
-def check(inputs: list[str]) -> None:
+#: tables: comma-separated, or tab-separated (a cBioPortal clinical file is a .txt)
+TABLES = {".csv": ",", ".tsv": "\t", ".txt": "\t"}
+
+
+def check(inputs: list[str], column_map: ColumnMap | None = None) -> None:
     """Refuse, before anything is started or written, an input that cannot be read at all: a missing
-    path, an unknown kind of file, a file that is not a regular file, a bad CSV header."""
+    path, an unknown kind of file, a file that is not a regular file, a bad table header (or one that
+    lacks a column the map names)."""
     for source in inputs:
         if source == STDIN or Path(source).is_dir():
             continue
-        if _kind(source) == ".csv":
+        suffix = _kind(source)
+        if suffix in TABLES:
             try:
                 with Path(source).open("rb") as handle:
-                    _header(handle.readline(MAX_LINE), source)
+                    _header(handle, source, TABLES[suffix], column_map)
             except OSError as error:
                 raise InputError(f"{source}: cannot be read ({error.strerror or error})") from None
 
@@ -62,18 +69,20 @@ def _kind(source: str) -> str:
     if not path.is_file():  # a FIFO, a device: reading it could block or never end
         raise InputError(f"{source}: not a regular file or folder")
     suffix = path.suffix.lower()
-    if suffix not in (".csv", ".jsonl", ".ndjson", ".json"):
-        raise InputError(f"{source}: expected a folder of .json files, a .jsonl file or a .csv file")
+    if suffix not in (*TABLES, ".jsonl", ".ndjson", ".json"):
+        raise InputError(f"{source}: expected a folder of .json files, a .jsonl file, or a table (.csv, or "
+                         ".tsv/.txt tab-separated)")
     return suffix
 
 
-def records(inputs: list[str], skipped: Callable[[str], None] = lambda note: None) -> Iterator[Record]:
+def records(inputs: list[str], skipped: Callable[[str], None] = lambda note: None,
+            column_map: ColumnMap | None = None) -> Iterator[Record]:
     """Every record of the inputs, in order; ``skipped`` hears of each folder entry that is not one."""
     for source in inputs:
-        yield from _records(source, skipped)
+        yield from _records(source, skipped, column_map)
 
 
-def _records(source: str, skipped: Callable[[str], None]) -> Iterator[Record]:
+def _records(source: str, skipped: Callable[[str], None], column_map: ColumnMap | None) -> Iterator[Record]:
     if source == STDIN:
         yield from _lines(sys.stdin.buffer, "<stdin>", "stdin", "json")
         return
@@ -91,9 +100,10 @@ def _records(source: str, skipped: Callable[[str], None]) -> Iterator[Record]:
         yield _file_record(path)
         return
     with path.open("rb") as handle:
-        if suffix == ".csv":
-            header = _header(handle.readline(MAX_LINE), source)
-            yield from _lines(handle, source, path.stem, "row", first=2, header=header)
+        if suffix in TABLES:
+            header, first = _header(handle, source, TABLES[suffix], column_map)
+            yield from _lines(handle, source, path.stem, "row", first=first, header=header,
+                              delimiter=TABLES[suffix])
         else:
             yield from _lines(handle, source, path.stem, "json")
 
@@ -120,7 +130,7 @@ def _file_record(path: Path) -> Record:
 
 
 def _lines(handle: BinaryIO, name: str, stem: str, kind: str, first: int = 1,
-           header: list[str] | None = None) -> Iterator[Record]:
+           header: list[str] | None = None, delimiter: str = ",") -> Iterator[Record]:
     """One record per non-blank physical line, JSON or a CSV row: line N is record N, whatever the line
     holds. No line is held longer than a profile may be (the size rule of every input): the rest of a
     longer line is skipped unread, and its record is an error in place."""
@@ -135,40 +145,49 @@ def _lines(handle: BinaryIO, name: str, stem: str, kind: str, first: int = 1,
             yield Record(where, default_id, "error", f"is longer than {MAX_BYTES:,} bytes; a profile is a small "
                                                      "JSON object")
         elif line.strip():  # blank lines are not records
-            yield Record(where, default_id, kind, line if header is None else _row(line, header))
+            yield Record(where, default_id, kind, line if header is None else _row(line, header, delimiter))
 
 
-def _cells(line: bytes) -> list[str]:
-    """One physical line as CSV cells; ``ValueError`` when it is not one whole row (a quote left open).
+def _cells(line: bytes, delimiter: str = ",") -> list[str]:
+    """One physical line as table cells; ``ValueError`` when it is not one whole row (a quote left open).
     Bytes that are not UTF-8 survive as lone surrogates and make their own row an error (row_to_data)."""
     text = line.decode("utf-8-sig", errors="surrogateescape").rstrip("\r\n")
     try:
-        return next(csv.reader([text], strict=True), [])
+        return next(csv.reader([text], strict=True, delimiter=delimiter), [])
     except csv.Error as error:
         raise ValueError(f"is not one whole CSV row ({error}; a quote left open?)") from None
 
 
-def _header(line: bytes, name: str) -> list[str]:
+def _header(handle: BinaryIO, name: str, delimiter: str, column_map: ColumnMap | None) -> tuple[list[str], int]:
+    """The table's header and the line number of its first record. Lines starting with # before the
+    header are skipped (a cBioPortal clinical file's descriptions). Without a map every column must be
+    a profile field; with one, the columns it names must be there and the rest are ignored."""
+    number, line = 1, handle.readline(MAX_LINE)
+    while line.startswith((b"#", b"\xef\xbb\xbf#")):
+        number, line = number + 1, handle.readline(MAX_LINE)
     try:
-        header = _cells(line)
+        header = _cells(line, delimiter)
     except ValueError as error:
-        raise InputError(f"{name}:1: the header {error}") from None
+        raise InputError(f"{name}:{number}: the header {error}") from None
     if not is_utf8(",".join(header)):
-        raise InputError(f"{name}:1: the header is not UTF-8 text")
-    unknown = [c for c in header if c not in EDITABLE]
-    if unknown:
-        raise InputError(f"{name}:1: unknown column(s) {', '.join(unknown)}; columns are profile fields: "
-                         f"{', '.join(EDITABLE)}")
+        raise InputError(f"{name}:{number}: the header is not UTF-8 text")
     twice = next((c for c in header if header.count(c) > 1), None)
     if twice:
-        raise InputError(f"{name}:1: column {twice} is named twice; name each column once")
-    return header
+        raise InputError(f"{name}:{number}: column {twice} is named twice; name each column once")
+    if column_map is not None:
+        column_map.check_header(header, f"{name}:{number}")
+        return header, number + 1
+    unknown = [c for c in header if c not in EDITABLE]
+    if unknown:
+        raise InputError(f"{name}:{number}: unknown column(s) {', '.join(unknown)}; columns are profile fields: "
+                         f"{', '.join(EDITABLE)} (or read the table through a map: --map MAP.yaml)")
+    return header, number + 1
 
 
-def _row(line: bytes, header: list[str]) -> dict[str, str] | str:
-    """A CSV line as column -> cell text, or what is wrong with it (an error record in its place)."""
+def _row(line: bytes, header: list[str], delimiter: str = ",") -> dict[str, str] | str:
+    """A table line as column -> cell text, or what is wrong with it (an error record in its place)."""
     try:
-        cells = _cells(line)
+        cells = _cells(line, delimiter)
     except ValueError as error:
         return str(error)
     if len(cells) > len(header):
@@ -210,10 +229,10 @@ def estimate_total(inputs: list[str]) -> int | None:
             return None
         if path.is_dir():
             total += sum(1 for p in path.iterdir() if not _not_a_profile_file(p))
-        elif path.suffix.lower() in (".jsonl", ".ndjson", ".csv") and path.is_file():
+        elif path.suffix.lower() in (".jsonl", ".ndjson", *TABLES) and path.is_file():
             with path.open("rb") as handle:
                 lines = sum(block.count(b"\n") for block in iter(lambda: handle.read(1 << 20), b""))
-            total += lines - (path.suffix.lower() == ".csv")
+            total += lines - (path.suffix.lower() in TABLES)
         else:
             total += 1
     return total

@@ -6,6 +6,7 @@ A refused run never changes the output: every check here runs before the file is
 
 from __future__ import annotations
 
+import csv
 import fcntl
 import hashlib
 import json
@@ -73,6 +74,7 @@ def describe_run(inputs: list[str], settings: Any, digest: str) -> dict[str, Any
         "format": settings.fmt,
         "full": settings.full,
         "rules": digest,
+        "map": _identity(settings.column_map.source) if settings.column_map else None,
         "inputs": [_identity(source) for source in inputs],
     }
 
@@ -108,6 +110,8 @@ def resume_problems(out: Path, run: dict[str, Any]) -> list[str]:
         problems.append("--full was " + ("on" if before.get("full") else "off") + " when it was written")
     if before.get("rules") != run["rules"]:
         problems.append(f"the rules or --threshold differ (digest {before.get('rules')} then, {run['rules']} now)")
+    if before.get("map") != run["map"]:
+        problems.append("the --map differs, or its file changed, since the run began")
     if [i.get("path") for i in before.get("inputs", [])] != [i["path"] for i in run["inputs"]]:
         problems.append("the inputs are not the same paths")
     else:
@@ -117,34 +121,32 @@ def resume_problems(out: Path, run: dict[str, Any]) -> list[str]:
     return problems
 
 
-def summarise_written(out: Path, fmt: str, summary: Any, finding_ids: Any = ()) -> None:
+def summarise_written(out: Path, fmt: str, summary: Any, finding_ids: Any = (), strategy_ids: Any = ()) -> None:
     """Feed the records an earlier run wrote into ``summary``, so that a resumed run's summary covers the
     whole cohort."""
     from icitrace.batch.run import Outcome
 
     with out.open("rb") as handle:
-        header = handle.readline().decode("utf-8", "replace").rstrip("\n").split(",") if fmt in ("csv", "wide") else []
+        header = (next(csv.reader([handle.readline().decode("utf-8", "replace").rstrip("\n")]), [])
+                  if fmt in ("csv", "wide") else [])
         for line in handle:
             if not line.endswith(b"\n"):
                 break
-            summary.add(_outcome(line.decode("utf-8", "replace"), fmt, Outcome, header, set(finding_ids)))
+            summary.add(_outcome(line.decode("utf-8", "replace"), fmt, Outcome, header, list(finding_ids),
+                                 list(strategy_ids)))
 
 
-def _outcome(line: str, fmt: str, Outcome: Any, header: list[str], finding_ids: set[str]) -> Any:  # noqa: N803
-    if fmt in ("csv", "wide"):
-        import csv
-
-        cells = next(csv.reader([line.rstrip("\n")]))
+def _outcome(line: str, fmt: str, Outcome: Any, header: list[str], finding_ids: list[str],  # noqa: N803
+             strategy_ids: list[str]) -> Any:
+    if fmt in ("csv", "wide"):  # read by column name: a map's kept columns come between
+        named = dict(zip(header, next(csv.reader([line.rstrip("\n")]))))
         split = lambda text: [x for x in text.split(";") if x]  # noqa: E731
-        if fmt == "wide":  # record, id, one column per finding then per strategy, unknown, error, disclaimer
-            named = dict(zip(header, cells))
-            if named.get("error"):
-                return Outcome("", False)
-            reached = [name for name, cell in zip(header[2:-3], cells[2:-3]) if cell == "1"]
-            return Outcome("", True, [r for r in reached if r in finding_ids],
-                           [r for r in reached if r not in finding_ids], split(named.get("unknown", "")))
-        ok = cells[1] == "true"
-        return Outcome("", ok, split(cells[3]), split(cells[4]), split(cells[5])) if ok else Outcome("", False)
+        if named.get("error") or named.get("ok") == "false":
+            return Outcome("", False)
+        if fmt == "wide":
+            return Outcome("", True, [f for f in finding_ids if named.get(f) == "1"],
+                           [s for s in strategy_ids if named.get(s) == "1"], split(named.get("unknown", "")))
+        return Outcome("", True, split(named["findings"]), split(named["strategies"]), split(named["unknown"]))
     record = json.loads(line)
     if not record.get("ok"):
         return Outcome("", False)

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from icitrace import NOT_FOR_CLINICAL_USE
+from icitrace.batch.column_map import ColumnMap
 from icitrace.batch.inputs import Record, is_utf8, row_to_data
 from icitrace.batch.summary import Summary
 from icitrace.engine.durable import EngineError
@@ -44,10 +45,14 @@ CSV_COLUMNS = ["record", "ok", "id", "findings", "strategies", "unknown", "error
 WITH_HEADER = ("csv", "wide")
 
 
-def wide_columns(book: Any) -> list[str]:
-    """The `wide` table's columns: one per finding, then one per strategy, in catalogue order, between
-    the record's own columns and the closing ones."""
-    return ["record", "id", *book.catalog.findings, *book.catalog.strategies, "unknown", "error", "disclaimer"]
+def header_columns(settings: Settings, book: Any) -> list[str]:
+    """The header of a csv or wide output: the record's own columns, the map's kept columns, then (wide)
+    one column per finding and per strategy in catalogue order, and the closing ones."""
+    kept = list(settings.column_map.keep) if settings.column_map else []
+    if settings.fmt == "csv":
+        return [*CSV_COLUMNS[:3], *kept, *CSV_COLUMNS[3:]]
+    return ["record", "id", *kept, *book.catalog.findings, *book.catalog.strategies, "unknown", "error",
+            "disclaimer"]
 
 
 @dataclass(frozen=True)
@@ -58,6 +63,7 @@ class Settings:
     full: bool = False  # the whole JSON contract per record instead of the compact record
     summary: bool = False  # send per-record outcomes back for the cohort summary
     wide_width: int = 0  # `wide`: how many finding and strategy columns (an error row fills them empty)
+    column_map: ColumnMap | None = None  # `--map`: how a table's columns read as profile fields
 
 
 @dataclass
@@ -118,7 +124,7 @@ def process(record: Record, book: Any, settings: Settings) -> Outcome:
         if record.kind == "json":
             data = parse_json(check_size(record.payload.rstrip(b"\r\n"), record.where), record.where)
         else:
-            data = _row(record)
+            data = _row(record, settings.column_map)
         profile = validate(data, record.where, default_id=record.default_id)
         unknown = profile.unknown()
         if settings.fmt == "wide":
@@ -139,6 +145,11 @@ def process(record: Record, book: Any, settings: Settings) -> Outcome:
         message = str(error) if isinstance(error, ProfileError) else f"{record.where}: {error}"
         payload = {"record": record.where, "ok": False, "error": message}
         outcome = Outcome("", False)
+    if settings.column_map is not None:  # its id and kept columns, error records too (a torn line: empty)
+        row = record.payload if isinstance(record.payload, dict) else None
+        if not payload["ok"]:
+            payload = {**payload, "id": settings.column_map.record_id(row)}
+        payload["keep"] = settings.column_map.kept(row)
     outcome.line = _line(payload | {"disclaimer": NOT_FOR_CLINICAL_USE}, settings)
     return outcome
 
@@ -155,10 +166,12 @@ def _wide_cells(profile: Any, book: Any, findings: dict, strategies: dict) -> li
             for cid in ids]
 
 
-def _row(record: Record) -> dict:
+def _row(record: Record, column_map: ColumnMap | None) -> dict:
     if isinstance(record.payload, str):  # the line is not one whole CSV row
         raise ProfileError(record.where, record.payload)
     try:
+        if column_map is not None:
+            return column_map.profile_data(record.payload)  # type: ignore[arg-type]
         return row_to_data(record.payload)  # type: ignore[arg-type]
     except (EditError, ValueError) as error:
         raise ProfileError(record.where, str(error)) from None
@@ -173,13 +186,15 @@ def _line(payload: dict[str, Any], settings: Settings) -> str:
         return line if is_utf8(line) else _compact_ascii(payload)
     buffer = io.StringIO()
     joined = lambda key: ";".join(payload.get(key) or [])  # noqa: E731
+    kept = list((payload.get("keep") or {}).values())
     if settings.fmt == "wide":  # an error row leaves every conclusion empty: nothing was decided
         conclusions = payload.get("cells") or [""] * settings.wide_width
-        cells = [payload["record"], payload.get("id") or "", *conclusions, joined("unknown"),
+        cells = [payload["record"], payload.get("id") or "", *kept, *conclusions, joined("unknown"),
                  payload.get("error", ""), payload["disclaimer"]]
     else:
-        cells = [payload["record"], "true" if payload["ok"] else "false", payload.get("id", ""), joined("findings"),
-                 joined("strategies"), joined("unknown"), payload.get("error", ""), payload["disclaimer"]]
+        cells = [payload["record"], "true" if payload["ok"] else "false", payload.get("id", ""), *kept,
+                 joined("findings"), joined("strategies"), joined("unknown"), payload.get("error", ""),
+                 payload["disclaimer"]]
     csv.writer(buffer, lineterminator="").writerow(
         [cell.replace("\r", "\\r").replace("\n", "\\n") for cell in cells])
     line = buffer.getvalue()
@@ -232,7 +247,7 @@ def run(records: Iterable[Record], out: IO[bytes], settings: Settings, workers: 
     with _StopSignals() as stops:
         try:
             if settings.fmt in WITH_HEADER and write_header:
-                columns = CSV_COLUMNS if settings.fmt == "csv" else wide_columns(_book(settings))
+                columns = header_columns(settings, _book(settings))
                 buffer = io.StringIO()
                 csv.writer(buffer, lineterminator="\n").writerow(columns)
                 _write(out, buffer.getvalue())

@@ -36,6 +36,7 @@ class BatchFormat(str, Enum):
     "icitrace batch cohort.jsonl --out results.jsonl --summary",
     "icitrace batch profiles/ --format csv > results.csv",
     "icitrace batch cohort.csv --format wide --out wide.csv    # a column per finding and strategy",
+    "icitrace batch data_clinical_sample.txt --map cohort-map.yaml --format wide --out wide.csv",
     "icitrace batch cohort.jsonl --out results.jsonl --resume",
 ))
 def batch(
@@ -57,6 +58,10 @@ def batch(
     summary_format: Format = typer.Option(Format.text, "--summary-format", help="text or json."),
     dask: Optional[str] = typer.Option(None, "--dask", metavar="ADDRESS",
                                        help="Run on a Dask cluster (e.g. tcp://127.0.0.1:8786); needs icitrace[dask]."),
+    column_map: Optional[Path] = typer.Option(None, "--map", metavar="MAP.yaml",
+                                              help="Read tables (.csv, .tsv, .txt) through a column map: which "
+                                                   "column is each profile field, the id, the columns to keep, "
+                                                   "the NA tokens (see the README)."),
     thresholds: Optional[list[str]] = THRESHOLD_OPTION,
     rules: Optional[Path] = RULES_OPTION,
 ) -> None:
@@ -72,7 +77,16 @@ def batch(
 
     # Everything that can refuse the run is checked before --out is opened or changed.
     book = load_rules(rules, thresholds)
-    check(inputs)
+    mapping = None
+    if column_map is not None:
+        from icitrace.batch.column_map import load_map
+        from icitrace.batch.inputs import TABLES
+
+        mapping = load_map(column_map)
+        for source in inputs:
+            if source == "-" or Path(source).suffix.lower() not in TABLES:
+                fail(f"--map reads tables (.csv, .tsv, .txt); {source} is not one")
+    check(inputs, mapping)
     if full and format is not BatchFormat.jsonl:
         fail("--full writes JSON; use it with --format jsonl")
     if resume and out is None:
@@ -84,7 +98,7 @@ def batch(
             fail(f"--dask {dask}: {error}")
     settings = runner.Settings(str(rules) if rules else None,
                                tuple((o.cutoff, o.after) for o in book.overrides), format.value, full, summary,
-                               len(book.catalog.findings) + len(book.catalog.strategies))
+                               len(book.catalog.findings) + len(book.catalog.strategies), mapping)
     total = estimate_total(inputs)
     workers = _workers(workers, total)
     cohort = Summary() if summary else None
@@ -100,12 +114,14 @@ def batch(
                 skip = runner.completed_records(out, format.value)
                 started = out.stat().st_size > 0  # a CSV header is already there
                 if cohort is not None:
-                    outputs.summarise_written(out, format.value, cohort, book.catalog.findings)
+                    outputs.summarise_written(out, format.value, cohort, book.catalog.findings,
+                                              book.catalog.strategies)
             elif out.is_file():  # not a device such as /dev/null: nothing to empty or to resume
                 target.truncate(0)
             if out.is_file():
                 outputs.write_run_record(out, run)
-        written, failed = _run(runner, records(inputs, skipped=_skipped), target, settings, workers, cohort,
+        stream = records(inputs, skipped=_skipped, column_map=mapping)
+        written, failed = _run(runner, stream, target, settings, workers, cohort,
                                skip, started, dask, total, out)
     finally:
         if out:
