@@ -101,3 +101,23 @@ def test_a_tsv_of_profile_fields_needs_no_map(tmp_path):
     refused = invoke("batch", str(table))
     assert refused.returncode == 2 and "unknown column(s) TMB Score" in refused.stderr.decode()
     assert "--map MAP.yaml" in refused.stderr.decode()
+
+
+def test_suggest_reads_one_row_of_a_table_through_a_map(tmp_path):
+    done = invoke("suggest", str(CBIO), "--map", str(CBIO_MAP), "--row", "S-0002", "--format", "json")
+    result = json.loads(done.stdout)
+    assert done.returncode == 0 and result["profile"]["id"] == "S-0002"
+    assert result["profile"]["values"] == {"tmb": 3.1, "t_cell_infiltration": "desert", "mhc_class_i": "lost"}
+    missing = invoke("suggest", str(CBIO), "--map", str(CBIO_MAP), "--row", "S-002")
+    assert missing.returncode == 2 and missing.stdout == b""
+    assert "no row has SAMPLE_ID = 'S-002' (did you mean `S-0002`" in missing.stderr.decode()
+    refused = invoke("suggest", str(CBIO), "--map", str(CBIO_MAP), "--row", "S-0004")
+    assert refused.returncode == 2 and f"{CBIO}:9: column 'HLA_I' holds 'Not done'" in refused.stderr.decode()
+    alone = invoke("suggest", str(CBIO), "--row", "S-0002")
+    assert alone.returncode == 2 and "--map and --row go together" in alone.stderr.decode()
+    twice = tmp_path / "twice.tsv"
+    twice.write_text("SAMPLE_ID\tTMB_NONSYNONYMOUS\nS-1\t4\nS-1\t20\n")
+    column_map = tmp_path / "map.yaml"
+    column_map.write_text("id: SAMPLE_ID\nfields: {tmb: TMB_NONSYNONYMOUS}\n")
+    both = invoke("suggest", str(twice), "--map", str(column_map), "--row", "S-1")
+    assert both.returncode == 2 and f"2 rows have SAMPLE_ID = 'S-1' (at {twice}:2, {twice}:3)" in both.stderr.decode()

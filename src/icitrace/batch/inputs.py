@@ -195,6 +195,34 @@ def _row(line: bytes, header: list[str], delimiter: str = ",") -> dict[str, str]
     return dict(zip(header, cells))
 
 
+def read_row(table: str, column_map: ColumnMap, row_id: str) -> tuple[str, dict]:
+    """The one row of ``table`` whose id (the map's `id` column) is ``row_id``, as (where, profile
+    data): for `suggest --map --row`. Refused when no row or more than one row has that id."""
+    from icitrace.errors import did_you_mean
+
+    if column_map.id is None:
+        raise InputError(f"--row needs the map {column_map.source} to name an id column")
+    check([table], column_map)
+    found, ids = [], []
+    for record in records([table], column_map=column_map):
+        row = record.payload if isinstance(record.payload, dict) else None
+        name = column_map.record_id(row)
+        if name is not None:
+            ids.append(name)
+        if name == row_id:
+            found.append((record.where, row))
+    if not found:
+        raise InputError(f"{table}: no row has {column_map.id} = {row_id!r}{did_you_mean(row_id, ids, 3)}")
+    if len(found) > 1:
+        raise InputError(f"{table}: {len(found)} rows have {column_map.id} = {row_id!r} (at "
+                         f"{', '.join(where for where, _ in found)}); an id names one row")
+    where, row = found[0]
+    try:
+        return where, column_map.profile_data(row)
+    except ValueError as error:
+        raise InputError(f"{where}: {error}") from None
+
+
 def row_to_data(row: dict[str, str]) -> dict:
     """A CSV row as profile data: empty cells are unknown, list fields are `;`-separated."""
     from icitrace.profile.editing import typed_value

@@ -41,6 +41,7 @@ from icitrace.errors import IcitraceError
     "icitrace suggest profiles/cold-desert.json --format markdown > report.md",
     "icitrace suggest profiles/mhc-loss.json --brief",
     "cat my.json | icitrace suggest -",
+    "icitrace suggest data_clinical_sample.txt --map cohort-map.yaml --row S-0001",
 ))
 def suggest(
     profiles: list[str] = PROFILES_ARGUMENT,
@@ -52,6 +53,11 @@ def suggest(
                                                       "explanations (maturity, chain, caveats and references "
                                                       "stay)."),
     sets: Optional[list[str]] = SET_OPTION,
+    column_map: Optional[Path] = typer.Option(None, "--map", metavar="MAP.yaml",
+                                              help="Read PROFILE as a table through a column map (as batch "
+                                                   "--map does); with --row."),
+    row: Optional[str] = typer.Option(None, "--row", metavar="ID",
+                                      help="With --map: the row whose id column holds ID."),
     thresholds: Optional[list[str]] = THRESHOLD_OPTION,
     rules: Optional[Path] = RULES_OPTION,
 ) -> None:
@@ -60,11 +66,34 @@ def suggest(
 
     book = load_rules(rules, thresholds)
     check_ids(book, why_not or [])
-    errors = emit(evaluate_sources(profiles, book, edits(sets), why_not or None), format,
-                  as_list=len(profiles) > 1, brief=brief)
+    if column_map is not None or row is not None:
+        sources = _mapped_rows(profiles, column_map, row, book, sets, why_not)
+    else:
+        sources = evaluate_sources(profiles, book, edits(sets), why_not or None)
+    errors = emit(sources, format, as_list=len(profiles) > 1, brief=brief)
     if errors:
         typer.echo(f"icitrace: {len(errors)} of {len(profiles)} profiles failed", err=True)
         raise typer.Exit(max(e.exit_code for e in errors))
+
+
+def _mapped_rows(tables: list[str], column_map: Optional[Path], row: Optional[str], book, sets, why_not):  # noqa: ANN001, ANN202
+    """`suggest --map MAP --row ID`: the row of each table whose id is ID, evaluated as a profile."""
+    from icitrace.batch.column_map import load_map
+    from icitrace.batch.inputs import TABLES, read_row
+    from icitrace.pipeline import evaluate
+    from icitrace.profile.editing import apply_changes
+    from icitrace.profile.reading import validate
+
+    if column_map is None or row is None:
+        fail("--map and --row go together: the map says how to read the table, --row which row")
+    mapping = load_map(column_map)
+    for table in tables:
+        if Path(table).suffix.lower() not in TABLES:
+            fail(f"--map reads tables (.csv, .tsv, .txt); {table} is not one")
+    found = [read_row(table, mapping, row) for table in tables]  # every table checked before output
+    for where, data in found:
+        profile, changes = apply_changes(validate(data, where, default_id=row), edits(sets))
+        yield evaluate(profile, book, changes=changes, why_not=why_not or None)
 
 
 @command(app, epilog=examples(
