@@ -506,12 +506,13 @@ def test_wide_error_rows_leave_every_conclusion_empty_and_full_is_refused(tmp_pa
 
 def test_a_wide_run_cut_short_resumes_to_the_same_bytes_and_summary(cohort, tmp_path):
     whole, out = tmp_path / "whole.csv", tmp_path / "out.csv"
-    full = invoke("batch", str(cohort), "--format", "wide", "--out", str(whole), "--summary", "--summary-format", "json")
+    full = invoke("batch", str(cohort), "--format", "wide", "--out", str(whole), "--workers", "1",
+                  "--summary", "--summary-format", "json")
     assert full.returncode in (0, 1)
-    invoke("batch", str(cohort), "--format", "wide", "--out", str(out))
+    invoke("batch", str(cohort), "--format", "wide", "--out", str(out), "--workers", "1")  # in-process: no fork
     lines = out.read_bytes().splitlines(keepends=True)
     out.write_bytes(b"".join(lines[:40]) + lines[40][:25])  # as a run killed mid-line leaves it
-    done = invoke("batch", str(cohort), "--format", "wide", "--out", str(out), "--resume", "--summary",
-                  "--summary-format", "json")
+    done = invoke("batch", str(cohort), "--format", "wide", "--out", str(out), "--resume", "--workers", "1",
+                  "--summary", "--summary-format", "json")
     assert done.returncode == full.returncode and out.read_bytes() == whole.read_bytes()
     assert json.loads(done.stdout) == json.loads(full.stdout)
