@@ -121,3 +121,30 @@ def test_suggest_reads_one_row_of_a_table_through_a_map(tmp_path):
     column_map.write_text("id: SAMPLE_ID\nfields: {tmb: TMB_NONSYNONYMOUS}\n")
     both = invoke("suggest", str(twice), "--map", str(column_map), "--row", "S-1")
     assert both.returncode == 2 and f"2 rows have SAMPLE_ID = 'S-1' (at {twice}:2, {twice}:3)" in both.stderr.decode()
+
+
+def test_the_summary_per_group_of_a_kept_column_and_after_a_resume(tmp_path):
+    whole = invoke("batch", str(CBIO), "--map", str(CBIO_MAP), "--summary", "--summary-format", "json", "--by",
+                   "CANCER_TYPE", "--out", str(tmp_path / "whole.jsonl"))
+    data = json.loads(whole.stdout)
+    groups = data["by"]["groups"]
+    assert data["by"]["column"] == "CANCER_TYPE" and list(groups) == sorted(groups)
+    assert {name: (g["records"], g["failed"]) for name, g in groups.items()} == {
+        "Bladder Cancer": (1, 1), "Melanoma": (1, 0), "Non-Small Cell Lung Cancer": (2, 0)}
+    assert sum(g["records"] for g in groups.values()) == data["records"] == 4
+    assert groups["Melanoma"]["findings"] == {"high_tmb": 1, "hypoxic_tme": 1}
+    assert "ici_history" not in data["unknown_fields"]  # no rule reads it: its being unknown changes nothing
+    for fmt in ("jsonl", "csv", "wide"):  # a resumed run's groups cover the records written before it
+        out = tmp_path / f"out.{fmt}"
+        invoke("batch", str(CBIO), "--map", str(CBIO_MAP), "--format", fmt, "--out", str(out))
+        lines = out.read_bytes().splitlines(keepends=True)
+        out.write_bytes(b"".join(lines[:2]))
+        resumed = invoke("batch", str(CBIO), "--map", str(CBIO_MAP), "--format", fmt, "--out", str(out), "--resume",
+                         "--summary", "--summary-format", "json", "--by", "CANCER_TYPE")
+        assert json.loads(resumed.stdout) == data, fmt
+    text = invoke("batch", str(CBIO), "--map", str(CBIO_MAP), "--summary", "--by", "CANCER_TYPE",
+                  "--out", str(tmp_path / "t.jsonl")).stdout.decode()
+    assert "\nCANCER_TYPE = Melanoma: 1 records, 1 evaluated, 0 failed\n" in text
+    assert "CANCER_TYPE = Bladder Cancer: 1 records, 0 evaluated, 1 failed\n\nCANCER_TYPE = Melanoma" in text
+    refused = invoke("batch", str(CBIO), "--map", str(CBIO_MAP), "--summary", "--by", "HLA_I")
+    assert refused.returncode == 2 and "--by HLA_I: a column the map keeps" in refused.stderr.decode()

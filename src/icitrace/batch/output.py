@@ -142,16 +142,18 @@ def _outcome(line: str, fmt: str, Outcome: Any, header: list[str], finding_ids: 
         named = dict(zip(header, next(csv.reader([line.rstrip("\n")]))))
         split = lambda text: [x for x in text.split(";") if x]  # noqa: E731
         if named.get("error") or named.get("ok") == "false":
-            return Outcome("", False)
+            return Outcome("", False, keep=named)
         if fmt == "wide":
             return Outcome("", True, [f for f in finding_ids if named.get(f) == "1"],
-                           [s for s in strategy_ids if named.get(s) == "1"], split(named.get("unknown", "")))
-        return Outcome("", True, split(named["findings"]), split(named["strategies"]), split(named["unknown"]))
+                           [s for s in strategy_ids if named.get(s) == "1"], split(named.get("unknown", "")), named)
+        return Outcome("", True, split(named["findings"]), split(named["strategies"]), split(named["unknown"]),
+                       named)
     record = json.loads(line)
+    keep = record.get("keep")
     if not record.get("ok"):
-        return Outcome("", False)
+        return Outcome("", False, keep=keep)
     if "result" in record:  # --full
         result = record["result"]
         return Outcome("", True, list(dict.fromkeys(f["id"] for f in result["findings"])),
-                       [s["id"] for s in result["strategies"]], result["profile"]["unknown"])
-    return Outcome("", True, list(record["findings"]), list(record["strategies"]), record["unknown"])
+                       [s["id"] for s in result["strategies"]], result["profile"]["unknown"], keep)
+    return Outcome("", True, list(record["findings"]), list(record["strategies"]), record["unknown"], keep)

@@ -73,6 +73,7 @@ class Outcome:
     findings: list[str] = field(default_factory=list)
     strategies: list[str] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)
+    keep: dict[str, str] | None = None  # the map's kept columns (`--summary --by`)
 
 
 @dataclass
@@ -149,7 +150,7 @@ def process(record: Record, book: Any, settings: Settings) -> Outcome:
         row = record.payload if isinstance(record.payload, dict) else None
         if not payload["ok"]:
             payload = {**payload, "id": settings.column_map.record_id(row)}
-        payload["keep"] = settings.column_map.kept(row)
+        payload["keep"] = outcome.keep = settings.column_map.kept(row)
     outcome.line = _line(payload | {"disclaimer": NOT_FOR_CLINICAL_USE}, settings)
     return outcome
 

@@ -1,5 +1,6 @@
 """What a cohort looked like: how often each finding and strategy was reached, which findings came
-together most, how often each field was unknown."""
+together most, how often each field the rules read was unknown; overall, and per group of a kept
+column (`--summary --by COLUMN`)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,11 @@ from icitrace import DISCLAIMER
 
 
 class Summary:
-    def __init__(self) -> None:
+    def __init__(self, reads: Any = None, by: str | None = None) -> None:
+        #: the fields some rule reads: an unknown field no rule reads changes nothing, so it is left out
+        self.reads = set(reads) if reads is not None else None
+        self.by = by
+        self.groups: dict[str, Summary] = {}
         self.records = self.failed = 0
         self.findings: Counter[str] = Counter()
         self.strategies: Counter[str] = Counter()
@@ -20,6 +25,9 @@ class Summary:
         self.unknown: Counter[str] = Counter()
 
     def add(self, outcome: Any) -> None:
+        if self.by is not None:
+            group = (getattr(outcome, "keep", None) or {}).get(self.by, "")
+            self.groups.setdefault(group, Summary(self.reads)).add(outcome)
         self.records += 1
         if not outcome.ok:
             self.failed += 1
@@ -27,13 +35,19 @@ class Summary:
         self.findings.update(outcome.findings)
         self.strategies.update(outcome.strategies)
         self.pairs.update(combinations(sorted(outcome.findings), 2))
-        self.unknown.update(outcome.unknown)
+        self.unknown.update(f for f in outcome.unknown if self.reads is None or f in self.reads)
 
     def as_data(self, top_pairs: int = 10) -> dict[str, Any]:
+        data = {"disclaimer": DISCLAIMER, **self._counts(top_pairs)}
+        if self.by is not None:  # groups in the order of their names ("" is a row without a value)
+            data["by"] = {"column": self.by, "groups": {name: self.groups[name]._counts(top_pairs)
+                                                        for name in sorted(self.groups)}}
+        return data
+
+    def _counts(self, top_pairs: int) -> dict[str, Any]:
         ranked = lambda counter: dict(sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])))  # noqa: E731
         pairs = sorted(self.pairs.items(), key=lambda kv: (-kv[1], kv[0]))[:top_pairs]
         return {
-            "disclaimer": DISCLAIMER,
             "records": self.records,
             "evaluated": self.records - self.failed,
             "failed": self.failed,
@@ -45,14 +59,26 @@ class Summary:
 
     def as_text(self) -> str:
         data = self.as_data()
-        ok = data["evaluated"] or 1
-        lines = [*textwrap.wrap(DISCLAIMER, 100), f"Cohort: {data['records']:,} records, {data['evaluated']:,} evaluated, {data['failed']:,} failed", ""]
-        for title, key in (("Findings", "findings"), ("Strategies named in the review", "strategies"),
-                           ("Unknown fields", "unknown_fields")):
-            lines.append(f"{title} (records, share of evaluated):")
-            width = max((len(k) for k in data[key]), default=0)
-            lines += [f"  {k.ljust(width)}  {n:>9,}  {100 * n / ok:5.1f}%" for k, n in data[key].items()]
-            lines.append("")
+        lines = [*textwrap.wrap(DISCLAIMER, 100), *_section("Cohort", data)]
+        for name, group in data.get("by", {}).get("groups", {}).items():
+            lines += _section(f"{self.by} = {name}" if name else f"{self.by} empty", group)
+        return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _section(title: str, data: dict[str, Any]) -> list[str]:
+    """One summary as text; a part with nothing to show is left out."""
+    ok = data["evaluated"] or 1
+    lines = [f"{title}: {data['records']:,} records, {data['evaluated']:,} evaluated, {data['failed']:,} failed", ""]
+    for heading, key in (("Findings", "findings"), ("Strategies named in the review", "strategies"),
+                         ("Unknown fields the rules read", "unknown_fields")):
+        if not data[key]:
+            continue
+        lines.append(f"{heading} (records, share of evaluated):")
+        width = max(len(k) for k in data[key])
+        lines += [f"  {k.ljust(width)}  {n:>9,}  {100 * n / ok:5.1f}%" for k, n in data[key].items()]
+        lines.append("")
+    if data["findings_together"]:
         lines.append("Findings that occur together most:")
         lines += [f"  {' + '.join(p['findings'])}: {p['records']:,}" for p in data["findings_together"]]
-        return "\n".join(lines) + "\n"
+        lines.append("")
+    return lines

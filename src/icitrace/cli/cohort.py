@@ -37,6 +37,7 @@ class BatchFormat(str, Enum):
     "icitrace batch profiles/ --format csv > results.csv",
     "icitrace batch cohort.csv --format wide --out wide.csv    # a column per finding and strategy",
     "icitrace batch data_clinical_sample.txt --map cohort-map.yaml --format wide --out wide.csv",
+    "icitrace batch clinical.txt --map cohort-map.yaml --out results.jsonl --summary --by CANCER_TYPE",
     "icitrace batch cohort.jsonl --out results.jsonl --resume",
 ))
 def batch(
@@ -56,6 +57,8 @@ def batch(
                                                          "--out, evaluate the rest."),
     summary: bool = typer.Option(False, "--summary", help="Print a cohort summary when done."),
     summary_format: Format = typer.Option(Format.text, "--summary-format", help="text or json."),
+    by: Optional[str] = typer.Option(None, "--by", metavar="COLUMN",
+                                     help="With --summary and --map: the summary per value of this kept column too."),
     dask: Optional[str] = typer.Option(None, "--dask", metavar="ADDRESS",
                                        help="Run on a Dask cluster (e.g. tcp://127.0.0.1:8786); needs icitrace[dask]."),
     column_map: Optional[Path] = typer.Option(None, "--map", metavar="MAP.yaml",
@@ -87,6 +90,9 @@ def batch(
             if source == "-" or Path(source).suffix.lower() not in TABLES:
                 fail(f"--map reads tables (.csv, .tsv, .txt); {source} is not one")
     check(inputs, mapping)
+    if by is not None and not (summary and mapping is not None and by in mapping.keep):
+        fail(f"--by {by}: a column the map keeps, with --summary (kept: "
+             f"{', '.join(mapping.keep) if mapping else 'none, without --map'})")
     if full and format is not BatchFormat.jsonl:
         fail("--full writes JSON; use it with --format jsonl")
     if resume and out is None:
@@ -101,7 +107,8 @@ def batch(
                                len(book.catalog.findings) + len(book.catalog.strategies), mapping)
     total = estimate_total(inputs)
     workers = _workers(workers, total)
-    cohort = Summary() if summary else None
+    reads = {f for rule in book.rules for f in rule.fields()}
+    cohort = Summary(reads, by) if summary else None
     skip, started = 0, False
     target = outputs.open_output(out, inputs) if out else sys.stdout.buffer  # locked for the run's life
     try:
