@@ -184,9 +184,12 @@ def test_a_second_run_on_the_same_output_is_refused_while_the_first_goes_on(coho
                              stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     first.stdin.write(b"".join(lines[:300]))
     first.stdin.flush()
-    while not out.exists() or not out.stat().st_size:
+    # the first chunk (250 records) whole: a read while it is being written could see part of it
+    deadline = time.time() + 60
+    while (not out.exists() or out.read_bytes().count(b"\n") < 250) and time.time() < deadline:
         time.sleep(0.01)
     written = out.read_bytes()
+    assert written.count(b"\n") == 250 and written.endswith(b"\n"), "the first run wrote no whole chunk"
     for args in ([], ["--resume"]):
         second = run_cli("batch", str(cohort), "--out", str(out), *args)  # real: two processes, one lock
         assert second.returncode == 2 and "another icitrace run is writing it" in no_traceback(second)
