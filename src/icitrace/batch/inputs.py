@@ -51,6 +51,8 @@ def check(inputs: list[str], column_map: ColumnMap | None = None) -> None:
     path, an unknown kind of file, a file that is not a regular file, a bad table header (or one that
     lacks a column the map names)."""
     for source in inputs:
+        if column_map is not None and (source == STDIN or Path(source).suffix.lower() not in TABLES):
+            raise InputError(f"--map reads tables (.csv, .tsv, .txt); {source} is not one")
         if source == STDIN or Path(source).is_dir():
             continue
         suffix = _kind(source)

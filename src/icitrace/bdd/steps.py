@@ -103,13 +103,16 @@ def uses_icitrace(request: Any, scenario: Any) -> bool:
     """Whether a step of ``scenario`` is this library's: worded as one of its sentences and not bound
     to a definition of the project's own (a project's own step with the same words wins, and its
     scenario stays the project's: the guards below leave it alone)."""
-    for step in scenario.steps:
-        if _worded_as_ours(step.name) is None:
-            continue
-        bound = _bound_definition(request, step)
-        if bound is None or bound.step_func.__module__ == __name__:
-            return True  # ours, or our sentence under another keyword (the lookup error explains it)
-    return False
+    return any(_is_ours(request, step.type, step.name) for step in scenario.steps)
+
+
+def _is_ours(request: Any, kind: str, text: str) -> bool:
+    """Worded as one of our sentences and bound to our definition, or to none (our sentence under
+    another keyword: the lookup error explains it)."""
+    if _worded_as_ours(text) is None:
+        return False
+    bound = _bound_definition(request, SimpleNamespace(type=kind, name=text))
+    return bound is None or bound.step_func.__module__ == __name__
 
 
 def _bound_definition(request: Any, step: Any) -> Any:
@@ -218,30 +221,23 @@ def _book():  # noqa: ANN202
 def then_finding(fid: str, neg: str | None, rule: str | None, icitrace_case: Case) -> None:
     book = _book()
     _choose_conclusion("finding", fid, book)
-    result = _result(icitrace_case)
-    rules = [f.rule for f in result.findings if f.id == fid]
-    _check(fid, "finding", "inferred", neg, rule, rules, book)
+    _check(fid, "finding", "inferred", neg, rule, _result(icitrace_case).reached_by(fid), book)
 
 
 @_step(say.THEN_STRATEGY)
 def then_strategy(sid: str, neg: str | None, rule: str | None, icitrace_case: Case) -> None:
     book = _book()
     _choose_conclusion("strategy", sid, book)
-    result = _result(icitrace_case)
-    rules = [r for s in result.strategies if s.id == sid for r in s.rules]
-    _check(sid, "strategy", "suggested", neg, rule, rules, book)
+    _check(sid, "strategy", "suggested", neg, rule, _result(icitrace_case).reached_by(sid), book)
 
 
 def _conclusion_state(kind: str, cid: str, case: Case) -> tuple[str, list[str]]:
     """("reached", its rules) / ("undecided", the rules waiting) / ("ruled out", [])."""
-    book = _book()
-    _choose_conclusion(kind, cid, book)
+    _choose_conclusion(kind, cid, _book())
     result = _result(case)
-    reached = ([f.rule for f in result.findings if f.id == cid] if kind == "finding"
-               else [r for s in result.strategies if s.id == cid for r in s.rules])
-    if reached:
+    if reached := result.reached_by(cid):
         return "reached", reached
-    waiting = [n.rule for n in result.not_evaluated if n.concludes == cid]
+    waiting = result.waiting_for(cid)
     return ("undecided", waiting) if waiting else ("ruled out", [])
 
 
@@ -442,13 +438,6 @@ def pytest_bdd_before_scenario(request: Any, feature: Any, scenario: Any) -> Non
     if not any(step.type == "then" for step in scenario.steps):
         pytest.fail(f'scenario "{scenario.name}" ({feature.rel_filename}) has no Then step, so it would '
                     "pass without checking anything; add at least one Then", pytrace=False)
-
-
-def _is_ours(request: Any, kind: str, text: str) -> bool:
-    if _worded_as_ours(text) is None:
-        return False
-    bound = _bound_definition(request, SimpleNamespace(type=kind, name=text))
-    return bound is None or bound.step_func.__module__ == __name__
 
 
 @functools.lru_cache(maxsize=None)

@@ -22,12 +22,17 @@ class ScenarioError(InputProblem):
     """A profile value that a scenario's table cannot hold as it is."""
 
 
-def write_feature(profile: Profile, result: Result, book: RuleBook, source: str, name: str | None = None) -> str:
+def write_feature(profile: Profile, result: Result, book: RuleBook, source: str, name: str | None = None,
+                  rules_dir: str | None = None) -> str:
+    """The feature; ``rules_dir``, when the rules are not the shipped ones, is named so that it is run
+    against them."""
     name = _one_line(name or "") or None  # a blank --name is no name
     title = name or _one_line(f"What {result.profile.id} reaches, rules out and leaves undecided")
     about = [f"{label}: {_one_line(value)}" for label, value in
              (("id", profile.id), ("tumour type", profile.tumor_type), ("description", profile.description)) if value]
     lines = [
+        *([f"# Run with ICITRACE_RULES={_one_line(rules_dir)} (written against that rule directory)."]
+          if rules_dir else []),
         f"# Written by `icitrace scenario` from {_one_line(source)} (icitrace {__version__}, rules "
         f"{book.version}).",
         "# ILLUSTRATIVE ONLY - not for clinical use: a hypothetical profile and one review's ideas.",
@@ -84,20 +89,13 @@ def _one_line(text: str) -> str:
 
 def _thens(result: Result, book: RuleBook) -> list[str]:
     """Findings, then strategies, in the catalogue's order: reached (once per rule), ruled out, undecided."""
-    reached: dict[tuple[str, str], list[str]] = {}
-    for finding in result.findings:  # one entry per rule that derived it
-        reached.setdefault(("finding", finding.id), []).append(finding.rule)
-    for strategy in result.strategies:
-        reached.setdefault(("strategy", strategy.id), []).extend(strategy.rules)
-    waiting = {n.concludes for n in result.not_evaluated}
     sentences = []
     for kind, ids, verb in (("finding", book.catalog.findings, "inferred"),
                             ("strategy", book.catalog.strategies, "suggested")):
         for cid in ids:
-            if (kind, cid) in reached:
-                sentences += [f'the {kind} "{cid}" is {verb} by rule "{rule}"'
-                              for rule in dict.fromkeys(reached[kind, cid])]
-            elif cid in waiting:
+            if reached := result.reached_by(cid):
+                sentences += [f'the {kind} "{cid}" is {verb} by rule "{rule}"' for rule in dict.fromkeys(reached)]
+            elif result.waiting_for(cid):
                 sentences.append(f'the {kind} "{cid}" is undecided')
             else:
                 sentences.append(f'the {kind} "{cid}" is ruled out')

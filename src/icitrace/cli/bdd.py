@@ -44,10 +44,8 @@ def scenario(
 
     book = load_rules(rules)
     read = read_profile(profile)
-    feature = write_feature(read, evaluate(read, book), book, source=profile, name=name)
-    if rules is not None:
-        feature = f"# Run with ICITRACE_RULES={rules} (written against that rule directory).\n" + feature
-    sys.stdout.write(feature)
+    sys.stdout.write(write_feature(read, evaluate(read, book), book, source=profile, name=name,
+                                   rules_dir=str(rules) if rules is not None else None))
 
 
 class StepsFormat(str, Enum):

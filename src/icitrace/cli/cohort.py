@@ -83,12 +83,8 @@ def batch(
     mapping = None
     if column_map is not None:
         from icitrace.batch.column_map import load_map
-        from icitrace.batch.inputs import TABLES
 
         mapping = load_map(column_map)
-        for source in inputs:
-            if source == "-" or Path(source).suffix.lower() not in TABLES:
-                fail(f"--map reads tables (.csv, .tsv, .txt); {source} is not one")
     check(inputs, mapping)
     if by is not None and not (summary and mapping is not None and by in mapping.keep):
         fail(f"--by {by}: a column the map keeps, with --summary (kept: "

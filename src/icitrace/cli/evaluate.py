@@ -79,7 +79,7 @@ def suggest(
 def _mapped_rows(tables: list[str], column_map: Optional[Path], row: Optional[str], book, sets, why_not):  # noqa: ANN001, ANN202
     """`suggest --map MAP --row ID`: the row of each table whose id is ID, evaluated as a profile."""
     from icitrace.batch.column_map import load_map
-    from icitrace.batch.inputs import TABLES, read_row
+    from icitrace.batch.inputs import read_row
     from icitrace.pipeline import evaluate
     from icitrace.profile.editing import apply_changes
     from icitrace.profile.reading import validate
@@ -87,9 +87,6 @@ def _mapped_rows(tables: list[str], column_map: Optional[Path], row: Optional[st
     if column_map is None or row is None:
         fail("--map and --row go together: the map says how to read the table, --row which row")
     mapping = load_map(column_map)
-    for table in tables:
-        if Path(table).suffix.lower() not in TABLES:
-            fail(f"--map reads tables (.csv, .tsv, .txt); {table} is not one")
     found = [read_row(table, mapping, row) for table in tables]  # every table checked before output
     for where, data in found:
         profile, changes = apply_changes(validate(data, where, default_id=row), edits(sets))

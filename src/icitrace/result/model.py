@@ -150,5 +150,15 @@ class Result(BaseModel):
     references: dict[str, str]
     trace: list[TraceStep]
 
+    def reached_by(self, cid: str) -> list[str]:
+        """The rules that reached finding or strategy ``cid`` (empty: it was not reached)."""
+        return [f.rule for f in self.findings if f.id == cid] + [r for s in self.strategies if s.id == cid
+                                                                 for r in s.rules]
+
+    def waiting_for(self, cid: str) -> list[str]:
+        """The undecided rules that conclude ``cid``: while one waits, a conclusion not reached is not
+        ruled out either."""
+        return [n.rule for n in self.not_evaluated if n.concludes == cid]
+
     def to_json_data(self) -> dict[str, Any]:
         return self.model_dump(mode="json", exclude={"why_not"} if self.why_not is None else set())
