@@ -26,7 +26,7 @@ CASES = {
     "NaN": (b'{"tmb": NaN}', "NaN is not a number icitrace accepts"),
     "Infinity": (b'{"pd_l1_tps": Infinity}', "Infinity is not a number icitrace accepts"),
     "-Infinity": (b'{"pd_l1_cps": -Infinity}', "-Infinity is not a number icitrace accepts"),
-    "boolean for a number": (b'{"tmb": true}', 'field "tmb": expected a JSON number from 0 to 10000 (not a string), 0 or at least 0.0001, got true'),
+    "boolean for a number": (b'{"tmb": true}', 'field "tmb": expected a JSON number from 0 to 10000 (not a string), 0 or at least 0.0001, or a band such as {"at_least": 1, "below": 5}, got true'),
     "numeric string": (b'{"tmb": "12"}', 'field "tmb": expected a JSON number from 0 to 10000 (not a string)'),
     "number for a level": (b'{"hypoxia": 3}', 'field "hypoxia": expected one of low, moderate, high (lower case), got 3'),
     "number for a boolean": (b'{"epigenetic_silencing": 1}', 'field "epigenetic_silencing": expected true or false, got 1'),

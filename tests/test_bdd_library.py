@@ -47,7 +47,7 @@ MISTAKES = {
     'Given the profile field "hypoxya" is "high"':
         "*unknown profile field `hypoxya` (did you mean `hypoxia`?). Valid: tmb, pd_l1_tps*",
     'Given the profile field "hypoxia" is "severe"': "*`severe` is not a level of `hypoxia`*Valid: low, moderate, high*",
-    'Given the profile field "tmb" is "high"': '*field "tmb" takes a number written as in JSON, such as 9.9, or unknown; got "high"*',
+    'Given the profile field "tmb" is "high"': '*field "tmb" takes a number written as in JSON, such as 9.9, a band such as ">=1 <5", ">=5" or "<1", or unknown; got "high"*',
     'Then the finding "hypoxic" is inferred': "*unknown finding 'hypoxic' (did you mean 'hypoxic_tme'*",
     'Then the strategy "tim3" is suggested': "*unknown strategy 'tim3'*Valid: ici_plus_chemotherapy*",
     'Then the rule "hypoxia-hi" fires': "*unknown rule 'hypoxia-hi' (did you mean 'hypoxia-high'*",

@@ -62,8 +62,10 @@ def test_kept_columns_and_the_id_travel_with_error_records_in_every_format():
 @pytest.mark.parametrize("map_text, table, says", [
     ("fields:\n  tmbb: TMB_NONSYNONYMOUS\n", CBIO, "{map}:2: unknown profile field `tmbb` (did you mean `tmb`?)"),
     ("fields:\n  tmb: TMB\n", CBIO, f"{CBIO}:5: no column 'TMB', which the map " + "{map} names under fields.tmb"),
-    ("fields:\n  pd_l1_tps:\n    column: TMB_NONSYNONYMOUS\n    values:\n      TC0: {below: 1}\n", CBIO,
-     "{map}:5: pd_l1_tps: 'TC0' maps to a band ({'below': 1}); bands are not read yet"),
+    ("fields:\n  pd_l1_tps:\n    column: PD_L1_TC\n    values:\n      TC0: {below: 0}\n", CBIO,
+     "{map}:5: pd_l1_tps: 'TC0' maps to {'below': 0}: field \"pd_l1_tps\": a band is {\"at_least\": X}, "
+     '{"below": Y} or both, with X < Y, numbers from 0 to 100; got {"below": 0}, which holds no value pd_l1_tps '
+     "can take"),
     ("fields:\n  hypoxia:\n    column: HYPOXIA\n    values: {High: severe}\n", CBIO,
      "{map}:4: hypoxia: 'High' maps to 'severe'"),
     ("id: [a]\nfields: {tmb: TMB_NONSYNONYMOUS}\n", CBIO, "{map}:1: id is the name of one column"),
@@ -107,7 +109,8 @@ def test_suggest_reads_one_row_of_a_table_through_a_map(tmp_path):
     done = invoke("suggest", str(CBIO), "--map", str(CBIO_MAP), "--row", "S-0002", "--format", "json")
     result = json.loads(done.stdout)
     assert done.returncode == 0 and result["profile"]["id"] == "S-0002"
-    assert result["profile"]["values"] == {"tmb": 3.1, "t_cell_infiltration": "desert", "mhc_class_i": "lost"}
+    assert result["profile"]["values"] == {"tmb": 3.1, "t_cell_infiltration": "desert", "mhc_class_i": "lost",
+                                           "pd_l1_tps": {"below": 1.0}}  # TC0, a band
     missing = invoke("suggest", str(CBIO), "--map", str(CBIO_MAP), "--row", "S-002")
     assert missing.returncode == 2 and missing.stdout == b""
     assert "no row has SAMPLE_ID = 'S-002' (did you mean `S-0002`" in missing.stderr.decode()

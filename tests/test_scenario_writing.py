@@ -27,8 +27,8 @@ def test_the_committed_feature_of_each_shipped_profile_is_what_the_command_write
 
 
 def test_written_features_pass_as_written_for_generated_and_awkward_profiles(pytester, tmp_path):
-    """Any profile the format accepts: every field known or unknown, lists, pipes and backslashes."""
-    profiles = list(synth_profiles(40, seed=11))
+    """Any profile the format accepts: every field known or unknown, bands, lists, pipes and backslashes."""
+    profiles = list(synth_profiles(40, seed=11)) + list(synth_profiles(20, seed=13, p_band=0.6))
     profiles.append({"id": "awkward", "oncogenic_alterations": ["A|B pathway", "C\\D"], "tmb": 0.0001,
                      "description": "Scenario: not a step\nFeature: nor this", "tumor_type": "a | b"})
     profiles.append({"id": "empty"})

@@ -156,10 +156,6 @@ def _field_column(field: str, spec: Any, fail: Any) -> FieldColumn:
         raise fail((*where, "values"), f"{field}: values maps each token of the column to a profile value")
     checked = []
     for token, value in values.items():
-        if isinstance(value, dict):
-            raise fail((*where, "values", token), f"{field}: {token!r} maps to a band ({value}); bands are not "
-                                                  "read yet: map the token to a value, or to unknown by leaving "
-                                                  "it out and listing it under na")
         try:  # the value must be one the profile model takes for this field
             validate({field: value}, "", default_id="map")
         except ProfileError as error:

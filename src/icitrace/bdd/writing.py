@@ -12,7 +12,7 @@ import textwrap
 
 from icitrace import __version__
 from icitrace.errors import InputProblem
-from icitrace.profile.model import Profile, field_kind, reasoned_fields, show_number
+from icitrace.profile.model import Profile, field_kind, reasoned_fields, show_value
 from icitrace.render.prose import printable
 from icitrace.result.model import Result
 from icitrace.rulebase.book import RuleBook
@@ -61,8 +61,8 @@ def _given(profile: Profile) -> list[str]:
 
 def _cell(name: str, value: object) -> str:
     kind = field_kind(name)
-    if kind == "number":
-        return show_number(value)  # type: ignore[arg-type]
+    if kind == "number":  # a band as its text (">=1 <5"), which the table step reads back the same way
+        return show_value(value)
     if kind == "bool":
         return "true" if value else "false"
     if kind == "list":

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from icitrace.engine.facts import FINDING, PROFILE, ListTest, count_key
+from icitrace.engine.facts import FINDING, PROFILE, ListTest, band_keys, count_key
+from icitrace.profile.model import field_kind
 from icitrace.rulebase.book import RuleBook
 from icitrace.rulebase.model import Condition, Rule
 from icitrace.rulebase.operators import OPERATORS, IncludesAny
@@ -70,8 +71,11 @@ def _rule(rule: Rule, book: RuleBook, list_tests: dict) -> dict:
 
 def _field_test(cond: Condition, book: RuleBook, list_tests: dict) -> dict:
     op = OPERATORS[cond.op]
+    fact_key: object
     if isinstance(op, IncludesAny):
         fact_key = list_tests[(cond.field, op.items(cond))].key
+    elif field_kind(cond.field) == "number":
+        fact_key = band_keys(cond.field)  # where a band's bounds are
     else:
         fact_key = count_key(cond.field)  # a list's length; the other operators read the field itself
     return op.compile(cond, book.cutoffs, fact_key)

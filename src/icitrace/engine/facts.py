@@ -1,7 +1,7 @@
 """Profile -> the one fact the engine sees.
 
 Only known values go in: an unknown field is simply absent, and the rule model (not the engine)
-decides what that leaves unevaluated. Lists travel with their length, and with one 0/1 key per
+decides what that leaves unevaluated. A banded number goes in as its bounds, under their own keys. Lists travel with their length, and with one 0/1 key per
 ``includes_any`` test of the rule base, since the engine compares numbers, not list items.
 """
 
@@ -10,10 +10,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from icitrace.profile.model import Profile, normal_item
+from icitrace.profile.model import Band, Profile, normal_item
 
 PROFILE = "profile"
 FINDING = "finding"
+
+
+def band_keys(field: str) -> tuple[str, str]:
+    """The fact keys holding a banded field's bounds: (at least, below). A band never sets the field's own
+    key, so a test of the number and a test of the band can never both hold (``operators._Threshold``)."""
+    return f"{field}__lo", f"{field}__hi"
 
 
 def count_key(field: str) -> str:
@@ -38,6 +44,11 @@ def profile_fact(profile: Profile, list_tests: Iterable[ListTest]) -> dict[str, 
     fact: dict[str, object] = {"t": PROFILE}
     known = profile.known()
     for name, value in known.items():
+        if isinstance(value, Band):
+            for key, bound in zip(band_keys(name), (value.at_least, value.below)):
+                if bound is not None:
+                    fact[key] = bound
+            continue
         fact[name] = value
         if isinstance(value, list):
             fact[count_key(name)] = len(value)
@@ -45,6 +56,14 @@ def profile_fact(profile: Profile, list_tests: Iterable[ListTest]) -> dict[str, 
         if test.field in known:
             fact[test.key] = int(test.holds(known[test.field]))  # type: ignore[arg-type]
     return fact
+
+
+def fact_value(fact: dict, field: str) -> object:
+    """A field's value as the engine matched it: the number, list or word, or the band its bounds make."""
+    if field in fact:
+        return fact[field]
+    low, high = (fact.get(key) for key in band_keys(field))
+    return Band(at_least=low, below=high)
 
 
 def finding_fact(finding_id: str, kind: str, ordinal: int) -> dict[str, object]:

@@ -7,6 +7,7 @@ what a file could not.
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -18,6 +19,9 @@ from icitrace.profile.reading import say_error
 
 #: a number as JSON writes one (ASCII digits, an optional fraction and exponent, no sign but "-")
 JSON_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?", re.ASCII)
+_NUM = JSON_NUMBER.pattern
+#: a band as ``Band.show`` writes it: ">=1 <5", ">=5", "<1" (a comma may separate the two bounds)
+BAND_TEXT = re.compile(rf"(?:>=\s*(?P<at_least>{_NUM}))?\s*,?\s*(?:<\s*(?P<below>{_NUM}))?", re.ASCII)
 EDITABLE = reasoned_fields() + ("id", "description", "tumor_type")
 UNKNOWN = "unknown"
 
@@ -47,9 +51,13 @@ def typed_value(name: str, text: str) -> Any:
     kind = field_kind(name) if name in reasoned_fields() else "text"
     if kind == "number":
         # One number grammar for every input path: JSON's (no "1_0", "+5", " 5", other scripts' digits).
-        if not JSON_NUMBER.fullmatch(bare):
-            raise EditError(f'field "{name}" takes a number written as in JSON, such as 9.9, or unknown; got {text}')
-        return float(bare)
+        if JSON_NUMBER.fullmatch(bare):
+            return float(bare)
+        band = _band(bare)
+        if band is None:
+            raise EditError(f'field "{name}" takes a number written as in JSON, such as 9.9, a band such as '
+                            f'">=1 <5", ">=5" or "<1", or unknown; got {text}')
+        return band
     if kind == "bool":
         if bare not in ("true", "false"):
             raise EditError(f'field "{name}" takes true or false, or unknown; got {text}')
@@ -60,6 +68,21 @@ def typed_value(name: str, text: str) -> Any:
         raise EditError(f"`{bare}` is not a level of `{name}`{did_you_mean(bare, field_levels(name), 2)}. "
                         f"Valid: {', '.join(field_levels(name))}")
     return bare
+
+
+def _band(text: str) -> dict | None:
+    """Band text (``>=1 <5``) or a JSON object (``{"at_least": 1}``) as the dict the model reads as a band;
+    None when it is neither. The model checks the bounds."""
+    if text.startswith("{"):
+        try:
+            value = json.loads(text)
+        except ValueError:
+            return None
+        return value if isinstance(value, dict) else None
+    match = BAND_TEXT.fullmatch(text)
+    if not match or not any(match.groupdict().values()):
+        return None
+    return {key: float(bound) for key, bound in match.groupdict().items() if bound is not None}
 
 
 def parse_assignment(text: str) -> tuple[str, Any]:

@@ -10,9 +10,17 @@ from __future__ import annotations
 import math
 import re
 from functools import lru_cache
-from typing import Literal, get_args, get_origin
+from typing import Annotated, Literal, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 FORMAT_VERSION = 1
@@ -34,6 +42,89 @@ TEXT_FIELDS = ("id", "description", "tumor_type")
 #: TPS counts, and more, over the same cells). The model refuses a profile that breaks it, and the
 #: three-valued reading and the lint use it to bound a field that is unknown.
 ORDERED_FIELDS = (("pd_l1_tps", "pd_l1_cps"),)
+
+
+class Band(BaseModel):
+    """A numeric value known only as a range: ``at_least <= value < below`` (either bound may be open).
+
+    Assays are often reported this way (PD-L1 as TC0 / TC1 / TC2+, meaning < 1 %, 1-5 %, >= 5 %). A rule
+    on a banded field decides only when the whole band lies on one side of its cut-off; otherwise it stays
+    undecided, as for an unknown field. The bounds have the cut-offs' own semantics: ``at_least`` is
+    inclusive and ``below`` exclusive, so ``{"below": 1}`` is exactly "PD-L1 below 1 %".
+    """
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True,
+                              json_schema_extra={"description": "a value known only as a range: at_least <= value "
+                                                                "< below; give one bound or both"})
+
+    at_least: float | None = Field(None, description="the value is at least this (inclusive)")
+    below: float | None = Field(None, description="the value is below this (exclusive)")
+
+    def span(self) -> tuple[float, float]:
+        """(lowest, highest) with the highest open: the band is lowest <= value < highest."""
+        return (-math.inf if self.at_least is None else self.at_least,
+                math.inf if self.below is None else self.below)
+
+    def show(self) -> str:
+        """As people write a band: ``>=5``, ``<1``, ``>=1 <5`` (also the text ``--set`` reads back)."""
+        return " ".join(([f">={show_number(self.at_least)}"] if self.at_least is not None else [])
+                        + ([f"<{show_number(self.below)}"] if self.below is not None else []))
+
+    @model_serializer
+    def _bounds_given(self) -> dict[str, float]:
+        # A band prints as it was written: an open side is left out, never written as null.
+        return {k: v for k, v in (("at_least", self.at_least), ("below", self.below)) if v is not None}
+
+
+#: what a numeric field holds: a number or a band
+Numeric = float | Band
+
+
+def Amount(least: float, most: float) -> object:  # noqa: N802 (reads as a type in the model)
+    """A numeric field's type: a number from ``least`` to ``most``, or a band (checked by ``read_band``)."""
+    return Annotated[float, Field(ge=least, le=most)] | Band
+
+
+def read_band(field: str, value: dict) -> Band:
+    """A JSON object given for numeric ``field`` as a band, with an error that says what a band is."""
+    least, most = field_bounds(field)
+    shape = ('a band is {"at_least": X}, {"below": Y} or both, with X < Y, numbers from '
+             f"{show_number(least)} to {show_number(most)}")
+    if not value or set(value) - {"at_least", "below"}:
+        raise PydanticCustomError("band", f"{shape}; got {{got}}", {"got": _json(value)})
+    for bound in value.values():
+        if isinstance(bound, bool) or not isinstance(bound, (int, float)) or not math.isfinite(bound) \
+                or not least <= bound <= most or 0 < bound < MIN_POSITIVE:
+            raise PydanticCustomError("band", f"{shape} (0 or at least {MIN_POSITIVE}); got {{got}}",
+                                      {"got": _json(value)})
+    band = Band(**{k: float(v) + 0.0 for k, v in value.items()})
+    low, high = band.span()
+    if low >= high:
+        raise PydanticCustomError("band", f"{shape}; got {{got}}, which holds no value", {"got": _json(value)})
+    if band.below == least:
+        raise PydanticCustomError("band", f"{shape}; got {{got}}, which holds no value {field} can take",
+                                  {"got": _json(value)})
+    return band
+
+
+def span(value: float | Band) -> tuple[float, float, bool]:
+    """(lowest, highest, highest_is_open) of a known numeric value: a number is its own span."""
+    if isinstance(value, Band):
+        return (*value.span(), True)
+    return value, value, False
+
+
+def always_below(first: float | Band, second: float | Band) -> bool:
+    """Whether every value ``first`` allows is below every value ``second`` allows."""
+    _, high, open_high = span(first)
+    low = span(second)[0]
+    return high < low or (open_high and high <= low)
+
+
+def _json(value: object) -> str:
+    import json
+
+    return json.dumps(value, ensure_ascii=False, default=str)[:80]
 
 
 class Profile(BaseModel):
@@ -58,9 +149,9 @@ class Profile(BaseModel):
     description: str | None = Field(None, description="free text, echoed, never reasoned on")
     tumor_type: str | None = Field(None, description="free text, echoed, never reasoned on")
 
-    tmb: float | None = Field(None, ge=0, le=10_000, description="tumour mutational burden, mutations per megabase")
-    pd_l1_tps: float | None = Field(None, ge=0, le=100, description="PD-L1 tumour proportion score, %")
-    pd_l1_cps: float | None = Field(None, ge=0, le=100, description="PD-L1 combined positive score (capped at 100)")
+    tmb: Amount(0, 10_000) | None = Field(None, description="tumour mutational burden, mutations per megabase")
+    pd_l1_tps: Amount(0, 100) | None = Field(None, description="PD-L1 tumour proportion score, %")
+    pd_l1_cps: Amount(0, 100) | None = Field(None, description="PD-L1 combined positive score (capped at 100)")
     il10: Cytokine | None = Field(None, description="IL-10 level")
     tgf_beta: Cytokine | None = Field(None, description="TGF-beta level")
     tim3: Checkpoint | None = Field(None, description="TIM-3 expression")
@@ -89,9 +180,16 @@ class Profile(BaseModel):
         ),
     )
 
+    @field_validator("tmb", "pd_l1_tps", "pd_l1_cps", mode="before")
+    @classmethod
+    def _band(cls, value: object, info: ValidationInfo) -> object:
+        return read_band(info.field_name, value) if isinstance(value, dict) else value  # type: ignore[arg-type]
+
     @field_validator("tmb", "pd_l1_tps", "pd_l1_cps")
     @classmethod
-    def _finite(cls, value: float | None) -> float | None:
+    def _finite(cls, value: Numeric | None) -> Numeric | None:
+        if isinstance(value, Band):
+            return value
         # NaN matches nothing in the engine and Infinity crashes it (GUIDE §2): refuse both here.
         if value is not None and not math.isfinite(value):
             raise ValueError("must be a finite number")
@@ -117,10 +215,11 @@ class Profile(BaseModel):
     def _cps_not_below_tps(self) -> Profile:
         # CPS counts every PD-L1-positive tumour cell that TPS counts, plus positive immune cells, over the
         # same viable tumour cells: on one sample and assay it can never be the smaller of the two.
-        if self.pd_l1_tps is not None and self.pd_l1_cps is not None and self.pd_l1_cps < self.pd_l1_tps:
+        # With bands, refused only when every value the CPS band allows is below every value of the TPS's.
+        if self.pd_l1_tps is not None and self.pd_l1_cps is not None and always_below(self.pd_l1_cps, self.pd_l1_tps):
             raise ValueError(
-                f'fields "pd_l1_cps" and "pd_l1_tps": a CPS of {show_number(self.pd_l1_cps)} below a TPS of '
-                f'{show_number(self.pd_l1_tps)} '
+                f'fields "pd_l1_cps" and "pd_l1_tps": a CPS of {show_value(self.pd_l1_cps)} below a TPS of '
+                f'{show_value(self.pd_l1_tps)} '
                 "cannot come from one sample and assay (CPS counts the PD-L1-positive tumour cells that TPS counts, "
                 "plus positive lymphocytes and macrophages, over the same viable tumour cells); give both from the "
                 "same test, or leave one unknown")
@@ -131,6 +230,10 @@ class Profile(BaseModel):
         values = self.__dict__  # a pydantic model keeps its field values here: read once per field
         return {name: values[name] for name in reasoned_fields() if values[name] is not None}
 
+    def bands(self) -> dict[str, Band]:
+        """The numeric fields known only as a band."""
+        return {name: value for name, value in self.known().items() if isinstance(value, Band)}
+
     def unknown(self) -> list[str]:
         """The reasoned-on fields left unknown, in model order."""
         values = self.__dict__
@@ -139,7 +242,8 @@ class Profile(BaseModel):
 
 def field_bounds(name: str) -> tuple[float, float]:
     """The range the model allows a numeric field."""
-    meta = Profile.model_fields[name].metadata
+    numbers = [a for a in get_args(Profile.model_fields[name].annotation) if get_origin(a) is Annotated]
+    meta = [m for number in numbers for info in get_args(number)[1:] for m in info.metadata]
     least = next((m.ge for m in meta if hasattr(m, "ge")), -math.inf)
     most = next((m.le for m in meta if hasattr(m, "le")), math.inf)
     return least, most
@@ -151,11 +255,12 @@ def implied_bounds(name: str, known: dict[str, object]) -> tuple[float, float, s
     least, most = field_bounds(name)
     why = ""
     for smaller, larger in ORDERED_FIELDS:
-        if name == larger and known.get(smaller) is not None and known[smaller] > least:  # type: ignore[operator]
-            least, why = known[smaller], f"{larger} is never below {smaller} {show_number(known[smaller])}"  # type: ignore[arg-type]
-        if name == smaller and known.get(larger) is not None and known[larger] < most:  # type: ignore[operator]
-            most, why = known[larger], f"{smaller} is never above {larger} {show_number(known[larger])}"  # type: ignore[arg-type]
-    return least, most, why  # type: ignore[return-value]
+        if name == larger and known.get(smaller) is not None and span(known[smaller])[0] > least:  # type: ignore[arg-type]
+            least, why = span(known[smaller])[0], f"{larger} is never below {smaller} {show_value(known[smaller])}"  # type: ignore[arg-type]
+        # a band's open top is taken as reachable: a bound that is a little loose only ever rules out less
+        if name == smaller and known.get(larger) is not None and span(known[larger])[1] < most:  # type: ignore[arg-type]
+            most, why = span(known[larger])[1], f"{smaller} is never above {larger} {show_value(known[larger])}"  # type: ignore[arg-type]
+    return least, most, why
 
 
 def show_value(value: object) -> str:
@@ -164,6 +269,8 @@ def show_value(value: object) -> str:
         return "true" if value else "false"
     if isinstance(value, float):
         return show_number(value)
+    if isinstance(value, Band):
+        return value.show()
     if isinstance(value, list):
         return "[" + ", ".join(show_value(v) for v in value) + "]"
     return str(value)
@@ -208,5 +315,6 @@ def field_levels(name: str) -> tuple[str, ...]:
 
 
 def _value_type(name: str) -> object:
-    """The annotation of a field without its ``| None``."""
-    return next(a for a in get_args(Profile.model_fields[name].annotation) if a is not type(None))
+    """The annotation of a field without its ``| None`` (a numeric field's: float, its first arm)."""
+    arm = next(a for a in get_args(Profile.model_fields[name].annotation) if a is not type(None))
+    return get_args(arm)[0] if get_origin(arm) is Annotated else arm

@@ -15,7 +15,13 @@ from typing import Any
 from pydantic import ValidationError
 
 from icitrace.errors import InputProblem, did_you_mean
-from icitrace.profile.model import Profile, field_kind, field_levels, reasoned_fields
+from icitrace.profile.model import (
+    Profile,
+    field_bounds,
+    field_kind,
+    field_levels,
+    reasoned_fields,
+)
 
 #: profiles are small hand-written files; anything bigger is refused before parsing
 MAX_BYTES = 1_000_000
@@ -143,7 +149,7 @@ def validate(data: dict[str, Any], name: str, default_id: str) -> Profile:
     try:
         profile = Profile.model_validate(data, strict=True)
     except ValidationError as error:
-        problems = [say_error(err) for err in error.errors()]
+        problems = dict.fromkeys(say_error(err) for err in error.errors())  # a union's arms repeat one problem
         raise ProfileError(name, "; ".join(problems)) from None
     if profile.id is None:
         profile = profile.model_copy(update={"id": default_id})
@@ -159,6 +165,8 @@ def say_error(err: Any) -> str:
         return _unknown_field(field)
     if not loc:  # a check across fields: its message names them
         return err["msg"].removeprefix("Value error, ")
+    if err["type"] == "band":  # a JSON object for a number: say what a band is
+        return f"field \"{field}\": {err['msg']}"
     if err["type"] == "text_not_unicode":  # never echo the text: it cannot be printed
         return f"field \"{'.'.join(str(p) for p in loc)}\": {err['msg']}"
     if field in reasoned_fields():
@@ -184,11 +192,9 @@ def expectation(field: str) -> str:
         return "true or false"
     if kind == "list":
         return "a list of strings ([] for none found)"
-    limits = Profile.model_fields[field].metadata
-    low = next((m.ge for m in limits if hasattr(m, "ge")), None)
-    high = next((m.le for m in limits if hasattr(m, "le")), None)
-    span = f"from {low:g} to {high:g}" if high is not None else f"of at least {low:g}"
-    return f"a JSON number {span} (not a string), 0 or at least 0.0001"
+    low, high = field_bounds(field)
+    return (f"a JSON number from {low:g} to {high:g} (not a string), 0 or at least 0.0001, or a band such as "
+            '{"at_least": 1, "below": 5}')
 
 
 def _show(value: Any, limit: int = 80) -> str:

@@ -9,7 +9,13 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator
 
-from icitrace.profile.model import field_kind, field_levels, reasoned_fields
+from icitrace.profile.model import (
+    Band,
+    always_below,
+    field_kind,
+    field_levels,
+    reasoned_fields,
+)
 
 #: values around the shipped cut-offs (TMB 10, TPS 1 and 50, CPS 10) plus the range ends
 _NUMBER_POINTS = {
@@ -22,17 +28,44 @@ _NUMBER_RANGE = {"tmb": (0, 60), "pd_l1_tps": (0, 100), "pd_l1_cps": (0, 100)}
 _ALTERATIONS = ("WNT/beta-catenin activation", "PTEN loss", "KRAS mutation", "JAK1/2 loss")
 
 
-def synth_profiles(n: int, seed: int = 0, p_unknown: float = 0.3) -> Iterator[dict]:
-    """``n`` profile dicts (valid input format v1), the same for the same seed."""
+def synth_profiles(n: int, seed: int = 0, p_unknown: float = 0.3, p_band: float = 0.0) -> Iterator[dict]:
+    """``n`` profile dicts (valid input format v1), the same for the same seed; a known number is a band
+    with probability ``p_band`` (0 by default, so that the numbers drawn for a seed never change)."""
     rng = random.Random(seed)
     for index in range(n):
         profile: dict = {"id": f"synth-{seed}-{index}"}
         for name in reasoned_fields():
             if rng.random() < p_unknown:
                 continue
-            profile[name] = _value(rng, name)
-        _possible_pd_l1(rng, profile)
+            band = p_band and field_kind(name) == "number" and rng.random() < p_band
+            profile[name] = _band(rng, name) if band else _value(rng, name)
+        if any(isinstance(profile.get(f), dict) for f in ("pd_l1_tps", "pd_l1_cps")):
+            _possible_pd_l1_bands(profile)
+        else:
+            _possible_pd_l1(rng, profile)
         yield profile
+
+
+def _band(rng: random.Random, name: str) -> dict:
+    """A band with edges on and around the cut-offs: open below, open above, or closed."""
+    edges = sorted(rng.sample(sorted({float(p) for p in _NUMBER_POINTS[name]} - {0.0}), 2))
+    shape = rng.choice(("at_least", "below", "both"))
+    if shape == "at_least":
+        return {"at_least": edges[0]}
+    if shape == "below":
+        return {"below": edges[1]}
+    return {"at_least": edges[0], "below": edges[1]}
+
+
+def _possible_pd_l1_bands(profile: dict) -> None:
+    """A TPS that a banded or exact CPS rules out (every CPS below every TPS) is left unknown."""
+    tps, cps = profile.get("pd_l1_tps"), profile.get("pd_l1_cps")
+    if tps is not None and cps is not None and always_below(_as_value(cps), _as_value(tps)):
+        del profile["pd_l1_tps"]
+
+
+def _as_value(value: float | dict) -> float | Band:
+    return Band(**value) if isinstance(value, dict) else value
 
 
 def _possible_pd_l1(rng: random.Random, profile: dict) -> None:

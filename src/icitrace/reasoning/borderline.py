@@ -35,7 +35,7 @@ def borderline(book: RuleBook, profile: Profile, fired: set[str]) -> list[Border
     out = []
     for name, cutoff in book.cutoffs.items():
         value = known.get(cutoff.field)
-        if value is None:
+        if not isinstance(value, float):  # unknown, or a band: a range of assay categories, not a reading near a line
             continue
         below = value < cutoff.value
         margin = cutoff.margin.below if below else cutoff.margin.above

@@ -1,10 +1,15 @@
 """Which unknown field would settle the most: the rules each one would bear on, and the strategies
-it is the only remaining route to."""
+it is the only remaining route to. A field known only as a band that straddles a cut-off counts too:
+an exact value would settle what the band leaves open."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
+
 from pydantic import BaseModel
 
+from icitrace.profile.model import Band
 from icitrace.reasoning.verdicts import Verdict, finding_verdicts
 from icitrace.rulebase.book import RuleBook
 from icitrace.rulebase.model import Rule
@@ -22,7 +27,8 @@ class NextMeasurement(BaseModel):
     sentence: str
 
 
-def next_measurements(book: RuleBook, verdicts: dict[str, Verdict], reached: set[str]) -> list[NextMeasurement]:
+def next_measurements(book: RuleBook, verdicts: dict[str, Verdict], reached: set[str],
+                      bands: Mapping[str, Band] = MappingProxyType({})) -> list[NextMeasurement]:
     open_rules = [r for r in book.rules if verdicts[r.id].holds is None]
     needs = _Necessary(book, verdicts)
     fields = list(dict.fromkeys(f for r in open_rules for f in verdicts[r.id].missing))
@@ -33,7 +39,7 @@ def next_measurements(book: RuleBook, verdicts: dict[str, Verdict], reached: set
         candidates = dict.fromkeys(r.then.strategy for r in rules if r.then.strategy and r.then.strategy not in reached)
         only = [s for s in candidates if all(field in needs.rule(r) for r in open_rules if r.then.strategy == s)]
         out.append(NextMeasurement(field=field, rules=[r.id for r in rules], decides=decides, only_route_to=only,
-                                   sentence=_sentence(field, len(rules), len(decides), only)))
+                                   sentence=_sentence(field, len(rules), len(decides), only, bands.get(field))))
     # Most rules first; ties keep the order in which the fields first appear among the rules.
     return sorted(out, key=lambda m: -len(m.rules))
 
@@ -76,9 +82,10 @@ class _Necessary:
         return frozenset(x for x in fields if holding + sum(x not in n for n in open_.values()) < at_least)
 
 
-def _sentence(field: str, rules: int, decides: int, only: list[str]) -> str:
+def _sentence(field: str, rules: int, decides: int, only: list[str], band: Band | None) -> str:
     """What knowing the field would settle, in words that teach rather than order a test."""
-    text = f"{field} is unknown: {rules} undecided rule{'s' * (rules != 1)} read{'s' * (rules == 1)} it"
+    state = "is unknown" if band is None else f"is known only as the band {band.show()}"
+    text = f"{field} {state}: {rules} undecided rule{'s' * (rules != 1)} read{'s' * (rules == 1)} it"
     if decides:
         text += f", {decides} of which it alone would settle"
     if only:

@@ -113,7 +113,8 @@ def condition_verdict(cond: Condition, known: dict, findings: dict[str, Verdict]
         return Verdict(None, _union(v.missing for v in open_))
     if cond.field not in known:
         return FALSE if ruled_out(cond, known, book) else Verdict(None, (cond.field,))
-    return TRUE if test_value(cond, known[cond.field], book) else FALSE
+    holds = test_value(cond, known[cond.field], book)
+    return Verdict(None, (cond.field,)) if holds is None else TRUE if holds else FALSE  # None: a band across
 
 
 def ruled_out(cond: Condition, known: dict, book: RuleBook) -> str:
@@ -130,8 +131,9 @@ def ruled_out(cond: Condition, known: dict, book: RuleBook) -> str:
     return why if impossible and why else ""
 
 
-def test_value(cond: Condition, value: object, book: RuleBook) -> bool:
-    """Whether a known field value satisfies a field condition (its operator's semantics)."""
+def test_value(cond: Condition, value: object, book: RuleBook) -> bool | None:
+    """Whether a known field value satisfies a field condition (its operator's semantics); None when a
+    band straddles the condition's cut-off."""
     return OPERATORS[cond.op].holds(cond, value, book.cutoffs)
 
 

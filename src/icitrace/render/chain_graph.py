@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from icitrace.profile.model import show_value
+from icitrace.profile.model import Band, show_value
 from icitrace.render.prose import maturity_line
 from icitrace.result.model import Because, Result
 
@@ -36,7 +36,7 @@ def chain_graph(result: Result) -> tuple[list[Node], list[Edge]]:
         out = []
         for b in because:
             if b.on_profile:
-                node = Node(f"v_{b.field}", f"{b.field} = {show_value(b.value)}", "value")
+                node = Node(f"v_{b.field}", _value_label(b.field, b.value), "value")
                 nodes.setdefault(node.id, node)
                 out.append(node.id)
             out.extend(f"f_{finding}" for finding in b.joined)
@@ -54,3 +54,8 @@ def chain_graph(result: Result) -> tuple[list[Node], list[Edge]]:
             edges.extend(Edge(src, f"s_{s.id}", route.rule, about) for src in sources(route.because))
     order = {"value": 0, "mechanism": 1, "biomarker signal": 1, "strategy": 2}
     return sorted(nodes.values(), key=lambda n: order[n.kind]), list(dict.fromkeys(edges))
+
+
+def _value_label(field: str, value: object) -> str:
+    """``tmb = 12``; a band reads as one (``tmb >=1 <5``), never as "= >=1"."""
+    return f"{field} {show_value(value)}" if isinstance(value, Band) else f"{field} = {show_value(value)}"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 
-from icitrace.profile.model import show_value
+from icitrace.profile.model import Band, show_value
 from icitrace.reasoning.borderline import ASSAY_NOTE, Borderline
 from icitrace.reasoning.explain import Explanation
 from icitrace.render.page import Page
@@ -126,7 +126,9 @@ def _one(out: Page, r: Result, brief: bool) -> None:
         out.say(2, (ASSAY_NOTE, "italic"))
 
     out.blank()
-    out.say(0, ("Not evaluated", "bold"), f" ({len(r.not_evaluated)} rules undecided because a field is unknown)"
+    banded = any(isinstance(v, Band) for v in r.profile.values.values())
+    out.say(0, ("Not evaluated", "bold"), f" ({len(r.not_evaluated)} rules undecided because a field is unknown"
+            + (" or known only as a band across a cut-off)" if banded else ")")
             + ("" if r.not_evaluated else ": none"))
     if r.next_measurements:
         out.say(2, (UNKNOWNS_NOTE, "italic"))

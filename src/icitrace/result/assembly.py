@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from icitrace import DISCLAIMER, __version__
 from icitrace.engine.durable import Firing
+from icitrace.engine.facts import fact_value
 from icitrace.profile.editing import Change
 from icitrace.profile.model import Profile
 from icitrace.reasoning.borderline import Borderline, borderline, borderline_fields
@@ -60,7 +61,7 @@ def build_result(profile: Profile, book: RuleBook, firings: list[Firing], verdic
         findings=findings,
         strategies=strategies,
         not_evaluated=not_evaluated,
-        next_measurements=next_measurements(book, verdicts, {s.id for s in strategies}),
+        next_measurements=next_measurements(book, verdicts, {s.id for s in strategies}, profile.bands()),
         borderline=near,
         why_not=None if why_not is None else explain_many(book, profile, verdicts, why_not),
         references=_references(book, assembly.cited),
@@ -149,7 +150,7 @@ def _because(rule: Rule, firing: Firing, book: RuleBook) -> list[Because]:
     out = []
     for i, cond in enumerate(rule.when):
         if cond.field is not None:
-            value = firing.matched["p"][cond.field]
+            value = fact_value(firing.matched["p"], cond.field)
             out.append(Because(field=cond.field, value=value, condition=describe(cond, book.cutoffs, value)))
         elif cond.finding is not None:
             value = firing.matched[f"f{i}"]["id"]

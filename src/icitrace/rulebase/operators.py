@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from icitrace.errors import did_you_mean
-from icitrace.profile.model import field_levels, normal_item, show_value
+from icitrace.profile.model import Band, field_levels, normal_item, show_value, span
 from icitrace.rulebase.model import MAX_TERMS, Condition, Cutoff, Rule
 
 #: A value no profile field takes: "describe without a value".
@@ -32,8 +32,9 @@ class FieldOperator:
         """What is wrong with the operator's value for this field, in words (None: nothing)."""
         return None
 
-    def compile(self, cond: Condition, cutoffs: Mapping[str, Cutoff], fact_key: str | None) -> dict:
-        """The durable-rules test inside the profile pattern (``fact_key``: where a list test's answer is)."""
+    def compile(self, cond: Condition, cutoffs: Mapping[str, Cutoff], fact_key: Any) -> dict:
+        """The durable-rules test inside the profile pattern. ``fact_key``: where a list test's answer or a
+        list's length is; for a number, the keys of a band's (at least, below) bounds."""
         raise NotImplementedError
 
     def holds(self, cond: Condition, value: Any, cutoffs: Mapping[str, Cutoff]) -> bool:
@@ -127,18 +128,31 @@ class _Threshold(FieldOperator):
         return cond.arg
 
     def words(self, cond, cutoffs, value=NO_VALUE):  # noqa: ANN001, ANN201
+        if isinstance(value, Band):
+            return f"{cond.field} {value.show()} (a band, wholly {self.sign} {cutoffs[cond.arg].show()})"
         subject = cond.field if value is NO_VALUE else f"{cond.field} {show_value(value)}"
         return f"{subject} {self.sign} {cutoffs[cond.arg].show()}"
+
+
+    def holds(self, cond, value, cutoffs):  # noqa: ANN001, ANN201
+        """True or False when the whole value (a number, or every number of a band) is on one side of the
+        cut-off; None when a band straddles it."""
+        low, high, open_high = span(value)
+        allowed_low, allowed_high, allowed_open = self.interval(cond, cutoffs)
+        inside = low >= allowed_low and (high < allowed_high or (open_high and high <= allowed_high))
+        outside = (high < allowed_low or (open_high and high <= allowed_low)) or low >= allowed_high
+        return True if inside else False if outside else None
 
 
 class Below(_Threshold):
     key, sign = "below", "<"
 
     def compile(self, cond, cutoffs, fact_key):  # noqa: ANN001, ANN201
-        return {"$lt": {cond.field: cutoffs[cond.arg].value}}
-
-    def holds(self, cond, value, cutoffs):  # noqa: ANN001, ANN201
-        return value < cutoffs[cond.arg].value
+        # The number below the line, or a band whose every value is (its open top at or below the line).
+        # ``fact_key`` is the pair of keys of a band's bounds; the fact holds the number or the band
+        # (``engine.facts.band_keys``), never both, so the $or fires once.
+        line = cutoffs[cond.arg].value
+        return {"$or": [{"$lt": {cond.field: line}}, {"$lte": {fact_key[1]: line}}]}
 
     def interval(self, cond, cutoffs):  # noqa: ANN001, ANN201
         return -math.inf, cutoffs[cond.arg].value, True
@@ -148,10 +162,8 @@ class AtLeast(_Threshold):
     key, sign = "at_least", ">="
 
     def compile(self, cond, cutoffs, fact_key):  # noqa: ANN001, ANN201
-        return {"$gte": {cond.field: cutoffs[cond.arg].value}}
-
-    def holds(self, cond, value, cutoffs):  # noqa: ANN001, ANN201
-        return value >= cutoffs[cond.arg].value
+        line = cutoffs[cond.arg].value
+        return {"$or": [{"$gte": {cond.field: line}}, {"$gte": {fact_key[0]: line}}]}
 
     def interval(self, cond, cutoffs):  # noqa: ANN001, ANN201
         return cutoffs[cond.arg].value, math.inf, False
