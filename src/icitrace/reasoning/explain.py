@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from icitrace.profile.model import Profile, show_value
+from icitrace.profile.model import Band, Profile, show_value
 from icitrace.reasoning.verdicts import (
     Verdict,
     any_of,
@@ -115,7 +115,9 @@ class _Explainer:
         if cond.field is not None:
             value = self.known.get(cond.field)
             shown = show_value(value) if value is not None else f"unknown, but {ruled_out(cond, self.known, self.book)}"
-            text = {"holds": describe(cond, self.book.cutoffs, value), "unknown": f"needs {need}; {cond.field} is unknown",
+            state = (f"known only as the band {value.show()}, which straddles the line" if isinstance(value, Band)
+                     else "unknown")
+            text = {"holds": describe(cond, self.book.cutoffs, value), "unknown": f"needs {need}; {cond.field} is {state}",
                     "fails": f"needs {need}; {cond.field} is {shown}"}[status]
             return ConditionCheck(condition=text, status=status, field=cond.field, value=value,
                                   missing=list(verdict.missing))
@@ -138,6 +140,10 @@ class _Explainer:
             return f"{target} is not {verb}: no rule concludes it."
         rules = "its only rule" if len(routes) == 1 else f"each of its {len(routes)} rules"
         if verdict.holds is None:
+            banded = [f for f in verdict.missing if isinstance(self.known.get(f), Band)]
+            state = "unknown here" if not banded else (
+                "known here only as a band across a cut-off" if len(banded) == len(verdict.missing)
+                else f"unknown here or (for {', '.join(banded)}) known only as a band across a cut-off")
             return (f"{target} is undecided: no rule reaches it yet, and {rules} waits on "
-                    f"{', '.join(verdict.missing)}, unknown here.")
+                    f"{', '.join(verdict.missing)}, {state}.")
         return f"{target} is not {verb}: {rules} fails on the known values."
