@@ -11,7 +11,7 @@ from conftest import ROOT, invoke, run_cli
 
 from icitrace.engine.compile import compile_rules
 from icitrace.engine.durable import engine_for
-from icitrace.pipeline import evaluate, fact_of
+from icitrace.pipeline import evaluate, evaluate_fired, fact_of
 from icitrace.profile.model import Profile
 from icitrace.profile.reading import ProfileError, validate
 from icitrace.reasoning.verdicts import assess
@@ -39,7 +39,10 @@ def _out(*args: str) -> str:
 def test_a_band_decides_a_rule_only_when_it_lies_wholly_on_one_side_of_the_cut_off(book, band, negative, high):
     profile = Profile.model_validate({"pd_l1_tps": band}, strict=True)
     verdicts = assess(book, profile)
-    fired = [f.rule for f in engine_for(compile_rules(book)).run(fact_of(profile, book))]
+    fired = [f.rule for f in engine_for(compile_rules(book, bands=True)).run(fact_of(profile, book))]
+    findings, strategies = evaluate_fired(profile, book)  # the pipeline picks that ruleset for a banded profile
+    assert {r for rules in [*findings.values(), *strategies.values()] for r in rules} == set(fired)
+    assert [t.rule for t in evaluate(profile, book).trace] == fired
     for rule, expected in zip(TPS_RULES, (negative, high)):
         assert verdicts[rule].holds is expected, rule
         assert (rule in fired) is (expected is True), rule  # durable-rules fires exactly the decided ones

@@ -11,9 +11,12 @@ def test_every_rule_becomes_one_engine_rule_named_after_it(book):
 
 def test_field_conditions_share_one_profile_pattern(book):
     rule = compile_rules(book).definition["tmb-below-high"]
-    # the number, or a band whose open top is at or below the line (a fact holds one or the other)
-    assert rule["all"] == [{"p": {"$and": [{"t": "profile"},
-                                           {"$or": [{"$lt": {"tmb": 10.0}}, {"$lte": {"tmb__hi": 10.0}}]}]}}]
+    assert rule["all"] == [{"p": {"$and": [{"t": "profile"}, {"$lt": {"tmb": 10.0}}]}}]
+    # for profiles holding a band: the number, or a band whose open top is at or below the line
+    banded = compile_rules(book, bands=True)
+    assert banded.definition["tmb-below-high"]["all"] == [{"p": {"$and": [
+        {"t": "profile"}, {"$or": [{"$lt": {"tmb": 10.0}}, {"$lte": {"tmb__hi": 10.0}}]}]}}]
+    assert banded.name == compile_rules(book).name + "-bands"
 
 
 def test_level_lists_compile_to_exclusive_alternatives(book):

@@ -47,18 +47,20 @@ def evaluate(profile: Profile | dict, book: RuleBook | None = None, *, changes: 
     if isinstance(profile, dict):  # checked as a file would be: a bad value is an InputProblem
         profile = validate(profile, "profile", default_id="profile")
     book = book or rulebook()
-    firings = engine_of(book).run(fact_of(profile, book))
+    firings = engine_of(book, profile.has_band()).run(fact_of(profile, book))
     return build_result(profile, book, firings, assess(book, profile), changes, why_not)
 
 
-_compiled: dict[str, CompiledRuleset] = {}
+_compiled: dict[tuple[str, bool], CompiledRuleset] = {}
 
 
-def compiled(book: RuleBook) -> CompiledRuleset:
-    """The ruleset definition of a rule base, compiled once per digest."""
-    if book.digest not in _compiled:
-        _compiled[book.digest] = compile_rules(book)
-    return _compiled[book.digest]
+def compiled(book: RuleBook, bands: bool = False) -> CompiledRuleset:
+    """The ruleset definition of a rule base, compiled once per digest (``bands``: the variant that reads
+    bands, for profiles holding one)."""
+    key = (book.digest, bands)
+    if key not in _compiled:
+        _compiled[key] = compile_rules(book, bands)
+    return _compiled[key]
 
 
 def fact_of(profile: Profile, book: RuleBook) -> dict:
@@ -66,16 +68,16 @@ def fact_of(profile: Profile, book: RuleBook) -> dict:
     return profile_fact(profile, compiled(book).list_tests)
 
 
-def engine_of(book: RuleBook) -> Engine:
+def engine_of(book: RuleBook, bands: bool = False) -> Engine:
     """The engine for a rule base (``engine_for`` keeps one per ruleset)."""
-    return engine_for(compiled(book))
+    return engine_for(compiled(book, bands))
 
 
 def evaluate_fired(profile: Profile, book: RuleBook) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
     """Only what fired, for cohorts: finding id -> rules and strategy id -> rules, in firing order."""
     findings: dict[str, list[str]] = {}
     strategies: dict[str, list[str]] = {}
-    ruleset = compiled(book)
+    ruleset = compiled(book, profile.has_band())
     for firing in engine_for(ruleset).run(profile_fact(profile, ruleset.list_tests)):
         is_finding, concluded = ruleset.concludes[firing.rule]
         (findings if is_finding else strategies).setdefault(concluded, []).append(firing.rule)

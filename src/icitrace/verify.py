@@ -15,6 +15,8 @@ from icitrace.pipeline import compiled, engine_of, fact_of
 from icitrace.profile.model import (
     ORDERED_FIELDS,
     Profile,
+    always_below,
+    as_numeric,
     field_bounds,
     field_kind,
     field_levels,
@@ -44,7 +46,7 @@ class Check:
 
 def check(book: RuleBook, n: int = 2000, seed: int = 0) -> Check:
     """Run ``n`` generated profiles through both and collect every rule on which they disagree."""
-    engine, rng = engine_of(book), random.Random(seed)
+    rng = random.Random(seed)
     points = _points(book)
     items = sorted({i for t in compiled(book).list_tests for i in t.items})
     found: dict[str, Disagreement] = {}
@@ -53,7 +55,7 @@ def check(book: RuleBook, n: int = 2000, seed: int = 0) -> Check:
         data = _profile(rng, points, items)
         profile = Profile.model_validate(data, strict=True)
         try:
-            fired = {f.rule for f in engine.run(fact_of(profile, book))}
+            fired = {f.rule for f in engine_of(book, profile.has_band()).run(fact_of(profile, book))}
         except EngineError as error:
             errors, first = errors + 1, first or f"{error} ({data})"
             continue
@@ -89,7 +91,8 @@ def _profile(rng: random.Random, points: dict[str, list[float]], items: list[str
         if kind == "number":
             least, most = field_bounds(name)
             near = points.get(name)
-            data[name] = rng.choice(near) if near and rng.random() < 0.5 else round(rng.uniform(least, min(most, 100)), 1)
+            value = rng.choice(near) if near and rng.random() < 0.5 else round(rng.uniform(least, min(most, 100)), 1)
+            data[name] = _band(rng, value, near or [value]) if rng.random() < 0.2 else value
         elif kind == "bool":
             data[name] = rng.random() < 0.5
         elif kind == "list":
@@ -98,6 +101,17 @@ def _profile(rng: random.Random, points: dict[str, list[float]], items: list[str
         else:
             data[name] = rng.choice(field_levels(name))
     for smaller, larger in ORDERED_FIELDS:  # never an impossible profile
-        if smaller in data and larger in data and data[larger] < data[smaller]:
-            data[smaller], data[larger] = data[larger], data[smaller]
+        if smaller in data and larger in data and always_below(as_numeric(data[larger]), as_numeric(data[smaller])):
+            del data[smaller]
     return data
+
+
+def _band(rng: random.Random, value: float, near: list[float]) -> dict:
+    """A band with an edge at ``value`` and, for a closed one, another at a point above it: bands on the
+    cut-offs and across them, so that the ruleset that reads bands is checked too."""
+    above = [p for p in near if p > value]
+    shape = rng.choice(("at_least", "below", "both") if above else ("at_least",))
+    if shape == "below":
+        return {"below": above[0]} if value == 0 else {"below": value}
+    return {"at_least": value, **({"below": rng.choice(above)} if shape == "both" else {})}
+

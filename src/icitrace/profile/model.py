@@ -42,6 +42,8 @@ TEXT_FIELDS = ("id", "description", "tumor_type")
 #: TPS counts, and more, over the same cells). The model refuses a profile that breaks it, and the
 #: three-valued reading and the lint use it to bound a field that is unknown.
 ORDERED_FIELDS = (("pd_l1_tps", "pd_l1_cps"),)
+#: the fields that take a number or a band
+NUMERIC_FIELDS = ("tmb", "pd_l1_tps", "pd_l1_cps")
 
 
 class Band(BaseModel):
@@ -114,6 +116,11 @@ def span(value: float | Band) -> tuple[float, float, bool]:
     return value, value, False
 
 
+def as_numeric(value: float | dict) -> float | Band:
+    """A numeric value as profile data holds it (a number, or a band's dict) as the model holds it."""
+    return Band(**value) if isinstance(value, dict) else value
+
+
 def always_below(first: float | Band, second: float | Band) -> bool:
     """Whether every value ``first`` allows is below every value ``second`` allows."""
     _, high, open_high = span(first)
@@ -180,12 +187,12 @@ class Profile(BaseModel):
         ),
     )
 
-    @field_validator("tmb", "pd_l1_tps", "pd_l1_cps", mode="before")
+    @field_validator(*NUMERIC_FIELDS, mode="before")
     @classmethod
     def _band(cls, value: object, info: ValidationInfo) -> object:
         return read_band(info.field_name, value) if isinstance(value, dict) else value  # type: ignore[arg-type]
 
-    @field_validator("tmb", "pd_l1_tps", "pd_l1_cps")
+    @field_validator(*NUMERIC_FIELDS)
     @classmethod
     def _finite(cls, value: Numeric | None) -> Numeric | None:
         if isinstance(value, Band):
@@ -229,6 +236,11 @@ class Profile(BaseModel):
         """The reasoned-on fields whose value is known, in model order."""
         values = self.__dict__  # a pydantic model keeps its field values here: read once per field
         return {name: values[name] for name in reasoned_fields() if values[name] is not None}
+
+    def has_band(self) -> bool:
+        """Whether a numeric field is a band (the engine then needs the ruleset that reads bands)."""
+        values = self.__dict__
+        return any(isinstance(values[name], Band) for name in NUMERIC_FIELDS)
 
     def bands(self) -> dict[str, Band]:
         """The numeric fields known only as a band."""

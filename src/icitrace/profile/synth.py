@@ -10,8 +10,8 @@ import random
 from collections.abc import Iterator
 
 from icitrace.profile.model import (
-    Band,
     always_below,
+    as_numeric,
     field_kind,
     field_levels,
     reasoned_fields,
@@ -60,12 +60,9 @@ def _band(rng: random.Random, name: str) -> dict:
 def _possible_pd_l1_bands(profile: dict) -> None:
     """A TPS that a banded or exact CPS rules out (every CPS below every TPS) is left unknown."""
     tps, cps = profile.get("pd_l1_tps"), profile.get("pd_l1_cps")
-    if tps is not None and cps is not None and always_below(_as_value(cps), _as_value(tps)):
+    if tps is not None and cps is not None and always_below(as_numeric(cps), as_numeric(tps)):
         del profile["pd_l1_tps"]
 
-
-def _as_value(value: float | dict) -> float | Band:
-    return Band(**value) if isinstance(value, dict) else value
 
 
 def _possible_pd_l1(rng: random.Random, profile: dict) -> None:

@@ -34,7 +34,8 @@ class FieldOperator:
 
     def compile(self, cond: Condition, cutoffs: Mapping[str, Cutoff], fact_key: Any) -> dict:
         """The durable-rules test inside the profile pattern. ``fact_key``: where a list test's answer or a
-        list's length is; for a number, the keys of a band's (at least, below) bounds."""
+        list's length is; for a number, the keys of a band's (at least, below) bounds, or None in the
+        ruleset for profiles without bands (``engine.compile``)."""
         raise NotImplementedError
 
     def holds(self, cond: Condition, value: Any, cutoffs: Mapping[str, Cutoff]) -> bool:
@@ -152,6 +153,8 @@ class Below(_Threshold):
         # ``fact_key`` is the pair of keys of a band's bounds; the fact holds the number or the band
         # (``engine.facts.band_keys``), never both, so the $or fires once.
         line = cutoffs[cond.arg].value
+        if fact_key is None:  # the ruleset for profiles without bands: the number alone
+            return {"$lt": {cond.field: line}}
         return {"$or": [{"$lt": {cond.field: line}}, {"$lte": {fact_key[1]: line}}]}
 
     def interval(self, cond, cutoffs):  # noqa: ANN001, ANN201
@@ -163,6 +166,8 @@ class AtLeast(_Threshold):
 
     def compile(self, cond, cutoffs, fact_key):  # noqa: ANN001, ANN201
         line = cutoffs[cond.arg].value
+        if fact_key is None:
+            return {"$gte": {cond.field: line}}
         return {"$or": [{"$gte": {cond.field: line}}, {"$gte": {fact_key[0]: line}}]}
 
     def interval(self, cond, cutoffs):  # noqa: ANN001, ANN201
