@@ -53,6 +53,16 @@ def invoke(*args: str, stdin: bytes | None = None, env: dict | None = None, cwd:
     return subprocess.CompletedProcess(list(args), done.exit_code, done.stdout_bytes, done.stderr_bytes)
 
 
+def records_of(data: bytes | str) -> str:
+    """A batch output's text after its provenance line, which must open it: what the records are."""
+    from icitrace.batch.provenance import is_provenance
+
+    text = data.decode() if isinstance(data, bytes) else data
+    first, _, rest = text.partition("\n")
+    assert is_provenance(first), f"no provenance line opens the output: {first[:120]!r}"
+    return rest
+
+
 def rss_mb() -> float:
     """This process's resident memory, from /proc (Linux)."""
     with open("/proc/self/statm") as statm:

@@ -7,7 +7,7 @@ import io
 import json
 
 import pytest
-from conftest import ROOT, invoke, run_cli
+from conftest import ROOT, invoke, records_of, run_cli
 
 from icitrace.engine.compile import compile_rules
 from icitrace.engine.durable import engine_for
@@ -92,7 +92,7 @@ def test_bands_are_shown_as_bands_in_every_format(tmp_path):
     assert "| `pd_l1_tps` | >=1 &lt;5 |" in _out("suggest", str(path), "--format", "markdown")
     assert '"tmb <10\\n(value)"' in _out("suggest", str(path), "--format", "dot")
     rows = _out("batch", str(path), "--format", "jsonl")
-    assert "pd_l1_tps" not in json.loads(rows)["unknown"]  # a band is known, if only as a range
+    assert "pd_l1_tps" not in json.loads(records_of(rows))["unknown"]  # a band is known, if only as a range
 
 
 def test_a_band_straddling_a_line_is_named_as_such_in_why_not_and_next_measurements(tmp_path):
@@ -130,7 +130,7 @@ def test_a_banded_pd_l1_column_of_a_cbioportal_file_through_the_real_command(tmp
     PD-L1 high open, NA stays unknown; the wide table says 1, 0 or nothing accordingly."""
     done = run_cli("batch", str(DATA / "data_clinical_sample.txt"), "--map", str(DATA / "cbioportal-map.yaml"),
                   "--format", "wide")
-    rows = {r["id"]: r for r in csv.DictReader(io.StringIO(done.stdout.decode()))}
+    rows = {r["id"]: r for r in csv.DictReader(io.StringIO(records_of(done.stdout)))}
     got = {i: (r["low_pdl1_expression"], r["high_pdl1_expression"]) for i, r in rows.items()}
     # S-0001 TC2+ (its CPS unknown: a CPS under 10 stays possible), S-0002 TC0, S-0003 TC1, S-0004 refused
     assert got == {"S-0001": ("", ""), "S-0002": ("1", "0"), "S-0003": ("", "0"), "S-0004": ("", "")}

@@ -11,7 +11,7 @@ import warnings
 from pathlib import Path
 
 import pytest
-from conftest import PROFILES, icitrace_command, invoke, run_cli
+from conftest import PROFILES, icitrace_command, invoke, records_of, run_cli
 
 pytestmark = pytest.mark.cli
 
@@ -33,7 +33,8 @@ def batch_here(*args: str, stdin: bytes | None = None):
 
 
 def lines(data: bytes) -> list[str]:
-    return data.decode().splitlines()
+    """The record lines of an output (and a table's header), after its provenance line."""
+    return records_of(data).splitlines()
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +49,7 @@ def test_synth_is_reproducible_and_leaves_every_field_sometimes_unknown(cohort):
     again = run_cli("synth", "--n", str(COHORT), "--seed", "4").stdout  # another process: another hash seed
     assert again == cohort.read_bytes()
     assert invoke("synth", "--n", str(COHORT), "--seed", "5").stdout != again
-    records = [json.loads(line) for line in lines(again)]
+    records = [json.loads(line) for line in again.decode().splitlines()]  # profiles, not a batch output
     from icitrace.profile.model import reasoned_fields
 
     for name in reasoned_fields():
@@ -137,7 +138,7 @@ def test_every_record_gets_one_line_of_utf8_whatever_its_text(tmp_path):
         out = tmp_path / f"out.{fmt}"
         done = batch_here(str(source), "--format", fmt, "--out", str(out))
         assert done.returncode == 1 and b"Traceback" not in done.stderr
-        rows = out.read_bytes().decode("utf-8").splitlines()[1 if fmt == "csv" else 0:]
+        rows = lines(out.read_bytes())[1 if fmt == "csv" else 0:]
         assert len(rows) == 3 and [f"{source}:{n}" in row for n, row in enumerate(rows, 1)] == [True] * 3
     assert rows[1].startswith(f"{source}:2,true,two\\nlines,high_tmb")  # one physical line per record
     assert "\\ud800" in rows[0]
@@ -173,10 +174,11 @@ def test_resuming_a_csv_run_stopped_before_its_first_record_writes_one_header(tm
     source.write_text('{"tmb": 12}\n{"tmb": 1}\n')
     whole, part = tmp_path / "whole.csv", tmp_path / "part.csv"
     invoke("batch", str(source), "--format", "csv", "--out", str(whole))
-    part.write_text(whole.read_text().splitlines()[0] + "\n")  # the header alone, as an early stop leaves it
-    (tmp_path / "part.csv.icitrace-run.json").write_bytes((tmp_path / "whole.csv.icitrace-run.json").read_bytes())
-    done = invoke("batch", str(source), "--format", "csv", "--out", str(part), "--resume")
-    assert done.returncode == 0 and part.read_bytes() == whole.read_bytes()
+    for kept in (2, 1):  # provenance and header alone, as an early stop leaves them; then provenance alone
+        part.write_text("".join(whole.read_text().splitlines(keepends=True)[:kept]))
+        (tmp_path / "part.csv.icitrace-run.json").write_bytes((tmp_path / "whole.csv.icitrace-run.json").read_bytes())
+        done = invoke("batch", str(source), "--format", "csv", "--out", str(part), "--resume")
+        assert done.returncode == 0 and part.read_bytes() == whole.read_bytes()
 
 
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
@@ -252,7 +254,7 @@ def test_stdin_and_a_folder(tmp_path):
 
 def test_full_records_carry_the_json_contract(tmp_path):
     done = batch_here(str(PROFILES[0]), "--full")
-    record = json.loads(done.stdout)
+    record = json.loads(records_of(done.stdout))
     assert record["ok"] and record["result"]["disclaimer"].startswith("ILLUSTRATIVE ONLY")
     assert record["result"]["profile"]["id"] == PROFILES[0].stem
 
@@ -421,8 +423,9 @@ def test_a_stop_while_a_slow_reader_holds_the_pipe_leaves_whole_lines(big):
     err = process.stderr.read()
     assert process.wait(timeout=60) == 130
     output = first + rest
-    assert output.endswith(b"\n") and all(json.loads(line) for line in output.splitlines())
-    assert f"stopped after {len(output.splitlines()):,} records".encode() in err
+    records = lines(output)
+    assert output.endswith(b"\n") and all(json.loads(line) for line in records)
+    assert f"stopped after {len(records):,} records".encode() in err
 
 
 def test_resume_needs_an_output_file():
@@ -469,13 +472,13 @@ def _wide(text: str) -> list[dict]:
     import csv
     import io
 
-    return list(csv.DictReader(io.StringIO(text)))
+    return list(csv.DictReader(io.StringIO(records_of(text))))
 
 
 def test_wide_has_a_column_per_finding_and_strategy_agreeing_with_suggest(book):
     done = invoke("batch", "profiles", "--format", "wide")
     assert done.returncode == 0
-    header = done.stdout.decode().splitlines()[0].split(",")
+    header = lines(done.stdout)[0].split(",")
     conclusions = [*book.catalog.findings, *book.catalog.strategies]
     assert header == ["record", "id", *conclusions, "unknown", "error", "disclaimer"]
     rows = _wide(done.stdout.decode())

@@ -6,7 +6,7 @@ import io
 import json
 
 import pytest
-from conftest import ROOT, invoke, run_cli
+from conftest import ROOT, invoke, records_of, run_cli
 
 DATA = ROOT / "tests" / "data"
 CBIO, CBIO_MAP = DATA / "data_clinical_sample.txt", DATA / "cbioportal-map.yaml"
@@ -14,7 +14,7 @@ R_EXPORT, R_MAP = DATA / "r-export.csv", DATA / "r-export-map.yaml"
 
 
 def _rows(text: bytes) -> list[dict]:
-    return list(csv.DictReader(io.StringIO(text.decode())))
+    return list(csv.DictReader(io.StringIO(records_of(text))))
 
 
 def test_a_cbioportal_clinical_file_through_the_real_command(tmp_path):
@@ -37,7 +37,7 @@ def test_a_cbioportal_clinical_file_through_the_real_command(tmp_path):
 
 def test_an_r_export_with_na_and_row_names():
     done = invoke("batch", str(R_EXPORT), "--map", str(R_MAP))
-    records = [json.loads(line) for line in done.stdout.splitlines()]
+    records = [json.loads(line) for line in records_of(done.stdout).splitlines()]
     assert done.returncode == 0 and [r["id"] for r in records] == ["a-01", "a-02", "a-03"]
     assert "pd_l1_tps" in records[0]["unknown"] and "tmb" in records[1]["unknown"]  # NA
     assert "tregs" in records[1]["unknown"] and "high_tmb" in records[0]["findings"]
@@ -54,7 +54,7 @@ def test_kept_columns_and_the_id_travel_with_error_records_in_every_format():
         else:
             refused = _rows(done.stdout)[-1]
             assert (refused["id"], refused["PATIENT_ID"], refused["CANCER_TYPE"]) == ("S-0004", "P-0004", "Bladder Cancer")
-            header = done.stdout.decode().splitlines()[0].split(",")
+            header = records_of(done.stdout).splitlines()[0].split(",")
             own = ["record", "ok", "id"] if fmt == "csv" else ["record", "id"]
             assert header[:len(own) + 2] == [*own, "PATIENT_ID", "CANCER_TYPE"]
 
@@ -96,7 +96,7 @@ def test_a_tsv_of_profile_fields_needs_no_map(tmp_path):
     table = tmp_path / "cohort.tsv"
     table.write_text("# a comment line before the header\nid\ttmb\thypoxia\nx\t12\thigh\n")
     done = invoke("batch", str(table))
-    record = json.loads(done.stdout)
+    record = json.loads(records_of(done.stdout))
     assert done.returncode == 0 and record["record"] == f"{table}:3" and record["id"] == "x"
     assert set(record["findings"]) == {"high_tmb", "hypoxic_tme"}
     table.write_text("id\tTMB Score\n")

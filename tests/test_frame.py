@@ -6,6 +6,7 @@ import pytest
 from conftest import ROOT, invoke
 
 import icitrace
+from icitrace.batch.provenance import read_provenance
 
 pd = pytest.importorskip("pandas")  # the test extra installs it; icitrace itself does not need it
 DATA = ROOT / "tests" / "data"
@@ -20,7 +21,8 @@ def test_a_frame_gives_the_table_batch_wide_gives_for_the_same_rows(table, colum
                         keep_default_na=False)
     got = icitrace.evaluate_frame(frame, map=column_map)
     done = invoke("batch", str(table), "--map", str(column_map), "--format", "wide")
-    expected = pd.read_csv(io.BytesIO(done.stdout))
+    expected = pd.read_csv(io.BytesIO(done.stdout), comment="#")  # past the provenance line, as the README says
+    assert got.attrs["icitrace_run"] == read_provenance(done.stdout.decode().splitlines()[0])
     assert list(got.columns) == list(expected.columns)
     assert got["record"].tolist() == [f"row {i}" for i in range(len(frame))]
     # the same row by row, but the record's name (here its index label, there its file and line) and

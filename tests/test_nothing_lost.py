@@ -12,7 +12,7 @@ import subprocess
 import time
 
 import pytest
-from conftest import PROFILES, ROOT, icitrace_command, invoke, run_cli
+from conftest import PROFILES, ROOT, icitrace_command, invoke, records_of, run_cli
 
 pytestmark = pytest.mark.cli
 DISCLAIMER = "ILLUSTRATIVE ONLY - not for clinical use"
@@ -25,7 +25,8 @@ def no_traceback(done) -> str:
 
 
 def jsonl(data: bytes) -> list[dict]:
-    return [json.loads(line) for line in data.decode().splitlines()]
+    """The records of a batch output, after its provenance line."""
+    return [json.loads(line) for line in records_of(data).splitlines()]
 
 
 @pytest.fixture
@@ -184,12 +185,13 @@ def test_a_second_run_on_the_same_output_is_refused_while_the_first_goes_on(coho
                              stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     first.stdin.write(b"".join(lines[:300]))
     first.stdin.flush()
-    # the first chunk (250 records) whole: a read while it is being written could see part of it
+    # the provenance line and the first chunk (250 records) whole: a read while it is being written
+    # could see part of it
     deadline = time.time() + 60
-    while (not out.exists() or out.read_bytes().count(b"\n") < 250) and time.time() < deadline:
+    while (not out.exists() or out.read_bytes().count(b"\n") < 251) and time.time() < deadline:
         time.sleep(0.01)
     written = out.read_bytes()
-    assert written.count(b"\n") == 250 and written.endswith(b"\n"), "the first run wrote no whole chunk"
+    assert written.count(b"\n") == 251 and written.endswith(b"\n"), "the first run wrote no whole chunk"
     for args in ([], ["--resume"]):
         second = run_cli("batch", str(cohort), "--out", str(out), *args)  # real: two processes, one lock
         assert second.returncode == 2 and "another icitrace run is writing it" in no_traceback(second)
@@ -390,7 +392,7 @@ def test_workers_are_capped_at_what_the_input_and_cores_can_use():
     cores = os.cpu_count() or 1
     assert _workers(3000, 10) == 1 and _workers(3000, None) == cores and _workers(0, 100_000) == cores
     done = run_cli("batch", "profiles", "--workers", "3000")  # real: uncapped, it would fork 3000 here
-    assert done.returncode == 0 and len(done.stdout.splitlines()) == len(PROFILES)
+    assert done.returncode == 0 and len(records_of(done.stdout).splitlines()) == len(PROFILES)
 
 
 # 14. BDD in any language, and folders that loop -------------------------------------------------------

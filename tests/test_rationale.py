@@ -8,7 +8,7 @@ import shutil
 import subprocess
 
 import pytest
-from conftest import PROFILES, invoke, run_cli
+from conftest import PROFILES, invoke, records_of, run_cli
 
 from icitrace.pipeline import evaluate
 from icitrace.profile.synth import synth_profiles
@@ -225,7 +225,7 @@ def test_cps_below_tps_is_refused_everywhere_with_one_message(tmp_path):
         assert '"pd_l1_cps" and "pd_l1_tps"' in err and "cannot come from one sample and assay" in err, err
         assert "Traceback" not in err and err.count("\n") <= 2, err
     batch = invoke("batch", str(bad), "--workers", "1")
-    record = json.loads(batch.stdout)
+    record = json.loads(records_of(batch.stdout))
     assert batch.returncode == 1 and not record["ok"] and "cannot come from one sample" in record["error"]
 
 
@@ -372,7 +372,7 @@ def test_text_that_is_not_unicode_is_refused_in_every_path(tmp_path):
     cohort = tmp_path / "cohort.jsonl"
     cohort.write_text('{"description": "\\udfff"}\n{"tmb": 3}\n')
     done = invoke("batch", str(cohort), "--workers", "1")
-    lines = [json.loads(line) for line in done.stdout.decode().splitlines()]
+    lines = [json.loads(line) for line in records_of(done.stdout).splitlines()]
     assert done.returncode == 1 and [r["ok"] for r in lines] == [False, True]
     assert "lone UTF-16 surrogate" in lines[0]["error"]
 

@@ -7,7 +7,6 @@ drift apart. pandas is an optional extra: `pip install 'icitrace[pandas]'`.
 
 from __future__ import annotations
 
-import csv
 import io
 import math
 from pathlib import Path
@@ -16,6 +15,7 @@ from typing import Any
 from icitrace.batch import run as runner
 from icitrace.batch.column_map import load_map
 from icitrace.batch.inputs import Record, _header
+from icitrace.batch.provenance import KEY, provenance
 
 
 def evaluate_frame(frame: Any, map: str | Path | None = None, rules: str | Path | None = None) -> Any:  # noqa: A002
@@ -33,22 +33,19 @@ def evaluate_frame(frame: Any, map: str | Path | None = None, rules: str | Path 
 
     column_map = load_map(Path(map)) if map is not None else None
     header = [str(column) for column in frame.columns]
-    _header(io.BytesIO(_csv_line(header).encode("utf-8")), "the frame's columns", ",", column_map)
+    _header(io.BytesIO(runner.csv_row(header).encode("utf-8")), "the frame's columns", ",", column_map)
     book = rulebook(str(rules) if rules else None)
     settings = runner.Settings(str(rules) if rules else None, (), "wide",
                                wide_width=len(book.catalog.findings) + len(book.catalog.strategies),
                                column_map=column_map)
-    lines = [_csv_line(runner.header_columns(settings, book))]
+    lines = [runner.csv_row(runner.header_columns(settings, book))]
     for label, values in zip(frame.index, frame.itertuples(index=False, name=None)):
         row = {name: _text(value) for name, value in zip(header, values)}
         lines.append(runner.process(Record(f"row {label}", str(label), "row", row), book, settings).line)
-    return pd.read_csv(io.StringIO("\n".join(lines) + "\n"))
-
-
-def _csv_line(cells: list[str]) -> str:
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="").writerow(cells)
-    return buffer.getvalue()
+    table = pd.read_csv(io.StringIO("\n".join(lines) + "\n"))
+    # what batch writes as its provenance line, kept with the frame (pandas keeps attrs through copies)
+    table.attrs[KEY] = provenance(book, column_map.source if column_map else None)
+    return table
 
 
 def _text(value: Any) -> str:

@@ -17,6 +17,7 @@ from typing import IO, Any
 
 from icitrace import __version__
 from icitrace.batch.inputs import STDIN
+from icitrace.batch.provenance import is_provenance
 from icitrace.errors import InputProblem
 
 RUN_RECORD_SUFFIX = ".icitrace-run.json"
@@ -36,7 +37,9 @@ def open_output(out: Path, inputs: list[str]) -> IO[bytes]:
     file is locked: runs may share /dev/null."""
     _not_an_input(out, inputs)
     try:
-        handle = open(out, "ab")  # noqa: SIM115 - held for the whole run
+        # held for the whole run; unbuffered: each chunk is one write already, and a write that fails (a
+        # full disk) must not leave bytes in a buffer for close() to fail on again
+        handle = open(out, "ab", buffering=0)  # noqa: SIM115
     except OSError as error:
         raise OutputRefused(f"--out {out}: cannot be written ({error.strerror or error})") from None
     if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
@@ -67,14 +70,20 @@ def _same_or_inside(out: Path, source: Path) -> bool:
         return False
 
 
+#: how an output is laid out; 2: a provenance line opens it (an output of layout 1 cannot be resumed)
+LAYOUT = 2
+
+
 def describe_run(inputs: list[str], settings: Any, digest: str) -> dict[str, Any]:
     """What a run is: its inputs (by path, size and modification time), format and rules."""
     return {
         "icitrace": __version__,
+        "layout": LAYOUT,
         "format": settings.fmt,
         "full": settings.full,
         "rules": digest,
         "map": _identity(settings.column_map.source) if settings.column_map else None,
+        "cutoffs_by": settings.group_cutoffs.as_data() if settings.group_cutoffs else None,
         "inputs": [_identity(source) for source in inputs],
     }
 
@@ -104,6 +113,8 @@ def resume_problems(out: Path, run: dict[str, Any]) -> list[str]:
     except (OSError, ValueError):
         return [f"there is no record of the run that wrote it ({record.name}); start again without --resume"]
     problems = []
+    if before.get("layout") != run["layout"]:
+        return ["it was written by an icitrace whose outputs have no provenance line; start again without --resume"]
     if before.get("format") != run["format"]:
         problems.append(f"it was written as {before.get('format')}, this run writes {run['format']}")
     if before.get("full") != run["full"]:
@@ -112,6 +123,8 @@ def resume_problems(out: Path, run: dict[str, Any]) -> list[str]:
         problems.append(f"the rules or --threshold differ (digest {before.get('rules')} then, {run['rules']} now)")
     if before.get("map") != run["map"]:
         problems.append("the --map differs, or its file changed, since the run began")
+    if before.get("cutoffs_by") != run["cutoffs_by"]:
+        problems.append("the --cutoffs-by column or table differs since the run began")
     if [i.get("path") for i in before.get("inputs", [])] != [i["path"] for i in run["inputs"]]:
         problems.append("the inputs are not the same paths")
     else:
@@ -126,14 +139,18 @@ def summarise_written(out: Path, fmt: str, summary: Any, finding_ids: Any = (), 
     whole cohort."""
     from icitrace.batch.run import Outcome
 
+    header: list[str] | None = None if fmt in ("csv", "wide") else []
     with out.open("rb") as handle:
-        header = (next(csv.reader([handle.readline().decode("utf-8", "replace").rstrip("\n")]), [])
-                  if fmt in ("csv", "wide") else [])
-        for line in handle:
-            if not line.endswith(b"\n"):
+        for raw in handle:
+            if not raw.endswith(b"\n"):
                 break
-            summary.add(_outcome(line.decode("utf-8", "replace"), fmt, Outcome, header, list(finding_ids),
-                                 list(strategy_ids)))
+            line = raw.decode("utf-8", "replace")
+            if is_provenance(line):
+                continue
+            if header is None:  # a table's first line after its provenance names the columns
+                header = next(csv.reader([line.rstrip("\n")]), [])
+                continue
+            summary.add(_outcome(line, fmt, Outcome, header, list(finding_ids), list(strategy_ids)))
 
 
 def _outcome(line: str, fmt: str, Outcome: Any, header: list[str], finding_ids: list[str],  # noqa: N803

@@ -19,13 +19,16 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import islice
 from pathlib import Path
 from typing import IO, Any
 
 from icitrace import NOT_FOR_CLINICAL_USE
 from icitrace.batch.column_map import ColumnMap
+from icitrace.batch.group_cutoffs import GroupCutoffs, stated
 from icitrace.batch.inputs import Record, is_utf8, row_to_data
+from icitrace.batch.provenance import PREAMBLE, provenance, provenance_line
 from icitrace.batch.summary import Summary
 from icitrace.engine.durable import EngineError
 from icitrace.errors import EngineProblem, InputProblem, OutputProblem
@@ -41,14 +44,17 @@ CHUNK_BYTES = 4_000_000
 _compact_utf8 = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 _compact_ascii = json.JSONEncoder(separators=(",", ":")).encode
 CSV_COLUMNS = ["record", "ok", "id", "findings", "strategies", "unknown", "error", "disclaimer"]
-#: formats whose first line is a header of column names
+#: formats with a header of column names (after the provenance line)
 WITH_HEADER = ("csv", "wide")
+CUTOFFS_COLUMN = "cutoffs"
 
 
 def header_columns(settings: Settings, book: Any) -> list[str]:
     """The header of a csv or wide output: the record's own columns, the map's kept columns, then (wide)
     one column per finding and per strategy in catalogue order, and the closing ones."""
     kept = list(settings.column_map.keep) if settings.column_map else []
+    if settings.group_cutoffs is not None:  # which cut-offs judged the record (`--cutoffs-by`)
+        kept.append(CUTOFFS_COLUMN)
     if settings.fmt == "csv":
         return [*CSV_COLUMNS[:3], *kept, *CSV_COLUMNS[3:]]
     return ["record", "id", *kept, *book.catalog.findings, *book.catalog.strategies, "unknown", "error",
@@ -64,6 +70,7 @@ class Settings:
     summary: bool = False  # send per-record outcomes back for the cohort summary
     wide_width: int = 0  # `wide`: how many finding and strategy columns (an error row fills them empty)
     column_map: ColumnMap | None = None  # `--map`: how a table's columns read as profile fields
+    group_cutoffs: GroupCutoffs | None = None  # `--cutoffs-by`: cut-offs per group of a column
 
 
 @dataclass
@@ -100,8 +107,18 @@ def _init_worker(settings: Settings) -> None:
     _settings = settings
 
 
-def _book(settings: Settings):  # noqa: ANN202
-    return with_overrides(rulebook(settings.rules_dir), dict(settings.thresholds))
+def _book(settings: Settings, group: str | None = None):  # noqa: ANN202
+    """The run's rule base, or a group's: the shipped cut-offs moved by --threshold, then by the group's
+    row of the --cutoffs-by table."""
+    moved = dict(settings.thresholds)
+    if settings.group_cutoffs is not None:
+        moved |= settings.group_cutoffs.overrides(group)
+    return _moved_book(settings.rules_dir, tuple(moved.items()))
+
+
+@lru_cache(maxsize=64)
+def _moved_book(rules_dir: str | None, moved: tuple[tuple[str, float], ...]):  # noqa: ANN202
+    return with_overrides(rulebook(rules_dir), dict(moved))  # built once per group and process
 
 
 _engine_lock = threading.Lock()
@@ -128,6 +145,10 @@ def process(record: Record, book: Any, settings: Settings) -> Outcome:
             data = _row(record, settings.column_map)
         profile = validate(data, record.where, default_id=record.default_id)
         unknown = profile.unknown()
+        if settings.group_cutoffs is not None:
+            group = _group(record, profile, settings)
+            book = _book(settings, group)
+            judged_by = settings.group_cutoffs.overrides(group)
         if settings.fmt == "wide":
             findings, strategies = evaluate_fired(profile, book)
             payload = {"record": record.where, "ok": True, "id": profile.id, "unknown": unknown,
@@ -142,6 +163,8 @@ def process(record: Record, book: Any, settings: Settings) -> Outcome:
             payload = {"record": record.where, "ok": True, "id": profile.id, "findings": findings,
                        "strategies": strategies, "unknown": unknown}
         outcome = Outcome("", True, list(findings), list(strategies), unknown)
+        if settings.group_cutoffs is not None:
+            payload["cutoffs"] = judged_by
     except (ProfileError, EngineError, EditError, ValueError) as error:
         message = str(error) if isinstance(error, ProfileError) else f"{record.where}: {error}"
         payload = {"record": record.where, "ok": False, "error": message}
@@ -153,6 +176,14 @@ def process(record: Record, book: Any, settings: Settings) -> Outcome:
         payload["keep"] = outcome.keep = settings.column_map.kept(row)
     outcome.line = _line(payload | {"disclaimer": NOT_FOR_CLINICAL_USE}, settings)
     return outcome
+
+
+def _group(record: Record, profile: Any, settings: Settings) -> str | None:
+    """The record's group for --cutoffs-by: a kept column of the map, or the profile's tumor_type."""
+    column = settings.group_cutoffs.column  # type: ignore[union-attr]
+    if settings.column_map is not None:
+        return settings.column_map.kept(record.payload if isinstance(record.payload, dict) else None)[column]
+    return profile.tumor_type
 
 
 def _wide_cells(profile: Any, book: Any, findings: dict, strategies: dict) -> list[str]:
@@ -185,9 +216,10 @@ def _line(payload: dict[str, Any], settings: Settings) -> str:
     if settings.fmt == "jsonl":
         line = _compact_utf8(payload)
         return line if is_utf8(line) else _compact_ascii(payload)
-    buffer = io.StringIO()
     joined = lambda key: ";".join(payload.get(key) or [])  # noqa: E731
     kept = list((payload.get("keep") or {}).values())
+    if settings.group_cutoffs is not None:  # an error row was judged by none
+        kept.append(stated(payload["cutoffs"]) if "cutoffs" in payload else "")
     if settings.fmt == "wide":  # an error row leaves every conclusion empty: nothing was decided
         conclusions = payload.get("cells") or [""] * settings.wide_width
         cells = [payload["record"], payload.get("id") or "", *kept, *conclusions, joined("unknown"),
@@ -196,10 +228,18 @@ def _line(payload: dict[str, Any], settings: Settings) -> str:
         cells = [payload["record"], "true" if payload["ok"] else "false", payload.get("id", ""), *kept,
                  joined("findings"), joined("strategies"), joined("unknown"), payload.get("error", ""),
                  payload["disclaimer"]]
-    csv.writer(buffer, lineterminator="").writerow(
-        [cell.replace("\r", "\\r").replace("\n", "\\n") for cell in cells])
-    line = buffer.getvalue()
+    line = csv_row([cell.replace("\r", "\\r").replace("\n", "\\n") for cell in cells])
     return line if is_utf8(line) else line.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def csv_row(cells: list[str]) -> str:
+    """One CSV line. A line with a "#" in a cell is quoted whole: readers told to skip the provenance
+    comment (pandas' comment="#") cut at an unquoted one. That is rare (kept text, column names), so
+    the common line keeps minimal quoting."""
+    buffer = io.StringIO()
+    quoting = csv.QUOTE_ALL if any("#" in cell for cell in cells) else csv.QUOTE_MINIMAL
+    csv.writer(buffer, lineterminator="", quoting=quoting).writerow(cells)
+    return buffer.getvalue()
 
 
 # --- in the parent -------------------------------------------------------------------------------
@@ -207,6 +247,16 @@ def _line(payload: dict[str, Any], settings: Settings) -> str:
 
 class Stopped(Exception):
     """Ctrl-C or SIGTERM: stop cleanly after the records already written."""
+
+
+def preamble(settings: Settings) -> str:
+    """The lines that open an output: its provenance, and a table's header."""
+    book = _book(settings)
+    source = settings.column_map.source if settings.column_map else None
+    lines = [provenance_line(settings.fmt, provenance(book, source, settings.group_cutoffs))]
+    if settings.fmt in WITH_HEADER:
+        lines.append(csv_row(header_columns(settings, book)))
+    return "".join(line + "\n" for line in lines)
 
 
 def completed_records(path: Path, fmt: str) -> int:
@@ -224,8 +274,11 @@ def completed_records(path: Path, fmt: str) -> int:
             position += len(line)
         if position != data_end:
             handle.truncate(position)
-    header = 1 if fmt in WITH_HEADER and complete else 0
-    return complete - header
+    if complete < PREAMBLE[fmt]:  # not even its provenance and header whole: start the file again
+        with path.open("rb+") as handle:
+            handle.truncate(0)
+        return 0
+    return complete - PREAMBLE[fmt]
 
 
 class OutputError(OutputProblem):
@@ -233,9 +286,10 @@ class OutputError(OutputProblem):
 
 
 def run(records: Iterable[Record], out: IO[bytes], settings: Settings, workers: int, summary: Summary | None,
-        on_progress: Callable[[int], None] | None = None, skip: int = 0, write_header: bool = True,
+        on_progress: Callable[[int], None] | None = None, skip: int = 0, write_preamble: bool = True,
         dask: str | None = None) -> tuple[int, int]:
-    """Evaluate every record and write one line each, in order, as UTF-8 to the binary stream ``out``.
+    """Evaluate every record and write one line each, in order, as UTF-8 to the binary stream ``out``,
+    after the provenance line (and a table's header) unless the output already has them.
     Returns (written, failed)."""
     written = failed = seen = 0
 
@@ -247,11 +301,8 @@ def run(records: Iterable[Record], out: IO[bytes], settings: Settings, workers: 
 
     with _StopSignals() as stops:
         try:
-            if settings.fmt in WITH_HEADER and write_header:
-                columns = header_columns(settings, _book(settings))
-                buffer = io.StringIO()
-                csv.writer(buffer, lineterminator="\n").writerow(columns)
-                _write(out, buffer.getvalue())
+            if write_preamble:
+                _write(out, preamble(settings))
             for chunk in _outcomes(_chunks(islice(counted(records), skip, None)), settings, workers, dask, stops):
                 with stops.held():
                     _write(out, chunk.text)

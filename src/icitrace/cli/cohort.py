@@ -8,7 +8,7 @@ import sys
 from contextlib import nullcontext
 from enum import Enum
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 import typer
 
@@ -38,6 +38,7 @@ class BatchFormat(str, Enum):
     "icitrace batch cohort.csv --format wide --out wide.csv    # a column per finding and strategy",
     "icitrace batch data_clinical_sample.txt --map cohort-map.yaml --format wide --out wide.csv",
     "icitrace batch clinical.txt --map cohort-map.yaml --out results.jsonl --summary --by CANCER_TYPE",
+    "icitrace batch clinical.txt --map cohort-map.yaml --cutoffs-by CANCER_TYPE tmb-lines.csv -f wide",
     "icitrace batch cohort.jsonl --out results.jsonl --resume",
 ))
 def batch(
@@ -65,6 +66,10 @@ def batch(
                                               help="Read tables (.csv, .tsv, .txt) through a column map: which "
                                                    "column is each profile field, the id, the columns to keep, "
                                                    "the NA tokens (see the README)."),
+    cutoffs_by: Optional[tuple[str, Path]] = typer.Option(
+        None, "--cutoffs-by", metavar="COLUMN FILE",
+        help="Cut-offs per group: FILE is a CSV of group,cutoff,value; a record's group is its value of COLUMN "
+             "(a kept column of the map, or tumor_type). Each record states the cut-offs it was judged by."),
     thresholds: Optional[list[str]] = THRESHOLD_OPTION,
     rules: Optional[Path] = RULES_OPTION,
 ) -> None:
@@ -86,6 +91,7 @@ def batch(
 
         mapping = load_map(column_map)
     check(inputs, mapping)
+    groups = _group_cutoffs(cutoffs_by, mapping, book) if cutoffs_by else None
     if by is not None and not (summary and mapping is not None and by in mapping.keep):
         fail(f"--by {by}: a column the map keeps, with --summary (kept: "
              f"{', '.join(mapping.keep) if mapping else 'none, without --map'})")
@@ -100,7 +106,7 @@ def batch(
             fail(f"--dask {dask}: {error}")
     settings = runner.Settings(str(rules) if rules else None,
                                tuple((o.cutoff, o.after) for o in book.overrides), format.value, full, summary,
-                               len(book.catalog.findings) + len(book.catalog.strategies), mapping)
+                               len(book.catalog.findings) + len(book.catalog.strategies), mapping, groups)
     total = estimate_total(inputs)
     workers = _workers(workers, total)
     reads = {f for rule in book.rules for f in rule.fields()}
@@ -115,7 +121,7 @@ def batch(
                 fail(f"--resume {out}: not the run that wrote it: " + "; ".join(problems))
             if resume:
                 skip = runner.completed_records(out, format.value)
-                started = out.stat().st_size > 0  # a CSV header is already there
+                started = out.stat().st_size > 0  # its provenance line (and a table's header) are there
                 if cohort is not None:
                     outputs.summarise_written(out, format.value, cohort, book.catalog.findings,
                                               book.catalog.strategies)
@@ -150,7 +156,7 @@ def _run(runner, stream, target, settings, workers, cohort, skip, started, dask,
             task = progress.add_task("records", total=total, completed=skip) if progress else None
             advance = (lambda n: progress.advance(task, n)) if progress else None
             written, failed = runner.run(stream, target, settings, workers, cohort, advance, skip,
-                                         write_header=not started, dask=dask)
+                                         write_preamble=not started, dask=dask)
     except InputError as error:
         fail(str(error))
     except (WorkerDied, runner.OutputError, runner.DaskLost) as error:
@@ -165,6 +171,21 @@ def _run(runner, stream, target, settings, workers, cohort, skip, started, dask,
     if progress:
         typer.echo(f"icitrace: {skip + written:,} records done", err=True)
     return written, failed
+
+
+def _group_cutoffs(option: tuple[str, Path], mapping: Any, book: Any) -> Any:
+    """The --cutoffs-by table, checked against the rules; its column must be one every record carries."""
+    from icitrace.batch.group_cutoffs import GroupCutoffsError, load_group_cutoffs
+
+    column, path = option
+    if mapping is not None and column not in mapping.keep:
+        fail(f"--cutoffs-by {column}: with --map, a column the map keeps (kept: {', '.join(mapping.keep) or 'none'})")
+    if mapping is None and column != "tumor_type":
+        fail(f"--cutoffs-by {column}: without --map, records are grouped by the profile field tumor_type")
+    try:
+        return load_group_cutoffs(column, path, dict(book.cutoffs))
+    except GroupCutoffsError as error:
+        fail(str(error))
 
 
 def _workers(requested: int, total: int | None) -> int:
