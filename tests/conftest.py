@@ -63,6 +63,15 @@ def records_of(data: bytes | str) -> str:
     return rest
 
 
+def but_deciding(summary: dict) -> dict:
+    """A summary without its deciding unknowns, overall and per group: the one part a resumed run counts
+    over the records it evaluated itself (the output it resumes does not hold it)."""
+    out = {k: v for k, v in summary.items() if k != "deciding_unknowns"}
+    if "by" in out:
+        out["by"] = {**out["by"], "groups": {name: but_deciding(g) for name, g in out["by"]["groups"].items()}}
+    return out
+
+
 def rss_mb() -> float:
     """This process's resident memory, from /proc (Linux)."""
     with open("/proc/self/statm") as statm:

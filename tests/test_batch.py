@@ -11,7 +11,14 @@ import warnings
 from pathlib import Path
 
 import pytest
-from conftest import PROFILES, icitrace_command, invoke, records_of, run_cli
+from conftest import (
+    PROFILES,
+    but_deciding,
+    icitrace_command,
+    invoke,
+    records_of,
+    run_cli,
+)
 
 pytestmark = pytest.mark.cli
 
@@ -518,4 +525,7 @@ def test_a_wide_run_cut_short_resumes_to_the_same_bytes_and_summary(cohort, tmp_
     done = invoke("batch", str(cohort), "--format", "wide", "--out", str(out), "--resume", "--workers", "1",
                   "--summary", "--summary-format", "json")
     assert done.returncode == full.returncode and out.read_bytes() == whole.read_bytes()
-    assert json.loads(done.stdout) == json.loads(full.stdout)
+    resumed, whole_run = json.loads(done.stdout), json.loads(full.stdout)
+    assert but_deciding(resumed) == but_deciding(whole_run)
+    assert whole_run["deciding_unknowns"]["over_records"] == whole_run["evaluated"]
+    assert 0 < resumed["deciding_unknowns"]["over_records"] < whole_run["evaluated"]  # only this run's records

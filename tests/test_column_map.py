@@ -6,7 +6,7 @@ import io
 import json
 
 import pytest
-from conftest import ROOT, invoke, records_of, run_cli
+from conftest import ROOT, but_deciding, invoke, records_of, run_cli
 
 DATA = ROOT / "tests" / "data"
 CBIO, CBIO_MAP = DATA / "data_clinical_sample.txt", DATA / "cbioportal-map.yaml"
@@ -144,7 +144,7 @@ def test_the_summary_per_group_of_a_kept_column_and_after_a_resume(tmp_path):
         out.write_bytes(b"".join(lines[:2]))
         resumed = invoke("batch", str(CBIO), "--map", str(CBIO_MAP), "--format", fmt, "--out", str(out), "--resume",
                          "--summary", "--summary-format", "json", "--by", "CANCER_TYPE")
-        assert json.loads(resumed.stdout) == data, fmt
+        assert but_deciding(json.loads(resumed.stdout)) == but_deciding(data), fmt
     text = invoke("batch", str(CBIO), "--map", str(CBIO_MAP), "--summary", "--by", "CANCER_TYPE",
                   "--out", str(tmp_path / "t.jsonl")).stdout.decode()
     assert "\nCANCER_TYPE = Melanoma: 1 records, 1 evaluated, 0 failed\n" in text

@@ -15,7 +15,7 @@ import json
 import os
 import signal
 import threading
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
@@ -35,6 +35,7 @@ from icitrace.errors import EngineProblem, InputProblem, OutputProblem
 from icitrace.pipeline import evaluate, evaluate_fired, rulebook
 from icitrace.profile.editing import EditError
 from icitrace.profile.reading import ProfileError, check_size, parse_json, validate
+from icitrace.reasoning.verdicts import assess
 from icitrace.rulebase.book import with_overrides
 
 CHUNK = 250
@@ -81,6 +82,8 @@ class Outcome:
     strategies: list[str] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)
     keep: dict[str, str] | None = None  # the map's kept columns (`--summary --by`)
+    #: with --summary: field -> undecided rules it alone would settle (not read back by --resume)
+    deciding: dict[str, int] | None = None
 
 
 @dataclass
@@ -149,10 +152,12 @@ def process(record: Record, book: Any, settings: Settings) -> Outcome:
             group = _group(record, profile, settings)
             book = _book(settings, group)
             judged_by = settings.group_cutoffs.overrides(group)
+        # the three-valued reading, only where it is needed: wide's 0 / empty cells, the summary's deciding
+        verdicts = assess(book, profile) if settings.fmt == "wide" or settings.summary else None
         if settings.fmt == "wide":
             findings, strategies = evaluate_fired(profile, book)
             payload = {"record": record.where, "ok": True, "id": profile.id, "unknown": unknown,
-                       "cells": _wide_cells(profile, book, findings, strategies)}
+                       "cells": _wide_cells(book, verdicts, findings, strategies)}
         elif settings.full:
             result = evaluate(profile, book)
             findings = {f.id: [x.rule for x in result.findings if x.id == f.id] for f in result.findings}
@@ -162,7 +167,8 @@ def process(record: Record, book: Any, settings: Settings) -> Outcome:
             findings, strategies = evaluate_fired(profile, book)
             payload = {"record": record.where, "ok": True, "id": profile.id, "findings": findings,
                        "strategies": strategies, "unknown": unknown}
-        outcome = Outcome("", True, list(findings), list(strategies), unknown)
+        outcome = Outcome("", True, list(findings), list(strategies), unknown,
+                          deciding=_deciding(verdicts) if settings.summary else None)
         if settings.group_cutoffs is not None:
             payload["cutoffs"] = judged_by
     except (ProfileError, EngineError, EditError, ValueError) as error:
@@ -186,12 +192,14 @@ def _group(record: Record, profile: Any, settings: Settings) -> str | None:
     return profile.tumor_type
 
 
-def _wide_cells(profile: Any, book: Any, findings: dict, strategies: dict) -> list[str]:
+def _deciding(verdicts: Any) -> dict[str, int]:
+    """Field -> how many undecided rules it alone would settle (the summary's deciding unknowns)."""
+    return dict(Counter(v.missing[0] for v in verdicts.values() if v.holds is None and len(v.missing) == 1))
+
+
+def _wide_cells(book: Any, verdicts: Any, findings: dict, strategies: dict) -> list[str]:
     """Per finding, then per strategy: "1" reached, "0" decided not reached (every rule that concludes
     it is decided not to fire), "" undecided (one of them waits on an unknown field)."""
-    from icitrace.reasoning.verdicts import assess
-
-    verdicts = assess(book, profile)
     waiting = {rule.then.id for rule in book.rules if verdicts[rule.id].holds is None}
     return ["1" if cid in reached else "" if cid in waiting else "0"
             for ids, reached in ((book.catalog.findings, findings), (book.catalog.strategies, strategies))

@@ -1,6 +1,6 @@
 """What a cohort looked like: how often each finding and strategy was reached, which findings came
-together most, how often each field the rules read was unknown; overall, and per group of a kept
-column (`--summary --by COLUMN`)."""
+together most, how often each field the rules read was unknown, and which unknowns would decide the
+most; overall, and per group of a kept column (`--summary --by COLUMN`)."""
 
 from __future__ import annotations
 
@@ -23,6 +23,12 @@ class Summary:
         self.strategies: Counter[str] = Counter()
         self.pairs: Counter[tuple[str, str]] = Counter()
         self.unknown: Counter[str] = Counter()
+        #: deciding unknowns: field -> records where it alone would settle an undecided rule, and the
+        #: rules so settled; over the records evaluated in this run (a resumed run's earlier records
+        #: are read back from the output, which does not hold this)
+        self.deciding_records: Counter[str] = Counter()
+        self.deciding_rules: Counter[str] = Counter()
+        self.deciding_over = 0
 
     def add(self, outcome: Any) -> None:
         if self.by is not None:
@@ -36,6 +42,10 @@ class Summary:
         self.strategies.update(outcome.strategies)
         self.pairs.update(combinations(sorted(outcome.findings), 2))
         self.unknown.update(f for f in outcome.unknown if self.reads is None or f in self.reads)
+        if getattr(outcome, "deciding", None) is not None:
+            self.deciding_over += 1
+            self.deciding_records.update(outcome.deciding.keys())
+            self.deciding_rules.update(outcome.deciding)
 
     def as_data(self, top_pairs: int = 10) -> dict[str, Any]:
         data = {"disclaimer": DISCLAIMER, **self._counts(top_pairs)}
@@ -55,6 +65,12 @@ class Summary:
             "strategies": ranked(self.strategies),
             "findings_together": [{"findings": list(pair), "records": n} for pair, n in pairs],
             "unknown_fields": ranked(self.unknown),
+            "deciding_unknowns": {
+                "over_records": self.deciding_over,
+                "fields": [{"field": f, "records": n, "rules": self.deciding_rules[f]}
+                           for f, n in sorted(self.deciding_records.items(),
+                                              key=lambda kv: (-kv[1], -self.deciding_rules[kv[0]], kv[0]))],
+            },
         }
 
     def as_text(self) -> str:
@@ -76,6 +92,16 @@ def _section(title: str, data: dict[str, Any]) -> list[str]:
         lines.append(f"{heading} (records, share of evaluated):")
         width = max(len(k) for k in data[key])
         lines += [f"  {k.ljust(width)}  {n:>9,}  {100 * n / ok:5.1f}%" for k, n in data[key].items()]
+        lines.append("")
+    deciding = data["deciding_unknowns"]
+    if deciding["fields"]:
+        over = deciding["over_records"]
+        lines += textwrap.wrap(f"Unknowns that would decide the most (over the {over:,} records evaluated in this "
+                               "run: records where the field alone would settle an undecided rule, share, and the "
+                               "rules so settled; a band across a cut-off counts as unknown here):", 100)
+        width = max(len(d["field"]) for d in deciding["fields"])
+        lines += [f"  {d['field'].ljust(width)}  {d['records']:>9,}  {100 * d['records'] / (over or 1):5.1f}%  "
+                  f"{d['rules']:>9,} rules" for d in deciding["fields"]]
         lines.append("")
     if data["findings_together"]:
         lines.append("Findings that occur together most:")
