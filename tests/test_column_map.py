@@ -151,3 +151,17 @@ def test_the_summary_per_group_of_a_kept_column_and_after_a_resume(tmp_path):
     assert "CANCER_TYPE = Bladder Cancer: 1 records, 0 evaluated, 1 failed\n\nCANCER_TYPE = Melanoma" in text
     refused = invoke("batch", str(CBIO), "--map", str(CBIO_MAP), "--summary", "--by", "HLA_I")
     assert refused.returncode == 2 and "--by HLA_I: a column the map keeps" in refused.stderr.decode()
+
+
+@pytest.mark.parametrize("keep, fmt", [("[high_tmb]", "wide"), ("[record]", "csv"), ("[note, note]", "wide")])
+def test_a_kept_column_named_as_one_icitrace_writes_is_refused_in_tables_and_nested_in_jsonl(tmp_path, keep, fmt):
+    table, column_map, out = tmp_path / "t.tsv", tmp_path / "map.yaml", tmp_path / "out.csv"
+    table.write_text("sample\thigh_tmb\trecord\tnote\ttmb\nA\tyes\tr1\tn\t12\n")
+    column_map.write_text(f"id: sample\nkeep: {keep}\nfields:\n  tmb: tmb\n")
+    out.write_text("kept\n")
+    done = invoke("batch", str(table), "--map", str(column_map), "--format", fmt, "--out", str(out))
+    assert done.returncode == 2 and out.read_text() == "kept\n"
+    assert "has the name of a column icitrace writes" in done.stderr.decode()
+    if keep != "[note, note]":  # in JSON Lines the kept columns sit under "keep": no clash
+        record = json.loads(records_of(invoke("batch", str(table), "--map", str(column_map)).stdout))
+        assert record["keep"] == {keep.strip("[]"): {"[high_tmb]": "yes", "[record]": "r1"}[keep]}

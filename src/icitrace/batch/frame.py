@@ -38,6 +38,7 @@ def evaluate_frame(frame: Any, map: str | Path | None = None, rules: str | Path 
     settings = runner.Settings(str(rules) if rules else None, (), "wide",
                                wide_width=len(book.catalog.findings) + len(book.catalog.strategies),
                                column_map=column_map)
+    runner.check_header(settings, book)
     lines = [runner.csv_row(runner.header_columns(settings, book))]
     for label, values in zip(frame.index, frame.itertuples(index=False, name=None)):
         row = {name: _text(value) for name, value in zip(header, values)}

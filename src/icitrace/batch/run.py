@@ -62,6 +62,19 @@ def header_columns(settings: Settings, book: Any) -> list[str]:
             "disclaimer"]
 
 
+def check_header(settings: Settings, book: Any) -> None:
+    """Refuse a kept column named as a column icitrace writes (or kept twice): a table with two columns of
+    one name loses one of them in pandas and R."""
+    if settings.fmt not in WITH_HEADER or settings.column_map is None:
+        return
+    columns = header_columns(settings, book)
+    twice = next((c for c in columns if columns.count(c) > 1), None)
+    if twice is not None:
+        raise InputProblem(f"--map {settings.column_map.source}: the kept column {twice!r} has the name of a column "
+                           f"icitrace writes in --format {settings.fmt}, or is kept twice; keep it once, or write "
+                           '--format jsonl, where kept columns sit under "keep"')
+
+
 @dataclass(frozen=True)
 class Settings:
     rules_dir: str | None = None

@@ -22,7 +22,7 @@ from icitrace.cli.app import (
     fail,
     load_rules,
 )
-from icitrace.errors import EXIT_FAILED, EXIT_STOPPED
+from icitrace.errors import EXIT_FAILED, EXIT_STOPPED, InputProblem
 
 
 class BatchFormat(str, Enum):
@@ -107,6 +107,10 @@ def batch(
     settings = runner.Settings(str(rules) if rules else None,
                                tuple((o.cutoff, o.after) for o in book.overrides), format.value, full, summary,
                                len(book.catalog.findings) + len(book.catalog.strategies), mapping, groups)
+    try:
+        runner.check_header(settings, book)
+    except InputProblem as error:
+        fail(str(error))
     total = estimate_total(inputs)
     workers = _workers(workers, total)
     reads = {f for rule in book.rules for f in rule.fields()}
