@@ -259,6 +259,9 @@ def main() -> None:
     profiles = [Profile.model_validate(d, strict=True) for d in data]
     facts = [fact_of(p, book) for p in profiles]
     records = [Record(f"bench:{i}", f"bench-{i}", "json", json.dumps(d).encode()) for i, d in enumerate(data, 1)]
+    # the same draw with every known number a band: the ruleset that reads bands, and the band checks
+    banded = [Record(f"bench:{i}", f"bench-{i}", "json", json.dumps(d).encode())
+              for i, d in enumerate(synth_profiles(args.n, seed=1, p_band=1.0), 1)]
 
     python = sys.executable
     icitrace = str(Path(python).with_name("icitrace"))
@@ -272,13 +275,15 @@ def main() -> None:
         two = [icitrace, "batch", str(cohort), "--workers", "2", "--out", os.devnull]
         halves = [[icitrace, "batch", str(half), "--workers", "1", "--out", os.devnull] for half in (first, second)]
 
-        columns: dict[str, list[float]] = {k: [] for k in ("host", "names", "decode", "reading", "w1", "w2", "pair")}
+        columns: dict[str, list[float]] = {k: [] for k in ("host", "names", "decode", "reading", "w1", "bands", "w2",
+                                                       "pair")}
         for _ in range(args.rounds):
             columns["host"].append(host_floor(compiled, facts))
             columns["names"].append(direct_floor(compiled, facts, decode=False))
             columns["decode"].append(direct_floor(compiled, facts, decode=True))
             columns["reading"].append(reading(book, profiles))
             columns["w1"].append(batch_w1(records))
+            columns["bands"].append(batch_w1(banded))
             columns["w2"].append(args.n / processes([two]))
             columns["pair"].append(args.n / processes(halves))
         m = {k: statistics.median(v) for k, v in columns.items()}
@@ -301,6 +306,8 @@ def main() -> None:
         ("three-valued reading (pure Python, no engine)", f"{m['reading']:.0f} us CPU/profile", ""),
         ("icitrace batch, 1 worker (parse, validate, engine, JSON out)", f"{m['w1']:.0f} us CPU/record",
          f"{m['decode'] / m['w1']:.2f}x the decoding floor's speed (target >= 0.8)"),
+        ("the same, every known number a band", f"{m['bands']:.0f} us CPU/record",
+         f"{m['bands'] / m['w1']:.2f}x the numbers' cost"),
         ("icitrace batch --workers 2 (a process)", f"{m['w2']:,.0f} records/s wall", ""),
         ("each half in its own --workers 1 process, at once", f"{m['pair']:,.0f} records/s wall",
          f"w2 is {m['w2'] / m['pair']:.2f}x of this (target >= 0.95)"),
