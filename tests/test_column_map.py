@@ -165,3 +165,14 @@ def test_a_kept_column_named_as_one_icitrace_writes_is_refused_in_tables_and_nes
     if keep != "[note, note]":  # in JSON Lines the kept columns sit under "keep": no clash
         record = json.loads(records_of(invoke("batch", str(table), "--map", str(column_map)).stdout))
         assert record["keep"] == {keep.strip("[]"): {"[high_tmb]": "yes", "[record]": "r1"}[keep]}
+
+
+def test_the_delimiter_is_sniffed_from_the_header_whatever_the_suffix(tmp_path):
+    """A cBioPortal file saved as .csv is still tab-separated; a .txt of commas is still comma-separated."""
+    as_csv = tmp_path / "clinical.csv"
+    as_csv.write_bytes(CBIO.read_bytes())
+    done = invoke("batch", str(as_csv), "--map", str(CBIO_MAP), "--format", "wide")
+    assert [r["id"] for r in _rows(done.stdout)] == ["S-0001", "S-0002", "S-0003", "S-0004"]
+    commas = tmp_path / "cohort.txt"
+    commas.write_text("id,tmb\na,12\n")
+    assert json.loads(records_of(invoke("batch", str(commas)).stdout))["findings"] == {"high_tmb": ["tmb-high"]}

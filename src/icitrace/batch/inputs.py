@@ -59,7 +59,7 @@ def check(inputs: list[str], column_map: ColumnMap | None = None) -> None:
         if suffix in TABLES:
             try:
                 with Path(source).open("rb") as handle:
-                    _header(handle, source, TABLES[suffix], column_map)
+                    _header(handle, source, TABLES[suffix], column_map, sniff=True)
             except OSError as error:
                 raise InputError(f"{source}: cannot be read ({error.strerror or error})") from None
 
@@ -103,9 +103,8 @@ def _records(source: str, skipped: Callable[[str], None], column_map: ColumnMap 
         return
     with path.open("rb") as handle:
         if suffix in TABLES:
-            header, first = _header(handle, source, TABLES[suffix], column_map)
-            yield from _lines(handle, source, path.stem, "row", first=first, header=header,
-                              delimiter=TABLES[suffix])
+            header, first, delimiter = _header(handle, source, TABLES[suffix], column_map, sniff=True)
+            yield from _lines(handle, source, path.stem, "row", first=first, header=header, delimiter=delimiter)
         else:
             yield from _lines(handle, source, path.stem, "json")
 
@@ -160,13 +159,18 @@ def _cells(line: bytes, delimiter: str = ",") -> list[str]:
         raise ValueError(f"is not one whole CSV row ({error}; a quote left open?)") from None
 
 
-def _header(handle: BinaryIO, name: str, delimiter: str, column_map: ColumnMap | None) -> tuple[list[str], int]:
-    """The table's header and the line number of its first record. Lines starting with # before the
-    header are skipped (a cBioPortal clinical file's descriptions). Without a map every column must be
-    a profile field; with one, the columns it names must be there and the rest are ignored."""
+def _header(handle: BinaryIO, name: str, delimiter: str, column_map: ColumnMap | None,
+            sniff: bool = False) -> tuple[list[str], int, str]:
+    """The table's header, the line number of its first record and its delimiter. Lines starting with #
+    before the header are skipped (a cBioPortal clinical file's descriptions). ``sniff``: a header with
+    tabs and no comma is read as tab-separated whatever the file's suffix (a cBioPortal export saved as
+    .csv), one with commas and no tab as comma-separated. Without a map every column must be a profile
+    field; with one, the columns it names must be there and the rest are ignored."""
     number, line = 1, handle.readline(MAX_LINE)
     while line.startswith((b"#", b"\xef\xbb\xbf#")):
         number, line = number + 1, handle.readline(MAX_LINE)
+    if sniff and (b"\t" in line) != (b"," in line):
+        delimiter = "\t" if b"\t" in line else ","
     try:
         header = _cells(line, delimiter)
     except ValueError as error:
@@ -178,12 +182,12 @@ def _header(handle: BinaryIO, name: str, delimiter: str, column_map: ColumnMap |
         raise InputError(f"{name}:{number}: column {twice} is named twice; name each column once")
     if column_map is not None:
         column_map.check_header(header, f"{name}:{number}")
-        return header, number + 1
+        return header, number + 1, delimiter
     unknown = [c for c in header if c not in EDITABLE]
     if unknown:
         raise InputError(f"{name}:{number}: unknown column(s) {', '.join(unknown)}; columns are profile fields: "
                          f"{', '.join(EDITABLE)} (or read the table through a map: --map MAP.yaml)")
-    return header, number + 1
+    return header, number + 1, delimiter
 
 
 def _row(line: bytes, header: list[str], delimiter: str = ",") -> dict[str, str] | str:
