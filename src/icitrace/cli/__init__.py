@@ -13,7 +13,7 @@ import typer  # noqa: E402
 from icitrace.cli.app import app  # noqa: E402
 
 # isort: off
-from icitrace.cli import evaluate, cohort, profiles, bdd, rules  # noqa: F401, E402 - registers the commands in this order
+from icitrace.cli import evaluate, cohort, profiles, bdd, rules, serve  # noqa: F401, E402 - registers the commands in this order
 # isort: on
 
 

@@ -1,0 +1,59 @@
+"""`icitrace serve`: the classroom page on a local server (the optional extra icitrace[web])."""
+
+from __future__ import annotations
+
+import ipaddress
+import threading
+import webbrowser
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from icitrace.cli.app import RULES_OPTION, app, command, examples, fail
+
+
+@command(app, epilog=examples(
+    "icitrace serve                       # then open http://127.0.0.1:8000",
+    "icitrace serve --port 8080 --open",
+))
+def serve(
+    port: int = typer.Option(8000, "--port", min=1, max=65535, help="The port to listen on."),
+    host: str = typer.Option("127.0.0.1", "--host", help="The address to listen on (default: this machine only)."),
+    open_page: bool = typer.Option(False, "--open", help="Open the page in the default browser."),
+    rules: Optional[Path] = RULES_OPTION,
+) -> None:
+    """Serve the classroom page: edit a profile, read the rationale, ask why not, compare and sweep.
+
+    Illustrative only, not for clinical use. The page has no authentication: keep it on this machine.
+    """
+    try:
+        import uvicorn
+
+        from icitrace.web.app import create_app
+    except ImportError as error:
+        fail(f"icitrace serve needs the web extra ({error.name} is missing): pip install 'icitrace[web]'")
+    from icitrace.rulebase.book import RulesError
+
+    try:
+        web = create_app(str(rules) if rules else None)
+    except RulesError as error:
+        fail("the rules cannot be used:\n" + "\n".join(f"  {p}" for p in error.problems))
+    if not _loopback(host):
+        typer.echo(f"icitrace: warning: listening on {host}: the page has no authentication, and anyone who "
+                   "can reach this address can use it", err=True)
+    url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
+    typer.echo(f"icitrace: serving the classroom page on {url} (illustrative only, not for clinical use; "
+               "Ctrl-C stops it)", err=True)
+    if open_page:
+        threading.Timer(1.0, webbrowser.open, [url]).start()
+    uvicorn.run(web, host=host, port=port, log_level="warning")
+
+
+def _loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
