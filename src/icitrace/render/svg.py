@@ -14,7 +14,7 @@ from icitrace.render.dot import COLOURS
 from icitrace.render.prose import printable
 from icitrace.result.model import Result
 
-BOX_W, BOX_H, GAP_Y, GAP_X, MARGIN = 230, 40, 16, 150, 20
+BOX_W, BOX_H, GAP_Y, GAP_X, MARGIN = 230, 44, 16, 190, 20
 COLUMNS = {"value": 0, "mechanism": 1, "biomarker signal": 1, "strategy": 2}
 MAX_LABEL = 32  # characters on a box's first line; the whole label is in its tooltip
 
@@ -34,13 +34,21 @@ def render_svg(result: Result) -> str:
            f"<title>{_e(result.profile.id)}: {_e(result.disclaimer)}</title>"]
     for column, heading in enumerate(("profile values", "findings", "strategies named in the review")):
         out.append(f'<text class="heading" x="{MARGIN + column * (BOX_W + GAP_X)}" y="{MARGIN + 10}">{heading}</text>')
+    # Each edge ends at its own height on the target's left side, its rule id just before that end: the
+    # labels of edges that meet at one box stack there instead of crossing in the middle.
+    incoming: dict[str, list] = {}
+    for edge in edges:
+        incoming.setdefault(edge.target, []).append(edge)
     for edge in edges:
         (x1, y1), (x2, y2) = place[edge.source], place[edge.target]
-        x1, y1, y2 = x1 + BOX_W, y1 + BOX_H // 2, y2 + BOX_H // 2
+        siblings = incoming[edge.target]
+        step = min(11, (BOX_H - 6) // max(1, len(siblings) - 1)) if len(siblings) > 1 else 0
+        x1, y1 = x1 + BOX_W, y1 + BOX_H // 2
+        y2 = y2 + BOX_H // 2 + round((siblings.index(edge) - (len(siblings) - 1) / 2) * step)
         middle = (x1 + x2) // 2
         out.append(f'<g class="edge" data-rule="{_e(edge.rule)}"><title>{_e(edge.about)}</title>'
                    f'<path d="M{x1},{y1} C{middle},{y1} {middle},{y2} {x2},{y2}" fill="none" stroke="#888"/>'
-                   f'<text x="{middle}" y="{(y1 + y2) // 2 - 3}" text-anchor="middle">{_e(edge.rule)}</text></g>')
+                   f'<text x="{x2 - 4}" y="{y2 - 2}" text-anchor="end">{_e(edge.rule)}</text></g>')
     out += [_node(node, *place[node.id]) for node in nodes]
     out.append("</svg>")
     return "\n".join(out) + "\n"

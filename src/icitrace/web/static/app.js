@@ -284,13 +284,14 @@ async function sweep() {
     const grid = el("div", { class: "sweep-grid", "data-sweep": s.field });
     grid.style.gridTemplateColumns = `max-content repeat(${s.values.length}, minmax(4px, 1fr))`;
     grid.append(el("span", { class: "name" }, `${s.field} =`),
-      s.values.map((v, i) => el("span", { class: "axis", title: show(v) }, i === 0 || i === s.values.length - 1 ? show(v) : "")));
+      ...s.values.map((v, i) => el("span", { class: "axis", title: show(v) }, i === 0 || i === s.values.length - 1 ? show(v) : "")));
     const index = (value) => s.values.findIndex((v) => JSON.stringify(v) === JSON.stringify(value));
     for (const [name, runs] of Object.entries(s.present)) {
       const present = s.values.map(() => false);
       for (const [first, last] of runs) for (let i = index(first); i >= 0 && i <= index(last); i++) present[i] = true;
       grid.append(el("span", { class: "name" }, name),
-        s.values.map((v, i) => el("span", { class: present[i] ? "on" : "off", title: `${s.field} ${show(v)}: ${present[i] ? "present" : "absent"}` })));
+        ...s.values.map((v, i) => el("span", { class: present[i] ? "on" : "off", "data-row": name,
+          title: `${s.field} ${show(v)}: ${present[i] ? "present" : "absent"}` })));
     }
     $("sweep").replaceChildren(el("p", { class: "muted" }, `Where each conclusion appears (green) across ${s.field}; hover a cell for its value.`), grid);
   } catch (error) {
@@ -333,6 +334,11 @@ async function start() {
   $("pin").addEventListener("click", pin);
   $("unpin").addEventListener("click", unpin);
   $("sweep-run").addEventListener("click", sweep);
+  window.addEventListener("hashchange", fromAddress);  // a shared link opened in a tab already on the page
+  fromAddress();
+}
+
+function fromAddress() {
   const shared = /^#profile=(.*)$/.exec(location.hash);
   if (shared) loadText(decodeURIComponent(shared[1]));
   else setProfile({});
