@@ -75,7 +75,7 @@ def test_the_size_rule_holds_with_or_without_a_declared_length(client):
     declared = client.post("/api/evaluate", content=big)
     assert declared.status_code == 413 and "larger than 1,000,000 bytes" in declared.json()["error"]
     streamed = client.post("/api/evaluate", content=iter([big[:600_000], big[600_000:]]))  # chunked: no length
-    assert streamed.status_code == 422 and "larger than 1,000,000 bytes" in streamed.json()["error"]
+    assert streamed.status_code == 413 and "larger than 1,000,000 bytes" in streamed.json()["error"]
 
 
 @pytest.mark.parametrize("path", ["/api/profiles/..%2F..%2Fpyproject", "/api/profiles/%2Fetc%2Fpasswd",
@@ -143,3 +143,32 @@ def test_serve_warns_off_loopback_and_names_the_extra_when_it_is_missing(monkeyp
     missing = invoke("serve")
     assert missing.returncode == 2 and "needs the web extra" in missing.stderr.decode()
     assert "pip install 'icitrace[web]'" in missing.stderr.decode()
+
+
+def test_engine_work_never_holds_up_the_page_or_its_files(monkeypatch):
+    """An evaluation runs in a worker thread: while one is held mid-way, the page and its files answer."""
+    import threading
+
+    import icitrace.web.app as web
+
+    started, release = threading.Event(), threading.Event()
+    real = web.evaluate
+
+    def held(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        started.set()
+        assert release.wait(30)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(web, "evaluate", held)
+    with TestClient(create_app()) as client:
+        answers = []
+        slow = threading.Thread(target=lambda: answers.append(client.post("/api/evaluate", content=b'{"tmb": 12}')))
+        slow.start()
+        assert started.wait(30)
+        try:
+            assert client.get("/").status_code == 200 and client.get("/static/app.js").status_code == 200
+            assert not answers  # the evaluation is still held
+        finally:
+            release.set()
+            slow.join(30)
+        assert answers[0].status_code == 200 and answers[0].json()["findings"][0]["id"] == "high_tmb"

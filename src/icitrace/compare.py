@@ -11,7 +11,14 @@ from pydantic import BaseModel
 
 from icitrace import DISCLAIMER
 from icitrace.profile.editing import EditError, apply_changes
-from icitrace.profile.model import Profile, field_kind, field_levels, implied_bounds
+from icitrace.profile.model import (
+    Profile,
+    field_bounds,
+    field_kind,
+    field_levels,
+    implied_bounds,
+    reasoned_fields,
+)
 from icitrace.reasoning.explain import explain
 from icitrace.reasoning.verdicts import assess
 from icitrace.result.model import Result
@@ -90,6 +97,8 @@ MAX_STEPS = 10_000
 
 def sweep_values(field: str, start: float | None, stop: float | None, step: float | None) -> list[Any]:
     """The values to try: a numeric range, or every level (and unknown) of a categorical field."""
+    if field not in reasoned_fields():
+        raise ValueError(f"{field} is echoed text, not a field the rules read; it cannot be swept")
     kind = field_kind(field)
     if kind == "number":
         if start is None or stop is None or step is None or step <= 0 or stop < start:
@@ -114,18 +123,23 @@ def sweep_profile(book: RuleBook, base: Profile, field: str, values: list[Any]) 
 
     others = {k: v for k, v in base.known().items() if k != field}
     bound = implied_bounds(field, others)[2]
+    least, most = field_bounds(field) if field_kind(field) == "number" else (None, None)
     evaluated, impossible = [], []
-    for value in values:  # only each step's conclusions are kept: memory does not grow with the profile
+    for index, value in enumerate(values):  # only each step's conclusions are kept: memory stays flat
         try:
             evaluated.append((value, _conclusions(evaluate(apply_changes(base, [(field, value)])[0], book))))
         except EditError as error:
-            impossible.append((value, bound or str(error).removeprefix("after --set: ")))
+            # the other fields' bound is the reason only for a value the field itself could take
+            in_range = least is None or least <= value <= most
+            impossible.append((index, value, bound if bound and in_range else str(error).removeprefix("after --set: ")))
     return sweep(field, evaluated, impossible, base.id or "profile")
 
 
-def sweep(field: str, evaluated: list[tuple[Any, dict]], impossible: list[tuple[Any, str]], profile_id: str) -> Sweep:
+def sweep(field: str, evaluated: list[tuple[Any, dict]], impossible: list[tuple[int, Any, str]],
+          profile_id: str) -> Sweep:
     """Where each conclusion holds along the evaluated values (each value with the conclusions of its
-    result, as ``_conclusions`` gives them); the impossible values are reported apart."""
+    result, as ``_conclusions`` gives them); the impossible values (position in the sweep, value,
+    reason) are reported apart, in runs of consecutive values with one reason."""
     numeric = field_kind(field) == "number"  # levels are listed one by one, numbers merged into runs
     values = [v for v, _ in evaluated]
     present: dict[str, list[list[Any]]] = {}
@@ -146,10 +160,12 @@ def sweep(field: str, evaluated: list[tuple[Any, dict]], impossible: list[tuple[
                 transitions.append({"at": value, "changes": gained + lost})
         before = now
     runs: list[dict[str, Any]] = []
-    for value, reason in impossible:
-        if runs and runs[-1]["reason"] == reason:
+    last = -2
+    for index, value, reason in impossible:
+        if runs and runs[-1]["reason"] == reason and index == last + 1:
             runs[-1]["at"][1] = value
         else:
             runs.append({"at": [value, value], "reason": reason})
+        last = index
     return Sweep(disclaimer=DISCLAIMER, profile=profile_id, field=field, values=values, present=present,
                  transitions=transitions, impossible=runs)

@@ -21,6 +21,7 @@ from typing import Any
 
 from fastapi import FastAPI, Query, Request
 from fastapi.responses import JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from icitrace.errors import IcitraceError, InputProblem
 from icitrace.pipeline import evaluate, rulebook, shipped_dir
@@ -34,12 +35,23 @@ HEADERS = {"Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff", 
 #: the page's own files, by the name a request may ask for, and their types
 STATIC = {"app.js": "text/javascript", "app.css": "text/css"}
 JSON_TYPE = "application/json"
+#: the most values a sweep from the page may take (each is one evaluation, one at a time)
+MAX_SWEEP = 500
 
 
 def create_app(rules: str | None = None) -> FastAPI:
     """The app for a rule directory (default: the shipped rules)."""
     book = rulebook(rules)
     lock = threading.Lock()
+
+    async def engine(work: Any) -> Any:
+        """Run engine work in a worker thread, one at a time: the event loop stays free for every other
+        request (the page, its files), and the engine is never used by two threads at once."""
+        def locked() -> Any:
+            with lock:
+                return work()
+
+        return await run_in_threadpool(locked)
     profiles = {p.stem: p.read_bytes() for p in sorted(shipped_dir("profiles").glob("*.json"))}
     app = FastAPI(title="icitrace", docs_url=None, redoc_url=None,  # the docs pages load scripts from a CDN
                   description="Illustrative only, not for clinical use: the JSON API of icitrace's classroom page.")
@@ -48,8 +60,7 @@ def create_app(rules: str | None = None) -> FastAPI:
     async def guard(request: Request, call_next: Any) -> Response:
         length = request.headers.get("content-length", "")
         if length.isdigit() and int(length) > MAX_BYTES:
-            response: Response = _error(413, f"the request is larger than {MAX_BYTES:,} bytes; a profile is a "
-                                             "small JSON object")
+            response: Response = _error(413, TOO_LARGE)
         else:
             response = await call_next(request)
         response.headers.update(HEADERS)
@@ -106,10 +117,9 @@ def create_app(rules: str | None = None) -> FastAPI:
             return _error(404, problem)
         try:
             profile = _profile(await _body(request), "profile")
-            with lock:
-                result = evaluate(profile, book, why_not=why_not or None)
+            result = await engine(lambda: evaluate(profile, book, why_not=why_not or None))
         except IcitraceError as error:
-            return _error(422, str(error))
+            return _refused(error)
         return Response(render_json([result], as_list=False), media_type=JSON_TYPE)
 
     @app.post("/api/graph")
@@ -119,10 +129,9 @@ def create_app(rules: str | None = None) -> FastAPI:
 
         try:
             profile = _profile(await _body(request), "profile")
-            with lock:
-                result = evaluate(profile, book)
+            result = await engine(lambda: evaluate(profile, book))
         except IcitraceError as error:
-            return _error(422, str(error))
+            return _refused(error)
         return Response(render_svg(result), media_type="image/svg+xml")
 
     @app.post("/api/diff")
@@ -133,10 +142,9 @@ def create_app(rules: str | None = None) -> FastAPI:
         try:
             data = _object(await _body(request), ("a", "b"))
             a, b = _profile_of(data["a"], "a"), _profile_of(data["b"], "b")
-            with lock:
-                model = compare(book, evaluate(a, book), evaluate(b, book))
+            model = await engine(lambda: compare(book, evaluate(a, book), evaluate(b, book)))
         except IcitraceError as error:
-            return _error(422, str(error))
+            return _refused(error)
         return Response(model.model_dump_json(indent=2) + "\n", media_type=JSON_TYPE)
 
     @app.post("/api/sweep")
@@ -156,18 +164,24 @@ def create_app(rules: str | None = None) -> FastAPI:
             if any(n is not None and (isinstance(n, bool) or not isinstance(n, (int, float))) for n in numbers):
                 raise InputProblem('"from", "to" and "step" are numbers')
             values = sweep_values(field, *numbers)
-            if len(values) > 1000:
-                raise InputProblem(f"a sweep of {len(values):,} values is more than the 1,000 a page shows")
+            if len(values) > MAX_SWEEP:
+                raise InputProblem(f"a sweep of {len(values):,} values is more than the {MAX_SWEEP:,} a page shows")
             base = _profile_of(data["profile"], "profile")
-            with lock:
-                model = sweep_profile(book, base, field, values)
+            model = await engine(lambda: sweep_profile(book, base, field, values))
         except (IcitraceError, EditError) as error:
-            return _error(422, str(error))
+            return _refused(error)
         except ValueError as error:
             return _error(422, f"field {data.get('field')}: {error}")
         return Response(model.model_dump_json(indent=2) + "\n", media_type=JSON_TYPE)
 
     return app
+
+
+class TooLarge(InputProblem):
+    """A body over the size rule, however it was sent."""
+
+
+TOO_LARGE = f"the request is larger than {MAX_BYTES:,} bytes; a profile is a small JSON object"
 
 
 async def _body(request: Request) -> bytes:
@@ -176,7 +190,7 @@ async def _body(request: Request) -> bytes:
     async for chunk in request.stream():
         size += len(chunk)
         if size > MAX_BYTES:
-            raise InputProblem(f"the request is larger than {MAX_BYTES:,} bytes; a profile is a small JSON object")
+            raise TooLarge(TOO_LARGE)
         chunks.append(chunk)
     return b"".join(chunks)
 
@@ -211,6 +225,10 @@ def _unknown_ids(book: Any, ids: list[str]) -> str:
 
 def _json(data: Any) -> Response:
     return Response(json.dumps(data, indent=2, ensure_ascii=False) + "\n", media_type=JSON_TYPE)
+
+
+def _refused(error: Exception) -> Response:
+    return _error(413 if isinstance(error, TooLarge) else 422, str(error))
 
 
 def _error(status: int, message: str) -> Response:
