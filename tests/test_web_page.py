@@ -182,3 +182,21 @@ def test_values_that_look_like_markup_are_shown_as_text(server, browser):
     assert browser.find_elements(By.TAG_NAME, "img") == [] and browser.find_elements(By.TAG_NAME, "b") == []
     assert browser.execute_script("return document.querySelectorAll('script').length") == 1  # app.js alone
     _shot(browser, "08-markup-shown-as-text")
+
+
+def test_a_profile_the_cli_refuses_is_refused_on_the_page_not_changed(server, browser):
+    """A shared link or pasted JSON with a field the format lacks, or a repeated key, is refused with the
+    reader's words; a number that is not finite is refused in its box. Nothing is dropped quietly."""
+    browser.get(server + "#profile=" + quote(json.dumps({"tmb": 12})))
+    _wait(browser, lambda d: "high_tmb" in _cards(d, "finding"))
+    browser.get(server + "#profile=" + quote('{"tmb_value": 3, "hypoxia": "high"}'))
+    error = _wait(browser, lambda d: d.find_element(By.ID, "input-error").text)
+    assert 'profile: unknown field "tmb_value". icitrace takes hypothetical profiles only' in error
+    assert browser.find_element(By.ID, "field-tmb").get_attribute("value") == "12"  # the case was not changed
+    browser.get(server + "#profile=" + quote('{"tmb": 3, "tmb": 12}'))
+    _wait(browser, lambda d: 'field "tmb" appears more than once' in d.find_element(By.ID, "input-error").text)
+    _set(browser, "tmb", "1e400")
+    _wait(browser, lambda d: "tmb: 1e400 is not a finite number" in d.find_element(By.ID, "input-error").text)
+    _set(browser, "tmb", ">=.5")
+    _wait(browser, lambda d: "a band such as >=1 <5" in d.find_element(By.ID, "input-error").text)
+    _shot(browser, "09-refused-as-the-cli-refuses")

@@ -5,7 +5,9 @@
 
 const state = { schema: null, rules: null, profile: {}, result: null, pinned: null, timer: null };
 const NUMBER = /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$/;
-const BAND = /^(?:>=\s*(-?[0-9.eE+-]+))?\s*,?\s*(?:<\s*(-?[0-9.eE+-]+))?$/;
+// the grammar of `--set` (profile/editing.py): JSON numbers only, in a band too
+const NUM = "-?(?:0|[1-9][0-9]*)(?:\\.[0-9]+)?(?:[eE][+-]?[0-9]+)?";
+const BAND = new RegExp(`^(?:>=\\s*(${NUM}))?\\s*,?\\s*(?:<\\s*(${NUM}))?$`);
 
 function $(id) { return document.getElementById(id); }
 
@@ -29,7 +31,7 @@ async function api(path, body) {
   const response = await fetch(path, init);
   const type = response.headers.get("Content-Type") || "";
   const data = type.startsWith("application/json") ? await response.json() : await response.text();
-  if (!response.ok) throw new Error(data.error || String(data));
+  if (!response.ok) throw new Error(data.error || (data.detail && JSON.stringify(data.detail)) || String(data));
   return data;
 }
 
@@ -77,12 +79,17 @@ function readField(input) {
   if (text === "") return undefined;
   switch (input.dataset.kind) {
     case "number": {
-      if (NUMBER.test(text)) return Number(text);
+      const finite = (t) => {
+        const n = Number(t);
+        if (!Number.isFinite(n)) throw new Error(`${input.name}: ${t} is not a finite number`);
+        return n;
+      };
+      if (NUMBER.test(text)) return finite(text);
       const band = BAND.exec(text);
       if (band && (band[1] !== undefined || band[2] !== undefined)) {
         const out = {};
-        if (band[1] !== undefined) out.at_least = Number(band[1]);
-        if (band[2] !== undefined) out.below = Number(band[2]);
+        if (band[1] !== undefined) out.at_least = finite(band[1]);
+        if (band[2] !== undefined) out.below = finite(band[2]);
         return out;
       }
       throw new Error(`${input.name}: a number such as 9.9, or a band such as >=1 <5`);
@@ -301,13 +308,14 @@ async function sweep() {
 
 // --- loading and saving profiles ----------------------------------------------------------------------
 
-function loadText(text) {
+async function loadText(text) {
+  // The server reads it first, as `icitrace suggest` reads a file: an unknown or identifying key, a
+  // repeated key or a number out of range is refused with the CLI's words, never dropped quietly.
   try {
-    const data = JSON.parse(text);
-    if (typeof data !== "object" || data === null || Array.isArray(data)) throw new Error("a profile is a JSON object");
-    setProfile(data);
+    await api("/api/evaluate", text);
+    setProfile(JSON.parse(text));
   } catch (error) {
-    showError("That JSON cannot be used: " + error.message);
+    showError("That profile cannot be used: " + error.message);
   }
 }
 
