@@ -117,6 +117,16 @@ def test_set_takes_a_band(tmp_path, text, value):
     assert json.loads(done)["profile"]["values"]["pd_l1_tps"] == value
 
 
+def test_a_band_set_for_the_run_is_shown_as_a_band_where_the_change_is_named(tmp_path):
+    path = tmp_path / "p.json"
+    path.write_text('{"tmb": 12}')
+    assert "changed for this run: tmb 12 -> >=1 <5" in _out("suggest", str(path), "--set", "tmb=>=1 <5")
+    data = json.loads(_out("suggest", str(path), "--set", "tmb=>=1 <5", "--format", "json"))
+    assert data["changed_fields"] == [{"field": "tmb", "before": 12.0, "after": {"at_least": 1.0, "below": 5.0}}]
+    twice = invoke("suggest", str(path), "--set", 'tmb={"at_least": 1, "at_least": 20}')
+    assert twice.returncode == 2 and 'field "at_least" appears more than once' in twice.stderr.decode()
+
+
 def test_set_refuses_a_band_that_holds_nothing(tmp_path):
     path = tmp_path / "p.json"
     path.write_text("{}")

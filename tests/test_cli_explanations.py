@@ -186,3 +186,17 @@ def test_dot_renders_with_graphviz(outputs, tmp_path):
         assert "<svg" in done.stdout and "<title>" in done.stdout
         for node in re.findall(r"^  ([fs]_\w+) \[", graph, flags=re.MULTILINE):
             assert f"<title>{node}</title>" in done.stdout
+
+
+def test_sweep_reports_values_ruled_out_in_runs_of_consecutive_values_with_their_own_reason(tmp_path):
+    path = tmp_path / "tps50.json"
+    path.write_text('{"pd_l1_tps": 50}')
+    done = invoke("sweep", str(path), "--field", "pd_l1_cps", "--from", "0", "--to", "120", "--step", "10",
+                  "--format", "json")
+    data = json.loads(done.stdout)
+    assert data["values"] == [50.0, 60.0, 70.0, 80.0, 90.0, 100.0]
+    assert [run["at"] for run in data["impossible"]] == [[0.0, 40.0], [110.0, 110.0], [120.0, 120.0]]
+    assert data["impossible"][0]["reason"] == "pd_l1_cps is never below pd_l1_tps 50"
+    assert "expected a JSON number from 0 to 100" in data["impossible"][1]["reason"]  # its own range, not TPS
+    refused = invoke("sweep", str(path), "--field", "id")
+    assert refused.returncode == 2 and "id is echoed text, not a field the rules read" in refused.stderr.decode()

@@ -130,8 +130,10 @@ def test_cutoffs_by_in_jsonl_and_csv_and_by_tumor_type_without_a_map(tmp_path):
     ("group,cutoff,value\nMelanoma,tmb_high,20\nMelanoma,tmb_high,15\n", "{f}:3: tmb_high is given twice for "
                                                                           "the group 'Melanoma'"),
     ("group,cutoff,value\n,tmb_high,20\n", "{f}:2: the group is empty"),
+    ("group,cutoff,value\nNSCLC,tmb_high,0.00001\n", "{f}:2: the value of tmb_high: expected 0 or a number from "
+                                                     "0.0001 to 10000"),
     ("group,cutoff,value\n", "{f}: no rows under the header"),
-], ids=["header", "name", "number", "range", "twice", "no-group", "empty"])
+], ids=["header", "name", "number", "range", "twice", "no-group", "engine", "empty"])
 def test_a_cutoff_table_that_cannot_be_used_is_refused_naming_file_and_line_before_the_output_is_touched(
         tmp_path, text, says):
     table, out = tmp_path / "lines.csv", tmp_path / "out.jsonl"
@@ -141,6 +143,18 @@ def test_a_cutoff_table_that_cannot_be_used_is_refused_naming_file_and_line_befo
                   "--out", str(out))
     assert done.returncode == 2 and done.stdout == b"" and out.read_text() == "kept\n"
     assert done.stderr.decode().startswith(f"icitrace: {says.format(f=table)}")
+
+
+def test_a_group_cell_is_read_without_the_blanks_around_it(tmp_path):
+    table, column_map, lines = tmp_path / "t.tsv", tmp_path / "map.yaml", tmp_path / "lines.csv"
+    table.write_text("sample\ttype\ttmb\nA\tNSCLC \t12\nB\t NSCLC\t12\nC\tother\t12\n")
+    column_map.write_text("id: sample\nkeep: [type]\nfields:\n  tmb: tmb\n")
+    lines.write_text("group,cutoff,value\nNSCLC,tmb_high,20\n")
+    rows = list(csv.DictReader(io.StringIO(records_of(invoke(
+        "batch", str(table), "--map", str(column_map), "--cutoffs-by", "type", str(lines), "-f", "csv").stdout))))
+    assert [(r["cutoffs"], "high_tmb" in r["findings"]) for r in rows] == [
+        ("tmb_high=20", False), ("tmb_high=20", False), ("run", True)]
+    assert [r["type"] for r in rows] == ["NSCLC ", " NSCLC", "other"]  # kept as written
 
 
 def test_cutoffs_by_a_column_the_records_do_not_carry_is_refused(tmp_path):

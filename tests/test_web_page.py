@@ -97,6 +97,12 @@ def _cards(driver, kind: str) -> set[str]:
         f"return [...document.querySelectorAll('[data-{kind}]')].map(e => e.getAttribute('data-{kind}'))"))
 
 
+def _click(driver, element) -> None:  # noqa: ANN001
+    """Click as a person would: the element scrolled to the middle (the sticky disclaimer covers the top)."""
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+    element.click()
+
+
 def _set(driver, field: str, text: str) -> None:
     box = driver.find_element(By.ID, f"field-{field}")
     box.clear()
@@ -130,7 +136,7 @@ def test_a_teacher_moves_tmb_across_its_line_asks_why_not_pins_and_compares(serv
     assert "low_immunogenicity" not in _cards(browser, "finding")  # at the line: TMB-high (>= 10)
     _shot(browser, "03-tmb-10-at-the-line")
 
-    browser.find_element(By.CSS_SELECTOR, '#catalogue [data-id="anti_tim3_combination"]').click()
+    _click(browser, browser.find_element(By.CSS_SELECTOR, '#catalogue [data-id="anti_tim3_combination"]'))
     why = _wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, '[data-why="anti_tim3_combination"]'))[0]
     said = json.loads(invoke("explain", str(ROOT / "profiles" / "cold-desert.json"), "anti_tim3_combination",
                              "--set", "tmb=10", "--format", "json").stdout)["why_not"][0]
@@ -138,7 +144,7 @@ def test_a_teacher_moves_tmb_across_its_line_asks_why_not_pins_and_compares(serv
     assert "Why not" in why.text
     _shot(browser, "04-why-not-anti-tim3", why)
 
-    browser.find_element(By.ID, "pin").click()
+    _click(browser, browser.find_element(By.ID, "pin"))
     _set(browser, "tmb", "3")
     compare = _wait(browser, lambda d: [e for e in d.find_elements(By.CSS_SELECTOR, "[data-compare]")
                                         if "tmb 10 -> 3" in e.text])[0]
@@ -147,7 +153,7 @@ def test_a_teacher_moves_tmb_across_its_line_asks_why_not_pins_and_compares(serv
     _shot(browser, "05-pinned-and-compared", compare)
 
     Select(browser.find_element(By.ID, "sweep-field")).select_by_value("tmb")
-    browser.find_element(By.ID, "sweep-run").click()
+    _click(browser, browser.find_element(By.ID, "sweep-run"))
     grid = _wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, '[data-sweep="tmb"]'))[0]
     present = browser.execute_script(
         "return [...arguments[0].querySelectorAll('[data-row=\"finding high_tmb\"]')].map(c => c.className)", grid)
@@ -155,6 +161,13 @@ def test_a_teacher_moves_tmb_across_its_line_asks_why_not_pins_and_compares(serv
                                "--to", "30", "--step", "1", "--set", "tmb=3", "--format", "json").stdout)["values"]
     assert present == ["on" if v >= 10 else "off" for v in values]  # the chart: high_tmb from the line up
     _shot(browser, "06-sweep", grid)
+    _set(browser, "pd_l1_cps", "")
+    _set(browser, "pd_l1_tps", "20")
+    Select(browser.find_element(By.ID, "sweep-field")).select_by_value("pd_l1_cps")
+    time.sleep(0.5)  # the edit's evaluation first
+    _click(browser, browser.find_element(By.ID, "sweep-run"))
+    ruled_out = _wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "[data-ruled-out]"))[0]
+    assert "pd_l1_cps 0 .. 19: pd_l1_cps is never below pd_l1_tps 20" in ruled_out.text
     browser.execute_script("window.scrollTo(0, document.body.scrollHeight)")
     assert _disclaimer_in_view(browser)  # still in view at the foot of a long page
 

@@ -18,6 +18,7 @@ from typing import Any
 from icitrace.errors import InputProblem, did_you_mean
 from icitrace.profile.editing import JSON_NUMBER
 from icitrace.profile.model import field_bounds, show_number
+from icitrace.rulebase.model import engine_number
 
 HEADER = ["group", "cutoff", "value"]
 MAX_BYTES = 1_000_000
@@ -85,6 +86,10 @@ def load_group_cutoffs(column: str, path: Path, cutoffs: dict[str, Any]) -> Grou
         if not JSON_NUMBER.fullmatch(value) or not math.isfinite(float(value)) or not least <= float(value) <= most:
             raise GroupCutoffsError(f"{where}: the value of {name} must be a number from {show_number(least)} to "
                                     f"{show_number(most)} ({cutoffs[name].field}), got {value!r}")
+        try:
+            engine_number(float(value))
+        except ValueError as error:
+            raise GroupCutoffsError(f"{where}: the value of {name}: {error}") from None
         if name in groups.get(group, {}):
             raise GroupCutoffsError(f"{where}: {name} is given twice for the group {group!r}")
         groups.setdefault(group, {})[name] = float(value) + 0.0

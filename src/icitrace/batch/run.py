@@ -200,8 +200,8 @@ def process(record: Record, book: Any, settings: Settings) -> Outcome:
 def _group(record: Record, profile: Any, settings: Settings) -> str | None:
     """The record's group for --cutoffs-by: a kept column of the map, or the profile's tumor_type."""
     column = settings.group_cutoffs.column  # type: ignore[union-attr]
-    if settings.column_map is not None:
-        return settings.column_map.kept(record.payload if isinstance(record.payload, dict) else None)[column]
+    if settings.column_map is not None:  # blanks around a cell are not part of the group's name
+        return settings.column_map.kept(record.payload if isinstance(record.payload, dict) else None)[column].strip()
     return profile.tumor_type
 
 

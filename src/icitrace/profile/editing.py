@@ -7,15 +7,20 @@ what a file could not.
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from icitrace.errors import InputProblem, did_you_mean
-from icitrace.profile.model import Profile, field_kind, field_levels, reasoned_fields
-from icitrace.profile.reading import say_error
+from icitrace.profile.model import (
+    Band,
+    Profile,
+    field_kind,
+    field_levels,
+    reasoned_fields,
+)
+from icitrace.profile.reading import ProfileError, parse_json, say_error
 
 #: a number as JSON writes one (ASCII digits, an optional fraction and exponent, no sign but "-")
 JSON_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?", re.ASCII)
@@ -74,11 +79,11 @@ def _band(text: str) -> dict | None:
     """Band text (``>=1 <5``) or a JSON object (``{"at_least": 1}``) as the dict the model reads as a band;
     None when it is neither. The model checks the bounds."""
     if text.startswith("{"):
-        try:
-            value = json.loads(text)
-        except ValueError:
-            return None
-        return value if isinstance(value, dict) else None
+        try:  # the profile reader's JSON: a repeated key or a constant such as NaN is refused, not taken
+            value = parse_json(text.encode("utf-8"), "--set")
+        except ProfileError as error:
+            raise EditError(str(error).removeprefix("--set: ")) from None
+        return value
     match = BAND_TEXT.fullmatch(text)
     if not match or not any(match.groupdict().values()):
         return None
@@ -107,6 +112,9 @@ def apply_changes(profile: Profile, assignments: list[tuple[str, Any]]) -> tuple
             data[name] = value
         changes.append(Change(field=name, before=before, after=value))
     try:
-        return Profile.model_validate(data, strict=True), changes
+        edited = Profile.model_validate(data, strict=True)
     except ValidationError as error:
         raise EditError(f"after --set: {say_error(error.errors()[0])}") from None
+    for change in changes:  # a band as the model holds it, so that every output shows it as a band
+        change.before, change.after = (Band(**v) if isinstance(v, dict) else v for v in (change.before, change.after))
+    return edited, changes

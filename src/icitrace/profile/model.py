@@ -46,6 +46,16 @@ ORDERED_FIELDS = (("pd_l1_tps", "pd_l1_cps"),)
 NUMERIC_FIELDS = ("tmb", "pd_l1_tps", "pd_l1_cps")
 
 
+def _band_schema(schema: dict) -> None:
+    """The schema of a band as the model reads it (``read_band``): one bound or both, numbers, nothing
+    else. Each field's own range bounds them; JSON Schema cannot say that once for three fields."""
+    schema["description"] = ("a value known only as a range: at_least <= value < below; give one bound or both, "
+                             "numbers within the field's own range, at_least smaller than below")
+    for bound in ("at_least", "below"):
+        schema["properties"][bound] = {"type": "number", "description": schema["properties"][bound]["description"]}
+    schema["minProperties"], schema["additionalProperties"] = 1, False
+
+
 class Band(BaseModel):
     """A numeric value known only as a range: ``at_least <= value < below`` (either bound may be open).
 
@@ -55,9 +65,7 @@ class Band(BaseModel):
     inclusive and ``below`` exclusive, so ``{"below": 1}`` is exactly "PD-L1 below 1 %".
     """
 
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True,
-                              json_schema_extra={"description": "a value known only as a range: at_least <= value "
-                                                                "< below; give one bound or both"})
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, json_schema_extra=_band_schema)
 
     at_least: float | None = Field(None, description="the value is at least this (inclusive)")
     below: float | None = Field(None, description="the value is below this (exclusive)")

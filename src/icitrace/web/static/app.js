@@ -300,7 +300,11 @@ async function sweep() {
         ...s.values.map((v, i) => el("span", { class: present[i] ? "on" : "off", "data-row": name,
           title: `${s.field} ${show(v)}: ${present[i] ? "present" : "absent"}` })));
     }
-    $("sweep").replaceChildren(el("p", { class: "muted" }, `Where each conclusion appears (green) across ${s.field}; hover a cell for its value.`), grid);
+    const ruledOut = s.impossible.map((run) => el("li", {},
+      `${s.field} ${show(run.at[0])}${run.at[1] === run.at[0] ? "" : " .. " + show(run.at[1])}: ${run.reason}`));
+    $("sweep").replaceChildren(el("p", { class: "muted" }, `Where each conclusion appears (green) across ${s.field}; hover a cell for its value.`),
+      s.values.length ? grid : el("p", {}, "No value of the sweep could be evaluated."),
+      ruledOut.length ? el("div", { "data-ruled-out": "" }, "Not evaluated (the rest of the profile rules these values out):", el("ul", {}, ruledOut)) : null);
   } catch (error) {
     showError(error.message);
   }
