@@ -175,7 +175,8 @@ def test_a_teacher_moves_tmb_across_its_line_asks_why_not_pins_and_compares(serv
 def test_the_address_shares_the_case(server, browser):
     profile = {"id": "shared", "tmb": 14, "hypoxia": "high"}
     browser.get(server + "#profile=" + quote(json.dumps(profile)))
-    _wait(browser, lambda d: {"high_tmb", "hypoxic_tme"} <= _cards(d, "finding"))
+    _wait(browser, lambda d: "profile shared" in d.find_element(By.ID, "versions").text)
+    assert {"high_tmb", "hypoxic_tme"} <= _cards(browser, "finding")
     assert browser.find_element(By.ID, "field-tmb").get_attribute("value") == "14"
     assert Select(browser.find_element(By.ID, "field-hypoxia")).first_selected_option.text == "high"
     _shot(browser, "07-shared-link")
@@ -186,7 +187,8 @@ def test_values_that_look_like_markup_are_shown_as_text(server, browser):
     profile = {"id": "<b>bold</b>", "description": script, "tumor_type": img,
                "oncogenic_alterations": [img, "WNT/beta-catenin activation"], "tmb": 12}
     browser.get(server + "#profile=" + quote(json.dumps(profile)))
-    _wait(browser, lambda d: "high_tmb" in _cards(d, "finding"))
+    _wait(browser, lambda d: "profile <b>bold</b>" in d.find_element(By.ID, "versions").text)
+    assert "high_tmb" in _cards(browser, "finding")
     assert browser.execute_script("return window.__xss") is None
     assert browser.find_element(By.ID, "field-description").get_attribute("value") == script
     assert browser.find_element(By.ID, "field-tumor_type").get_attribute("value") == img
@@ -200,8 +202,8 @@ def test_values_that_look_like_markup_are_shown_as_text(server, browser):
 def test_a_profile_the_cli_refuses_is_refused_on_the_page_not_changed(server, browser):
     """A shared link or pasted JSON with a field the format lacks, or a repeated key, is refused with the
     reader's words; a number that is not finite is refused in its box. Nothing is dropped quietly."""
-    browser.get(server + "#profile=" + quote(json.dumps({"tmb": 12})))
-    _wait(browser, lambda d: "high_tmb" in _cards(d, "finding"))
+    browser.get(server + "#profile=" + quote(json.dumps({"id": "twelve", "tmb": 12})))
+    _wait(browser, lambda d: "profile twelve" in d.find_element(By.ID, "versions").text)
     browser.get(server + "#profile=" + quote('{"tmb_value": 3, "hypoxia": "high"}'))
     error = _wait(browser, lambda d: d.find_element(By.ID, "input-error").text)
     assert 'profile: unknown field "tmb_value". icitrace takes hypothetical profiles only' in error

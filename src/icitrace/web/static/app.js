@@ -3,7 +3,7 @@
 // out. Text is always set as text (textContent), never parsed as HTML, so a profile's values show as typed.
 "use strict";
 
-const state = { schema: null, rules: null, profile: {}, result: null, pinned: null, timer: null };
+const state = { schema: null, rules: null, profile: {}, result: null, pinned: null, timer: null, edition: 0 };
 const NUMBER = /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$/;
 // the grammar of `--set` (profile/editing.py): JSON numbers only, in a band too
 const NUM = "-?(?:0|[1-9][0-9]*)(?:\\.[0-9]+)?(?:[eE][+-]?[0-9]+)?";
@@ -131,7 +131,11 @@ function edited() {
     }
   }
   showError(problem);
-  if (problem) return;
+  if (problem) {  // nothing is evaluated, and an evaluation still on its way is dropped (edition moved on)
+    clearTimeout(state.timer);
+    state.edition += 1;
+    return;
+  }
   state.profile = profile;
   evaluateSoon(250);
 }
@@ -149,16 +153,18 @@ function evaluateSoon(delay) {
 }
 
 async function run() {
+  const edition = ++state.edition;  // answers to an older edit are dropped: the page shows the latest
   history.replaceState(null, "", "#profile=" + encodeURIComponent(JSON.stringify(state.profile)));
   try {
     const [result, svg] = await Promise.all([api("/api/evaluate", state.profile), api("/api/graph", state.profile)]);
+    if (edition !== state.edition) return;
     state.result = result;
     showError("");
     render(result);
     showGraph(svg);
     if (state.pinned) compare();
   } catch (error) {
-    showError(error.message);
+    if (edition === state.edition) showError(error.message);
   }
 }
 
@@ -319,6 +325,8 @@ async function loadText(text) {
     await api("/api/evaluate", text);
     setProfile(JSON.parse(text));
   } catch (error) {
+    clearTimeout(state.timer);
+    state.edition += 1;  // an evaluation of the profile still shown must not clear this message
     showError("That profile cannot be used: " + error.message);
   }
 }
