@@ -103,9 +103,7 @@ function readField(input) {
 function showField(input, value) {
   if (value === undefined || value === null) input.value = "";
   else if (input.dataset.kind === "list") input.value = value.length ? value.join(", ") : "[]";
-  else if (input.dataset.kind === "number" && typeof value === "object")
-    input.value = [value.at_least !== undefined ? ">=" + value.at_least : "", value.below !== undefined ? "<" + value.below : ""].join(" ").trim();
-  else input.value = String(value);
+  else input.value = show(value);  // a band as its text, which readField reads back
 }
 
 function setProfile(profile) {
@@ -284,7 +282,7 @@ async function compare() {
 
 function show(value) {
   if (value === null || value === undefined) return "unknown";
-  if (typeof value === "object" && !Array.isArray(value))
+  if (typeof value === "object" && !Array.isArray(value))  // a band, as Band.show writes it: ">=1 <5"
     return [value.at_least !== undefined ? ">=" + value.at_least : "", value.below !== undefined ? "<" + value.below : ""].join(" ").trim();
   return Array.isArray(value) ? "[" + value.join(", ") + "]" : String(value);
 }
