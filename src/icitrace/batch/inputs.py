@@ -7,13 +7,13 @@ place instead of stopping the run.
 
 from __future__ import annotations
 
-import csv
 import sys
 from collections.abc import Callable, Iterator
 from itertools import count
 from pathlib import Path
 from typing import BinaryIO, NamedTuple
 
+from icitrace.batch import tables
 from icitrace.batch.column_map import ColumnMap
 from icitrace.errors import InputProblem
 from icitrace.profile.editing import EDITABLE
@@ -22,8 +22,6 @@ from icitrace.profile.reading import MAX_BYTES
 
 #: a line may hold a profile of MAX_BYTES, its line break, and one more byte to tell a longer one
 MAX_LINE = MAX_BYTES + 2
-# A CSV cell may be as long as a whole profile may be (the csv module stops at 131,072 characters).
-csv.field_size_limit(max(csv.field_size_limit(), MAX_BYTES))
 
 STDIN = "-"
 
@@ -146,17 +144,7 @@ def _lines(handle: BinaryIO, name: str, stem: str, kind: str, first: int = 1,
             yield Record(where, default_id, "error", f"is longer than {MAX_BYTES:,} bytes; a profile is a small "
                                                      "JSON object")
         elif line.strip():  # blank lines are not records
-            yield Record(where, default_id, kind, line if header is None else _row(line, header, delimiter))
-
-
-def _cells(line: bytes, delimiter: str = ",") -> list[str]:
-    """One physical line as table cells; ``ValueError`` when it is not one whole row (a quote left open).
-    Bytes that are not UTF-8 survive as lone surrogates and make their own row an error (row_to_data)."""
-    text = line.decode("utf-8-sig", errors="surrogateescape").rstrip("\r\n")
-    try:
-        return next(csv.reader([text], strict=True, delimiter=delimiter), [])
-    except csv.Error as error:
-        raise ValueError(f"is not one whole CSV row ({error}; a quote left open?)") from None
+            yield Record(where, default_id, kind, line if header is None else tables.row(line, header, delimiter))
 
 
 def _header(handle: BinaryIO, name: str, delimiter: str, column_map: ColumnMap | None,
@@ -169,10 +157,10 @@ def _header(handle: BinaryIO, name: str, delimiter: str, column_map: ColumnMap |
     number, line = 1, handle.readline(MAX_LINE)
     while line.startswith((b"#", b"\xef\xbb\xbf#")):
         number, line = number + 1, handle.readline(MAX_LINE)
-    if sniff and (b"\t" in line) != (b"," in line):
-        delimiter = "\t" if b"\t" in line else ","
+    if sniff:
+        delimiter = tables.sniff(line, delimiter)
     try:
-        header = _cells(line, delimiter)
+        header = tables.cells(line, delimiter)
     except ValueError as error:
         raise InputError(f"{name}:{number}: the header {error}") from None
     if not is_utf8(",".join(header)):
@@ -188,17 +176,6 @@ def _header(handle: BinaryIO, name: str, delimiter: str, column_map: ColumnMap |
         raise InputError(f"{name}:{number}: unknown column(s) {', '.join(unknown)}; columns are profile fields: "
                          f"{', '.join(EDITABLE)} (or read the table through a map: --map MAP.yaml)")
     return header, number + 1, delimiter
-
-
-def _row(line: bytes, header: list[str], delimiter: str = ",") -> dict[str, str] | str:
-    """A table line as column -> cell text, or what is wrong with it (an error record in its place)."""
-    try:
-        cells = _cells(line, delimiter)
-    except ValueError as error:
-        return str(error)
-    if len(cells) > len(header):
-        return f"has {len(cells)} cells for {len(header)} columns"
-    return dict(zip(header, cells))
 
 
 def read_row(table: str, column_map: ColumnMap, row_id: str) -> tuple[str, dict]:

@@ -13,9 +13,9 @@ import textwrap
 from icitrace import __version__
 from icitrace.errors import InputProblem
 from icitrace.profile.model import Profile, field_kind, reasoned_fields, show_value
-from icitrace.render.prose import printable
 from icitrace.result.model import Result
 from icitrace.rulebase.book import RuleBook
+from icitrace.text import printable
 
 
 class ScenarioError(InputProblem):

@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from icitrace.render.chain_graph import chain_graph
-from icitrace.render.prose import printable
 from icitrace.result.model import Result
+from icitrace.text import printable
 
 COLOURS = {"value": "#eeeeee", "mechanism": "#fcd9b6", "biomarker signal": "#cfe3fa", "strategy": "#d3f2d3"}
 

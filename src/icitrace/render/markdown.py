@@ -18,10 +18,10 @@ from icitrace.render.prose import (
     closeness,
     explanation_lines,
     maturity_line,
-    printable,
     split_references,
 )
 from icitrace.result.model import Result
+from icitrace.text import printable
 
 MERMAID_CLASSES = {"value": "value", "mechanism": "mechanism", "biomarker signal": "biomarker", "strategy": "strategy"}
 

@@ -27,15 +27,6 @@ REFERENCES_NOTE = "[n] are the review's own reference numbers"
 OUTSIDE_NOTE = "Outside the review (outside knowledge, cited to its source):"
 
 
-def printable(text: str) -> str:
-    """Text with its control characters shown, not obeyed: a line break in a value prints as \\n and an
-    escape sequence as \\x1b, so that a profile's text can never restyle a terminal or break a format's
-    lines (every renderer passes user text through here before its own escaping)."""
-    if text.isprintable():  # nearly always: the character walk below only when there is something to show
-        return text
-    return "".join(c if c.isprintable() or c == " " else c.encode("unicode_escape").decode("ascii") for c in text)
-
-
 def cites(citations: list[str]) -> str:
     """Citations in a row; "; " keeps a source such as "Peng et al., Cancer Discov 2016" whole."""
     return "; ".join(citations)

@@ -11,8 +11,8 @@ from html import escape
 
 from icitrace.render.chain_graph import Node, chain_graph
 from icitrace.render.dot import COLOURS
-from icitrace.render.prose import printable
 from icitrace.result.model import Result
+from icitrace.text import printable
 
 BOX_W, BOX_H, GAP_Y, GAP_X, MARGIN = 230, 44, 16, 190, 20
 COLUMNS = {"value": 0, "mechanism": 1, "biomarker signal": 1, "strategy": 2}

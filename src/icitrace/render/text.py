@@ -23,10 +23,10 @@ from icitrace.render.prose import (
     closeness,
     explanation_lines,
     maturity_line,
-    printable,
     split_references,
 )
 from icitrace.result.model import FindingOut, Result, StrategyOut
+from icitrace.text import printable
 
 
 def render_text(results: list[Result], *, color: bool = False, width: int = 100, brief: bool = False) -> str:
