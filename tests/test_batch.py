@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import (
     PROFILES,
+    ROOT,
     but_deciding,
     icitrace_command,
     invoke,
@@ -190,9 +191,14 @@ def test_resuming_a_csv_run_stopped_before_its_first_record_writes_one_header(tm
 
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
 def test_an_output_that_cannot_be_written_is_an_error_not_bad_input():
-    done = invoke("batch", "profiles", "--out", "/dev/full")
+    """A full disk is an error of the run (exit 1); a device named as --out is refused before anything (exit 2)."""
+    with open("/dev/full", "wb") as full:
+        done = subprocess.run([*icitrace_command(), "batch", "profiles"], stdout=full, stderr=subprocess.PIPE,
+                              timeout=120, cwd=ROOT)
     assert done.returncode == 1 and b"Traceback" not in done.stderr
     assert done.stderr.startswith(b"icitrace: cannot write the output (No space left on device)")
+    refused = invoke("batch", "profiles", "--out", "/dev/full")
+    assert refused.returncode == 2 and b"is a FIFO, device or socket; --out writes a regular file" in refused.stderr
 
 
 @pytest.mark.parametrize("problem, message", [

@@ -7,23 +7,23 @@ place instead of stopping the run.
 
 from __future__ import annotations
 
-import sys
+import hashlib
 from collections.abc import Callable, Iterator
 from itertools import count
 from pathlib import Path
-from typing import BinaryIO, NamedTuple
+from typing import Any, BinaryIO, NamedTuple
 
 from icitrace.batch import tables
 from icitrace.batch.column_map import ColumnMap
 from icitrace.errors import InputProblem
+from icitrace.files import STDIN, UnreadableInput, open_input, stdin_bytes
 from icitrace.profile.editing import EDITABLE
 from icitrace.profile.model import field_kind, reasoned_fields
 from icitrace.profile.reading import MAX_BYTES
+from icitrace.text import printable
 
 #: a line may hold a profile of MAX_BYTES, its line break, and one more byte to tell a longer one
 MAX_LINE = MAX_BYTES + 2
-
-STDIN = "-"
 
 
 class InputError(InputProblem):
@@ -50,48 +50,88 @@ def check(inputs: list[str], column_map: ColumnMap | None = None) -> None:
     lacks a column the map names)."""
     for source in inputs:
         if column_map is not None and (source == STDIN or Path(source).suffix.lower() not in TABLES):
-            raise InputError(f"--map reads tables (.csv, .tsv, .txt); {source} is not one")
-        if source == STDIN or Path(source).is_dir():
+            raise InputError(f"--map reads tables (.csv, .tsv, .txt); {printable(source)} is not one")
+        if source == STDIN:
+            stdin_bytes()  # a closed stdin is refused now, not half-way
+            continue
+        if Path(source).is_dir():
             continue
         suffix = _kind(source)
-        if suffix in TABLES:
-            try:
-                with Path(source).open("rb") as handle:
-                    _header(handle, source, TABLES[suffix], column_map, sniff=True)
-            except OSError as error:
-                raise InputError(f"{source}: cannot be read ({error.strerror or error})") from None
+        with open_input(source) as handle:
+            if suffix in TABLES:
+                _header(handle, printable(source), TABLES[suffix], column_map, sniff=True)
 
 
 def _kind(source: str) -> str:
-    path = Path(source)
-    if not path.exists():
-        raise InputError(f"{source}: no such file or folder")
-    if not path.is_file():  # a FIFO, a device: reading it could block or never end
-        raise InputError(f"{source}: not a regular file or folder")
-    suffix = path.suffix.lower()
+    suffix = Path(source).suffix.lower()
     if suffix not in (*TABLES, ".jsonl", ".ndjson", ".json"):
-        raise InputError(f"{source}: expected a folder of .json files, a .jsonl file, or a table (.csv, or "
-                         ".tsv/.txt tab-separated)")
+        open_input(source).close()  # a missing or odd file is named as such first
+        raise InputError(f"{printable(source)}: expected a folder of .json files, a .jsonl file, or a table (.csv, "
+                         "or .tsv/.txt tab-separated)")
     return suffix
 
 
+class Trail:
+    """Standard input has no name to compare on --resume, so the run keeps its bytes' digest: after each
+    record (counted over all inputs), the SHA-256 of every byte read from stdin so far."""
+
+    def __init__(self) -> None:
+        self.hasher = hashlib.sha256()
+        self.count = 0
+        self.digests: dict[int, str] = {0: ""}
+
+    def note(self) -> None:
+        self.count += 1
+        self.digests[self.count] = self.hasher.copy().hexdigest()[:32] if self.hashed else ""
+
+    hashed = False
+
+    def reader(self, stream: BinaryIO) -> _Hashed:
+        self.hashed = True
+        return _Hashed(stream, self.hasher)
+
+    def span(self, first: int, last: int) -> list[str]:
+        """The digests after records first..last (0: before any), forgetting those before ``first``."""
+        for index in [i for i in self.digests if i < first]:
+            del self.digests[index]
+        return [self.digests[i] for i in range(first, last + 1)]
+
+
+class _Hashed:
+    """A binary stream whose lines read also feed a digest."""
+
+    def __init__(self, stream: BinaryIO, hasher: Any) -> None:
+        self.stream, self.hasher = stream, hasher
+
+    def readline(self, limit: int = -1) -> bytes:
+        line = self.stream.readline(limit)
+        self.hasher.update(line)
+        return line
+
+
 def records(inputs: list[str], skipped: Callable[[str], None] = lambda note: None,
-            column_map: ColumnMap | None = None) -> Iterator[Record]:
-    """Every record of the inputs, in order; ``skipped`` hears of each folder entry that is not one."""
+            column_map: ColumnMap | None = None, trail: Trail | None = None) -> Iterator[Record]:
+    """Every record of the inputs, in order; ``skipped`` hears of each folder entry that is not one;
+    ``trail`` keeps the digest of standard input's bytes after each record."""
     for source in inputs:
-        yield from _records(source, skipped, column_map)
+        for record in _records(source, skipped, column_map, trail):
+            if trail is not None:
+                trail.note()
+            yield record
 
 
-def _records(source: str, skipped: Callable[[str], None], column_map: ColumnMap | None) -> Iterator[Record]:
+def _records(source: str, skipped: Callable[[str], None], column_map: ColumnMap | None,
+             trail: Trail | None) -> Iterator[Record]:
     if source == STDIN:
-        yield from _lines(sys.stdin.buffer, "<stdin>", "stdin", "json")
+        stream = stdin_bytes()
+        yield from _lines(trail.reader(stream) if trail is not None else stream, "<stdin>", "stdin", "json")
         return
     path = Path(source)
     if path.is_dir():
         for entry in sorted(path.iterdir()):
             reason = _not_a_profile_file(entry)
             if reason:
-                skipped(f"{entry}: skipped ({reason})")
+                skipped(f"{printable(str(entry))}: skipped ({reason})")
             else:
                 yield _file_record(entry)
         return
@@ -99,9 +139,9 @@ def _records(source: str, skipped: Callable[[str], None], column_map: ColumnMap 
     if suffix == ".json":
         yield _file_record(path)
         return
-    with path.open("rb") as handle:
+    with open_input(source) as handle:
         if suffix in TABLES:
-            header, first, delimiter = _header(handle, source, TABLES[suffix], column_map, sniff=True)
+            header, first, delimiter = _header(handle, printable(source), TABLES[suffix], column_map, sniff=True)
             yield from _lines(handle, source, path.stem, "row", first=first, header=header, delimiter=delimiter)
         else:
             yield from _lines(handle, source, path.stem, "json")
@@ -122,8 +162,10 @@ def _not_a_profile_file(entry: Path) -> str:
 
 def _file_record(path: Path) -> Record:
     try:
-        with path.open("rb") as handle:
+        with open_input(path) as handle:
             return Record(str(path), path.stem, "json", handle.read(MAX_BYTES + 1))
+    except UnreadableInput as error:
+        return Record(str(path), path.stem, "error", str(error).removeprefix(f"{printable(str(path))}: "))
     except OSError as error:
         return Record(str(path), path.stem, "error", f"cannot be read ({error.strerror or error})")
 

@@ -20,15 +20,13 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import islice
-from pathlib import Path
 from typing import IO, Any
 
 from icitrace import NOT_FOR_CLINICAL_USE
 from icitrace.batch.column_map import ColumnMap
 from icitrace.batch.group_cutoffs import GroupCutoffs, stated
 from icitrace.batch.inputs import Record, is_utf8, row_to_data
-from icitrace.batch.provenance import PREAMBLE, provenance, provenance_line
+from icitrace.batch.provenance import provenance, provenance_line
 from icitrace.batch.summary import Summary
 from icitrace.engine.durable import EngineError
 from icitrace.errors import EngineProblem, InputProblem, OutputProblem
@@ -280,52 +278,26 @@ def preamble(settings: Settings) -> str:
     return "".join(line + "\n" for line in lines)
 
 
-def completed_records(path: Path, fmt: str) -> int:
-    """How many records an earlier, interrupted run wrote whole; a torn last line is cut off."""
-    if not path.exists():
-        return 0
-    with path.open("rb+") as handle:
-        data_end = handle.seek(0, os.SEEK_END)
-        handle.seek(0)
-        complete, position = 0, 0
-        for line in handle:
-            if not line.endswith(b"\n"):
-                break
-            complete += 1
-            position += len(line)
-        if position != data_end:
-            handle.truncate(position)
-    if complete < PREAMBLE[fmt]:  # not even its provenance and header whole: start the file again
-        with path.open("rb+") as handle:
-            handle.truncate(0)
-        return 0
-    return complete - PREAMBLE[fmt]
-
-
 class OutputError(OutputProblem):
     """The output cannot be written (a full disk, a lost network drive)."""
 
 
 def run(records: Iterable[Record], out: IO[bytes], settings: Settings, workers: int, summary: Summary | None,
-        on_progress: Callable[[int], None] | None = None, skip: int = 0, write_preamble: bool = True,
-        dask: str | None = None) -> tuple[int, int]:
+        on_progress: Callable[[int], None] | None = None, write_preamble: bool = True, dask: str | None = None,
+        before_write: Callable[[int], None] | None = None) -> tuple[int, int]:
     """Evaluate every record and write one line each, in order, as UTF-8 to the binary stream ``out``,
     after the provenance line (and a table's header) unless the output already has them.
-    Returns (written, failed)."""
-    written = failed = seen = 0
-
-    def counted(items: Iterable[Record]) -> Iterator[Record]:
-        nonlocal seen
-        for item in items:
-            seen += 1
-            yield item
-
+    ``before_write`` hears how many records a chunk holds before the chunk is written (the run's
+    session keeps its record of the run ahead of the output). Returns (written, failed)."""
+    written = failed = 0
     with _StopSignals() as stops:
         try:
             if write_preamble:
                 _write(out, preamble(settings))
-            for chunk in _outcomes(_chunks(islice(counted(records), skip, None)), settings, workers, dask, stops):
+            for chunk in _outcomes(_chunks(iter(records)), settings, workers, dask, stops):
                 with stops.held():
+                    if before_write is not None:
+                        before_write(chunk.records)
                     _write(out, chunk.text)
                     written += chunk.records
                     failed += chunk.failed
@@ -336,14 +308,7 @@ def run(records: Iterable[Record], out: IO[bytes], settings: Settings, workers: 
                     on_progress(chunk.records)
         except KeyboardInterrupt:
             raise Stopped(written) from None
-    if seen < skip:
-        raise ResumeMismatch(f"--resume: the output holds {skip:,} records but the input has only {seen:,}; "
-                             "it was not written from this input")
     return written, failed
-
-
-class ResumeMismatch(InputProblem):
-    """--resume on an output that cannot belong to this input."""
 
 
 def _write(out: IO[bytes], text: str) -> None:

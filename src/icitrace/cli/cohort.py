@@ -80,7 +80,8 @@ def batch(
     """
     from icitrace.batch import output as outputs
     from icitrace.batch import run as runner
-    from icitrace.batch.inputs import check, estimate_total, records
+    from icitrace.batch.inputs import check, estimate_total
+    from icitrace.batch.session import Session
     from icitrace.batch.summary import Summary
 
     # Everything that can refuse the run is checked before --out is opened or changed.
@@ -113,32 +114,16 @@ def batch(
         fail(str(error))
     total = estimate_total(inputs)
     workers = _workers(workers, total)
-    reads = {f for rule in book.rules for f in rule.fields()}
-    cohort = Summary(reads, by) if summary else None
-    skip, started = 0, False
-    target = outputs.open_output(out, inputs) if out else sys.stdout.buffer  # locked for the run's life
+    cohort = Summary({f for rule in book.rules for f in rule.fields()}, by) if summary else None
+    reads = outputs.Reads.of(inputs, files=[column_map, cutoffs_by[1] if cutoffs_by else None],
+                             folders=[book.directory])
+    session = Session(inputs, out, settings, book, reads, resume=resume, skipped=_skipped)
     try:
-        if out:
-            run = outputs.describe_run(inputs, settings, book.digest)
-            problems = outputs.resume_problems(out, run) if resume else []
-            if problems:
-                fail(f"--resume {out}: not the run that wrote it: " + "; ".join(problems))
-            if resume:
-                skip = runner.completed_records(out, format.value)
-                started = out.stat().st_size > 0  # its provenance line (and a table's header) are there
-                if cohort is not None:
-                    outputs.summarise_written(out, format.value, cohort, book.catalog.findings,
-                                              book.catalog.strategies)
-            elif out.is_file():  # not a device such as /dev/null: nothing to empty or to resume
-                target.truncate(0)
-            if out.is_file():
-                outputs.write_run_record(out, run)
-        stream = records(inputs, skipped=_skipped, column_map=mapping)
-        written, failed = _run(runner, stream, target, settings, workers, cohort,
-                               skip, started, dask, total, out)
+        session.open(cohort)  # the last refusals; until it returns, not a byte of the output has changed
+        written, failed = _run(session, workers, cohort, dask, total, out)
     finally:
-        if out:
-            target.close()
+        session.close()
+    skip = session.skip
     if resume:
         typer.echo(f"icitrace: resumed after {skip:,} records already written", err=True)
     if cohort is not None:
@@ -148,25 +133,26 @@ def batch(
         fail(f"{failed:,} of {written:,} records could not be evaluated (see their error lines)", EXIT_FAILED)
 
 
-def _run(runner, stream, target, settings, workers, cohort, skip, started, dask, total, out):  # noqa: ANN001, ANN202
+def _run(session, workers, cohort, dask, total, out):  # noqa: ANN001, ANN202
     """The run itself, its stops and failures turned into messages that say what the output holds."""
+    from icitrace.batch import run as runner
     from icitrace.batch.inputs import InputError
     from icitrace.batch.pool import WorkerDied
 
-    progress = _progress() if sys.stderr.isatty() else None
+    progress = _progress() if sys.stderr is not None and sys.stderr.isatty() else None
     resumable = "; run again with --resume to continue" if out else ""
+    skip = session.skip
     try:
         with progress or nullcontext():
             task = progress.add_task("records", total=total, completed=skip) if progress else None
             advance = (lambda n: progress.advance(task, n)) if progress else None
-            written, failed = runner.run(stream, target, settings, workers, cohort, advance, skip,
-                                         write_preamble=not started, dask=dask)
+            written, failed = session.run(workers, cohort, advance, dask)
     except InputError as error:
         fail(str(error))
     except (WorkerDied, runner.OutputError, runner.DaskLost) as error:
         fail(f"{error}; the output holds every record before it whole{resumable}", EXIT_FAILED)
     except BrokenPipeError:
-        raise  # stdout's reader went away (`| head`): click ends quietly with exit 1
+        raise  # stdout's reader went away (`| head`): ends quietly (cli.app)
     except OSError as error:  # an input that became unreadable during the run
         fail(f"cannot read the input ({error.strerror or error})")
     except runner.Stopped as stop:
