@@ -51,3 +51,25 @@ def did_you_mean(word: str, choices: Iterable[str], n: int = 1, quote: str = "`"
     """`` (did you mean `hypoxia`?)`` after a mistyped word, or nothing when no choice is close."""
     close = near(word, choices, n)
     return f" (did you mean {' or '.join(f'{quote}{c}{quote}' for c in close)}?)" if close else ""
+
+
+class StreamClosed(OSError):
+    """A standard stream the command needs was closed when it started (``>&-``, ``<&-``)."""
+
+
+def from_os_error(error: OSError) -> IcitraceError:
+    """The one mapping of an operating-system error that reached a command's top (a write to a full disk
+    or a closed stdout, a file system gone away) to a message and an exit code; a file named in the
+    error is named in the message, escaped for the terminal."""
+    import errno
+
+    from icitrace.text import printable
+
+    if isinstance(error, StreamClosed):
+        return OutputProblem(str(error))
+    reason = {errno.ENOSPC: "No space left on device", errno.EFBIG: "the file size limit was reached",
+              errno.EBADF: "the stream is closed", errno.ENAMETOOLONG: "the name is too long",
+              errno.EIO: "an input/output error"}.get(error.errno or 0, error.strerror or str(error))
+    if error.filename is not None:
+        return OutputProblem(f"{printable(str(error.filename))}: cannot be used ({reason})")
+    return OutputProblem(f"cannot write the output ({reason})")

@@ -23,25 +23,31 @@ STDIN = "-"
 
 
 class UnreadableInput(InputProblem):
-    """A named input that cannot be read: missing, not a regular file, too large, a closed stdin."""
+    """A named input that cannot be read: missing, not a regular file, too large, a closed stdin.
+    ``reason`` is the message without the name, for callers that name the input their own way."""
+
+    def __init__(self, name: str, reason: str) -> None:
+        self.reason = reason
+        super().__init__(f"{name}: {reason}" if name else reason)
 
 
-def open_input(path: str | os.PathLike, what: str = "") -> BinaryIO:
+def open_input(path: str | os.PathLike, what: str = "", expected: str = "a file") -> BinaryIO:
     """``path`` opened for reading in binary, once it is known to be a regular file. ``what`` names
-    the option in messages (``--map``); the path itself is always named, escaped for a terminal."""
+    the option in messages (``--map``), ``expected`` what it takes ("a profile JSON file"); the path
+    itself is always named, escaped for a terminal."""
     name = _name(path, what)
     try:
         # O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused just below
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     except OSError as error:
-        raise UnreadableInput(f"{name}: {_why(error)}") from None
+        raise UnreadableInput(name, _why(error)) from None
     try:
         mode = os.fstat(fd).st_mode
         if stat.S_ISDIR(mode):
-            raise UnreadableInput(f"{name}: is a folder; expected a file")
+            raise UnreadableInput(name, f"is a directory; expected {expected}")
         if not stat.S_ISREG(mode):
-            raise UnreadableInput(f"{name}: not a regular file (a FIFO, a device or a socket could block or "
-                                  "never end); give a file")
+            raise UnreadableInput(name, f"is not a regular file (a FIFO, a device or a socket could block or "
+                                        f"never end); expected {expected}")
         if hasattr(os, "set_blocking"):
             os.set_blocking(fd, True)
         return os.fdopen(fd, "rb")
@@ -56,9 +62,9 @@ def read_input(path: str | os.PathLike, limit: int, what: str = "", kind: str = 
         try:
             raw = handle.read(limit + 1)
         except OSError as error:
-            raise UnreadableInput(f"{_name(path, what)}: {_why(error)}") from None
+            raise UnreadableInput(_name(path, what), _why(error)) from None
     if len(raw) > limit:
-        raise UnreadableInput(f"{_name(path, what)}: larger than {limit:,} bytes; a {kind} is short")
+        raise UnreadableInput(_name(path, what), f"is larger than {limit:,} bytes; a {kind} is short")
     return raw
 
 
@@ -66,7 +72,7 @@ def stdin_bytes() -> BinaryIO:
     """Standard input as a binary stream; refused when it is closed (``<&-``)."""
     stream = sys.stdin
     if stream is None or getattr(stream, "buffer", None) is None:
-        raise UnreadableInput("standard input is closed; give a file, or pipe the data in")
+        raise UnreadableInput("", "standard input is closed; give a file, or pipe the data in")
     return stream.buffer
 
 

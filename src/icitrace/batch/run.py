@@ -184,7 +184,7 @@ def process(record: Record, book: Any, settings: Settings) -> Outcome:
             payload["cutoffs"] = judged_by
     except (ProfileError, EngineError, EditError, ValueError) as error:
         message = str(error) if isinstance(error, ProfileError) else f"{record.where}: {error}"
-        payload = {"record": record.where, "ok": False, "error": message}
+        payload = {"record": record.where, "ok": False, "error": _bounded(message)}
         outcome = Outcome("", False)
     if settings.column_map is not None:  # its id and kept columns, error records too (a torn line: empty)
         row = record.payload if isinstance(record.payload, dict) else None
@@ -193,6 +193,17 @@ def process(record: Record, book: Any, settings: Settings) -> Outcome:
         payload["keep"] = outcome.keep = settings.column_map.kept(row)
     outcome.line = _line(payload | {"disclaimer": NOT_FOR_CLINICAL_USE}, settings)
     return outcome
+
+
+#: an error record's message is cut here: a cell quoted in it, or a long list of tokens, must not make one
+#: bad record's line larger than many good ones
+MAX_ERROR = 2_000
+
+
+def _bounded(message: str) -> str:
+    if len(message) <= MAX_ERROR:
+        return message
+    return f"{message[:MAX_ERROR]}... ({len(message) - MAX_ERROR:,} more characters cut)"
 
 
 def _group(record: Record, profile: Any, settings: Settings) -> str | None:

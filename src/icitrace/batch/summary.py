@@ -1,6 +1,12 @@
 """What a cohort looked like: how often each finding and strategy was reached, which findings came
 together most, how often each field the rules read was unknown, and which unknowns would decide the
-most; overall, and per group of a kept column (`--summary --by COLUMN`)."""
+most; overall, and per group of a kept column (`--summary --by COLUMN`).
+
+Per group, memory and output are bounded whatever the column holds (an id column has a value per
+record): the first ``TRACKED`` distinct values are summarised each, later ones together; the summary
+shows the ``SHOWN`` largest groups and the rest as one ``other`` group, and says how many it holds.
+Group values are compared as keys (``normal_key``: blanks around them and Unicode form set aside).
+"""
 
 from __future__ import annotations
 
@@ -10,6 +16,12 @@ from itertools import combinations
 from typing import Any
 
 from icitrace import DISCLAIMER
+from icitrace.text import normal_key, printable
+
+#: distinct --by values summarised one by one; records of later values are summarised together
+TRACKED = 200
+#: groups shown one by one (the largest); the rest are shown as one "other" group
+SHOWN = 50
 
 
 class Summary:
@@ -29,11 +41,26 @@ class Summary:
         self.deciding_records: Counter[str] = Counter()
         self.deciding_rules: Counter[str] = Counter()
         self.deciding_over = 0
+        #: --by values past TRACKED: their records together, and (up to TRACKED of) their names
+        self.untracked: Summary | None = Summary(self.reads) if by is not None else None
+        self.untracked_values: set[str] = set()
+
+    def merge(self, other: Summary) -> None:
+        """Add another summary's counts (no groups) to this one's."""
+        for name in ("records", "failed", "deciding_over"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for name in ("findings", "strategies", "pairs", "unknown", "deciding_records", "deciding_rules"):
+            getattr(self, name).update(getattr(other, name))
 
     def add(self, outcome: Any) -> None:
         if self.by is not None:
-            group = (getattr(outcome, "keep", None) or {}).get(self.by, "")
-            self.groups.setdefault(group, Summary(self.reads)).add(outcome)
+            group = normal_key((getattr(outcome, "keep", None) or {}).get(self.by, ""))
+            if group not in self.groups and len(self.groups) >= TRACKED:
+                if len(self.untracked_values) < TRACKED:  # a count of names, itself bounded
+                    self.untracked_values.add(group)
+                self.untracked.add(outcome)  # type: ignore[union-attr]
+            else:
+                self.groups.setdefault(group, Summary(self.reads)).add(outcome)
         self.records += 1
         if not outcome.ok:
             self.failed += 1
@@ -49,9 +76,19 @@ class Summary:
 
     def as_data(self, top_pairs: int = 10) -> dict[str, Any]:
         data = {"disclaimer": DISCLAIMER, **self._counts(top_pairs)}
-        if self.by is not None:  # groups in the order of their names ("" is a row without a value)
+        if self.by is not None:  # the largest groups first, then by name ("" is a row without a value)
+            ranked = sorted(self.groups, key=lambda name: (-self.groups[name].records, name))
+            other = Summary(self.reads)
+            for name in ranked[SHOWN:]:
+                other.merge(self.groups[name])
+            if self.untracked is not None:
+                other.merge(self.untracked)
             data["by"] = {"column": self.by, "groups": {name: self.groups[name]._counts(top_pairs)
-                                                        for name in sorted(self.groups)}}
+                                                        for name in ranked[:SHOWN]}}
+            if other.records:
+                values = len(ranked[SHOWN:]) + len(self.untracked_values)
+                data["by"]["other"] = {"values": values, "values_at_least": len(self.untracked_values) >= TRACKED,
+                                       **other._counts(top_pairs)}
         return data
 
     def _counts(self, top_pairs: int) -> dict[str, Any]:
@@ -76,8 +113,13 @@ class Summary:
     def as_text(self) -> str:
         data = self.as_data()
         lines = [*textwrap.wrap(DISCLAIMER, 100), *_section("Cohort", data)]
+        by = printable(self.by or "")
         for name, group in data.get("by", {}).get("groups", {}).items():
-            lines += _section(f"{self.by} = {name}" if name else f"{self.by} empty", group)
+            lines += _section(f"{by} = {printable(name)}" if name else f"{by} empty", group)
+        other = data.get("by", {}).get("other")
+        if other:
+            many = f"{other['values']:,}{' or more' if other['values_at_least'] else ''}"
+            lines += _section(f"{by}: the other {many} values, together", other)
         return "\n".join(lines).rstrip("\n") + "\n"
 
 

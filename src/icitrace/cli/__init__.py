@@ -10,7 +10,9 @@ os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
 import typer  # noqa: E402
 
-from icitrace.cli.app import app  # noqa: E402
+from icitrace.cli import streams  # noqa: E402
+from icitrace.cli.app import app, say  # noqa: E402
+from icitrace.errors import from_os_error  # noqa: E402
 
 # isort: off
 from icitrace.cli import evaluate, cohort, profiles, bdd, rules, serve  # noqa: F401, E402 - registers the commands in this order
@@ -35,7 +37,22 @@ def app_for(args: list[str]) -> typer.Typer:
 
 
 def main() -> None:
-    app_for(sys.argv[1:])()
+    """The console script. Outside a command's own handling (help or a usage error written to a full or
+    closed stdout, the final flush), an operating-system error still ends in one message and an exit code."""
+    streams.guard()
+    try:
+        try:
+            app_for(sys.argv[1:])()
+        finally:
+            sys.stdout.flush()  # what is still buffered fails here, inside the handler, not at exit
+    except BrokenPipeError:
+        streams.quiet_stdout()
+        sys.exit(1)
+    except OSError as error:
+        streams.quiet_stdout()
+        problem = from_os_error(error)
+        say(str(problem))
+        sys.exit(problem.exit_code)
 
 
 __all__ = ["app", "app_for", "main"]

@@ -19,7 +19,8 @@ import typer
 from typer.core import TyperCommand
 
 from icitrace import __version__
-from icitrace.errors import EXIT_BAD_INPUT, IcitraceError
+from icitrace.errors import EXIT_BAD_INPUT, IcitraceError, from_os_error
+from icitrace.text import printable
 
 #: piped text is this wide in every command, so that output is byte-identical everywhere
 PIPED_WIDTH = 100
@@ -87,8 +88,9 @@ def _main(version: bool = typer.Option(False, "--version", "-V", callback=_versi
 
 
 def command(group: typer.Typer, name: str | None = None, *, epilog: str) -> Callable:
-    """Register a command whose ``IcitraceError`` ends it with one line on stderr and that error's exit
-    code: the one place errors become messages."""
+    """Register a command whose ``IcitraceError`` (or an operating-system error, such as a full disk
+    under stdout) ends it with one line on stderr and that error's exit code: the one place errors
+    become messages."""
     def register(function: Callable) -> Callable:
         @functools.wraps(function)
         def run(*args: Any, **kwargs: Any) -> None:
@@ -96,14 +98,30 @@ def command(group: typer.Typer, name: str | None = None, *, epilog: str) -> Call
                 function(*args, **kwargs)
             except IcitraceError as error:
                 fail(str(error), error.exit_code)
+            except BrokenPipeError:
+                raise  # stdout's reader went away (`| head`): click ends quietly, exit 1
+            except OSError as error:
+                problem = from_os_error(error)
+                fail(str(problem), problem.exit_code)
 
         return group.command(name, cls=Command, epilog=epilog)(run)
 
     return register
 
 
-def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
-    typer.echo(f"icitrace: {message}", err=True)
+def say(message: str, *details: str) -> None:
+    """The one way a message reaches stderr: prefixed with the command's name, each line with its
+    control characters shown (a file name, a cell or an id can never move the cursor, recolour the
+    terminal or forge a line of its own)."""
+    lines = [f"icitrace: {printable(message)}", *(f"  {printable(detail)}" for detail in details)]
+    try:
+        typer.echo("\n".join(lines), err=True)
+    except OSError:
+        pass  # stderr closed or full: the exit code still says how the command ended
+
+
+def fail(message: str, code: int = EXIT_BAD_INPUT, details: Iterable[str] = ()) -> NoReturn:
+    say(message, *details)
     raise typer.Exit(code)
 
 
@@ -173,7 +191,7 @@ def load_rules(directory: Optional[Path], thresholds: Optional[list[str]] = None
     try:
         book = rulebook(str(directory) if directory else None)
     except RulesError as error:
-        fail("the rules cannot be used:\n" + "\n".join(f"  {p}" for p in error.problems))
+        fail("the rules cannot be used:", details=[str(p) for p in error.problems])
     return with_overrides(book, parse_thresholds(thresholds or []))
 
 
@@ -199,7 +217,7 @@ def check_ids(book: Any, ids: list[str]) -> None:
 def report_errors(errors: list[IcitraceError]) -> int:
     """Each error on stderr; the exit code for the run (bad input wins over an engine error)."""
     for error in errors:
-        typer.echo(f"icitrace: {error}", err=True)
+        say(str(error))
     return max((e.exit_code for e in errors), default=0)
 
 

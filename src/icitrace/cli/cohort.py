@@ -21,6 +21,7 @@ from icitrace.cli.app import (
     examples,
     fail,
     load_rules,
+    say,
 )
 from icitrace.errors import EXIT_FAILED, EXIT_STOPPED, InputProblem
 
@@ -125,7 +126,7 @@ def batch(
         session.close()
     skip = session.skip
     if resume:
-        typer.echo(f"icitrace: resumed after {skip:,} records already written", err=True)
+        say(f"resumed after {skip:,} records already written")
     if cohort is not None:
         text = (json.dumps(cohort.as_data(), indent=2) + "\n") if summary_format is Format.json else cohort.as_text()
         (sys.stdout.write if out else sys.stderr.write)(text)
@@ -159,7 +160,7 @@ def _run(session, workers, cohort, dask, total, out):  # noqa: ANN001, ANN202
         fail(f"stopped after {skip + stop.args[0]:,} records; the output holds each of them whole{resumable}",
              EXIT_STOPPED)
     if progress:
-        typer.echo(f"icitrace: {skip + written:,} records done", err=True)
+        say(f"{skip + written:,} records done")
     return written, failed
 
 
@@ -189,7 +190,7 @@ def _workers(requested: int, total: int | None) -> int:
 
 
 def _skipped(note: str) -> None:
-    typer.echo(f"icitrace: {note}", err=True)
+    say(f"{note}")
 
 
 @command(app, epilog=examples("icitrace synth --n 1000 --seed 7 > cohort.jsonl"))

@@ -29,6 +29,7 @@ from icitrace.cli.app import (
     fail,
     load_rules,
     report_errors,
+    say,
     width,
 )
 from icitrace.errors import IcitraceError
@@ -72,7 +73,7 @@ def suggest(
         sources = evaluate_sources(profiles, book, edits(sets), why_not or None)
     errors = emit(sources, format, as_list=len(profiles) > 1, brief=brief)
     if errors:
-        typer.echo(f"icitrace: {len(errors)} of {len(profiles)} profiles failed", err=True)
+        say(f"{len(errors)} of {len(profiles)} profiles failed")
         raise typer.Exit(max(e.exit_code for e in errors))
 
 

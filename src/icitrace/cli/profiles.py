@@ -8,6 +8,7 @@ import sys
 import typer
 
 from icitrace.cli.app import app, command, examples, report_errors
+from icitrace.text import printable
 
 
 @command(app, epilog=examples("icitrace validate profiles/*.json"))
@@ -25,7 +26,7 @@ def validate(
             errors.append(error)
             report_errors([error])
             continue
-        typer.echo(f"{source}: ok ({len(profile.known())} known, {len(profile.unknown())} unknown)", err=True)
+        typer.echo(f"{printable(source)}: ok ({len(profile.known())} known, {len(profile.unknown())} unknown)", err=True)
     if errors:
         raise typer.Exit(max(e.exit_code for e in errors))
 

@@ -21,6 +21,7 @@ from icitrace.cli.app import (
     fail,
     load_rules,
     rules_app,
+    say,
 )
 from icitrace.errors import EXIT_FAILED, did_you_mean
 
@@ -85,12 +86,11 @@ def rules_lint(
                          "three-valued reading agree on every rule\n")
         return
     for d in result.disagreements:
-        typer.echo(f"icitrace: rule `{d.rule}`: the engine fired it where the reading says it does not hold on "
-                   f"{d.engine_only:,} profiles, and the reverse on {d.reading_only:,}; e.g. {json.dumps(d.example)}",
-                   err=True)
+        say(f"rule `{d.rule}`: the engine fired it where the reading says it does not hold on "
+                   f"{d.engine_only:,} profiles, and the reverse on {d.reading_only:,}; e.g. {json.dumps(d.example)}")
     if result.engine_errors:
-        typer.echo(f"icitrace: the engine refused {result.engine_errors:,} generated profiles; first: "
-                   f"{result.first_error}", err=True)
+        say(f"the engine refused {result.engine_errors:,} generated profiles; first: "
+                   f"{result.first_error}")
     fail(f"differential check: the engine and the reading disagree on {len(result.disagreements)} rule(s) "
          f"over {result.profiles:,} generated profiles")
 

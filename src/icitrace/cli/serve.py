@@ -10,7 +10,7 @@ from typing import Optional
 
 import typer
 
-from icitrace.cli.app import RULES_OPTION, app, command, examples, fail
+from icitrace.cli.app import RULES_OPTION, app, command, examples, fail, say
 
 
 @command(app, epilog=examples(
@@ -40,11 +40,11 @@ def serve(
     except RulesError as error:
         fail("the rules cannot be used:\n" + "\n".join(f"  {p}" for p in error.problems))
     if not _loopback(host):
-        typer.echo(f"icitrace: warning: listening on {host}: the page has no authentication, and anyone who "
-                   "can reach this address can use it", err=True)
+        say(f"warning: listening on {host}: the page has no authentication, and anyone who "
+                   "can reach this address can use it")
     url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
-    typer.echo(f"icitrace: serving the classroom page on {url} (illustrative only, not for clinical use; "
-               "Ctrl-C stops it)", err=True)
+    say(f"serving the classroom page on {url} (illustrative only, not for clinical use; "
+               "Ctrl-C stops it)")
     if open_page:
         threading.Timer(1.0, webbrowser.open, [url]).start()
     uvicorn.run(web, host=host, port=port, log_level="warning")

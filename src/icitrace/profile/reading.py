@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
 from icitrace.errors import InputProblem, did_you_mean
+from icitrace.files import UnreadableInput, open_input, stdin_bytes
 from icitrace.profile.model import (
     Profile,
     field_bounds,
@@ -55,19 +55,12 @@ def read_profile(source: str) -> Profile:
 def _read_bytes(source: str, name: str) -> bytes:
     try:
         if source == STDIN:
-            raw = sys.stdin.buffer.read(MAX_BYTES + 1)
+            raw = stdin_bytes().read(MAX_BYTES + 1)
         else:
-            path = Path(source)
-            if path.is_dir():
-                raise ProfileError(name, "is a directory; expected a profile JSON file")
-            if path.exists() and not path.is_file():  # a FIFO or a device: reading could block or never end
-                raise ProfileError(name, "is not a regular file; expected a profile JSON file")
-            with path.open("rb") as handle:
+            with open_input(source, expected="a profile JSON file") as handle:  # a FIFO or a device is refused, never waited on
                 raw = handle.read(MAX_BYTES + 1)
-    except FileNotFoundError:
-        raise ProfileError(name, "no such file") from None
-    except PermissionError:
-        raise ProfileError(name, "cannot be read (permission denied)") from None
+    except UnreadableInput as error:
+        raise ProfileError(name, error.reason) from None
     except OSError as error:
         raise ProfileError(name, f"cannot be read ({error.strerror or error})") from None
     return check_size(raw, name)
