@@ -72,6 +72,37 @@ def test_a_malformed_or_unreachable_address_is_refused_before_the_output_is_touc
         assert b"Traceback" not in done.stderr and out.read_text() == "an earlier run's records\n"
 
 
+def test_f14_a_live_port_that_is_not_a_scheduler_or_a_torn_address_is_refused_in_seconds(tmp_path):
+    """A web server where the scheduler should be (its dashboard's 8787, say) accepts the connection and
+    never speaks Dask: the run must be refused before the output is touched, not hang."""
+    out = tmp_path / "earlier.jsonl"
+    out.write_text("an earlier run's records\n")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    web = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1"],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            with socket.socket() as knock:
+                if knock.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.1)
+        started = time.monotonic()
+        done = run_cli("batch", "profiles", "--dask", f"tcp://127.0.0.1:{port}", "--out", str(out))
+        took = time.monotonic() - started
+    finally:
+        web.terminate()
+        web.wait(timeout=30)
+    assert done.returncode == 2 and "not a Dask scheduler" in done.stderr.decode() and took < 60
+    torn = run_cli("batch", "profiles", "--dask", "tcp://[::1", "--out", str(out))
+    assert torn.returncode == 2 and "expected a scheduler address" in torn.stderr.decode()
+    for refused in (done, torn):
+        assert b"Traceback" not in refused.stderr
+    assert out.read_text() == "an earlier run's records\n"
+
+
 @pytest.mark.skipif(os.environ.get("ICITRACE_STRESS") != "1", reason="kills a cluster mid-run (ICITRACE_STRESS=1)")
 @pytest.mark.parametrize("what", ["scheduler", "workers"])
 def test_a_cluster_lost_mid_run_ends_the_run_with_a_message(cluster, tmp_path, request, what):

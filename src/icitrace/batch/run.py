@@ -456,16 +456,48 @@ def check_dask(address: str) -> str:
         raise DaskUnavailable("--dask needs the optional extra: pip install 'icitrace[dask]'") from None
     try:
         parts = urlsplit(address if "://" in address else f"tcp://{address}")
-        host, port = parts.hostname, parts.port
-    except ValueError:
-        host = port = None
-    if parts.scheme not in ("tcp", "tls") or not host or not port or parts.path not in ("", "/"):
+        scheme, host, port, path = parts.scheme, parts.hostname, parts.port, parts.path
+    except ValueError:  # "tcp://[::1": a bracket left open, a port out of range
+        scheme = host = port = path = None
+    if scheme not in ("tcp", "tls") or not host or not port or path not in ("", "/"):
         raise DaskUnavailable("expected a scheduler address such as tcp://127.0.0.1:8786")
-    address = f"{parts.scheme}://{f'[{host}]' if ':' in host else host}:{port}"
+    address = f"{scheme}://{f'[{host}]' if ':' in host else host}:{port}"
     problem = _unreachable(address)
     if problem:  # fail at once: the client would retry for a long while
         raise DaskUnavailable(f"cannot reach the Dask scheduler ({problem})")
+    problem = _not_a_scheduler(address)
+    if problem:  # a live port that is not Dask's (its dashboard, a web server): the client would wait for ever
+        raise DaskUnavailable(problem)
     return address
+
+
+#: how long a scheduler has to answer Dask's identity request before the run is refused
+DASK_ANSWER_S = 5.0
+
+
+def _not_a_scheduler(address: str) -> str:
+    """Why ``address`` is not a Dask scheduler ("" when it answers as one). Asked with a deadline of our
+    own: distributed's ``Client`` waits for ever on a port that accepts and never speaks its protocol."""
+    import asyncio
+
+    from distributed.comm import connect
+
+    async def identity() -> Any:
+        comm = await connect(address, timeout=DASK_ANSWER_S)
+        try:
+            await comm.write({"op": "identity", "reply": True})
+            return await comm.read()
+        finally:
+            await comm.close()
+
+    try:
+        answer = asyncio.run(asyncio.wait_for(identity(), DASK_ANSWER_S))
+    except (TimeoutError, asyncio.TimeoutError):
+        return f"not a Dask scheduler: it did not answer Dask's identity request within {DASK_ANSWER_S:g} s"
+    except Exception as error:  # noqa: BLE001 - whatever the peer did, it is not a scheduler we can use
+        return f"not a Dask scheduler ({type(error).__name__}: {str(error)[:200]})"
+    kind = answer.get("type") if isinstance(answer, dict) else None
+    return "" if kind == "Scheduler" else f"not a Dask scheduler (it answered as {str(kind)[:80]!r})"
 
 
 def _dask_outcomes(chunks: Iterator[list[Record]], settings: Settings, address: str) -> Iterator[ChunkResult]:
