@@ -344,3 +344,11 @@ def test_booleans_as_tokens_through_the_real_command(tmp_path):
     rows = _rows(done.stdout)
     assert done.returncode == 0 and [r["error"] for r in rows] == ["", ""]
     assert [r["hypoxic_tme"] for r in rows] == ["0", "1"]  # NA means moderate in this column, Yes means high
+
+
+def test_a_message_names_the_column_as_the_table_s_header_writes_it(tmp_path):
+    column_map = _map(tmp_path, "fields:\n  hypoxia:\n    column: HYP\n    values: {High: high}\n  tmb: TMB\n")
+    with pytest.raises(ValueError, match=r"^column 'HYP ' holds 'Low'"):
+        column_map.profile_data({"HYP ": "Low", " TMB": "4"})
+    with pytest.raises(ValueError, match=r"^column ' TMB': field \"tmb\" takes a number"):
+        column_map.profile_data({"HYP ": "High", " TMB": "four"})

@@ -38,6 +38,7 @@ from __future__ import annotations
 import bisect
 import difflib
 import heapq
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -81,13 +82,15 @@ class FieldColumn:
     values: tuple[tuple[str, Any], ...] | None
     #: normal_key(token) -> value, built once (a lookup per cell, however many tokens)
     table: dict[str, Any] | None = field(init=False, compare=False, repr=False)
-    #: the tokens in sorted order, for the nearest ones in a message
+    #: the tokens as written, and in sorted order (for the nearest ones in a message)
+    tokens: tuple[str, ...] = field(init=False, compare=False, repr=False)
     ordered: tuple[str, ...] = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         table = None if self.values is None else {normal_key(token): value for token, value in self.values}
         object.__setattr__(self, "table", table)
-        object.__setattr__(self, "ordered", tuple(sorted(token for token, _ in self.values or ())))
+        object.__setattr__(self, "tokens", tuple(token for token, _ in self.values or ()))
+        object.__setattr__(self, "ordered", tuple(sorted(self.tokens)))
 
 
 @dataclass(frozen=True)
@@ -101,9 +104,11 @@ class ColumnMap:
     #: whether the map gave its own na: list (which replaces the default one)
     own_na: bool = False
     na: frozenset[str] = field(init=False, compare=False, repr=False)
+    na_ordered: tuple[str, ...] = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "na", frozenset(normal_key(token) for token in self.na_tokens))
+        object.__setattr__(self, "na_ordered", tuple(sorted(self.na_tokens)))
 
     def check_header(self, header: list[str], where: str) -> None:
         """Refuse a table whose header (at ``where``, file:line) lacks a column the map names, or holds
@@ -126,7 +131,7 @@ class ColumnMap:
                                f"names it under {key}; rename one")
 
     def record_id(self, row: dict[str, Any] | None) -> str | None:
-        cell = _cell(row, self.id) if self.id is not None else None
+        cell = _cell(row, self.id)[1] if self.id is not None else None
         if not isinstance(cell, str):
             return None
         name = cell.strip()
@@ -134,41 +139,41 @@ class ColumnMap:
 
     def kept(self, row: dict[str, Any] | None) -> dict[str, str]:
         """The kept columns under the map's names, as text (a batch line's cells)."""
-        return {column: as_text(_cell(row, column)) for column in self.keep}
+        return {column: as_text(_cell(row, column)[1]) for column in self.keep}
 
     def profile_data(self, row: dict[str, Any]) -> dict[str, Any]:
         """The row as profile data; ``ValueError`` naming the column for a cell the map cannot read."""
         data: dict[str, Any] = {}
         if self.id is not None:
-            cell = _cell(row, self.id)
+            column, cell = _cell(row, self.id)
             if cell is not None and not isinstance(cell, str):
-                raise ValueError(f"column {_cut(self.id, CELL_CHARS)} holds the id, which is text; got a list or "
+                raise ValueError(f"column {_cut(column, CELL_CHARS)} holds the id, which is text; got a list or "
                                  "another value")
             if self.record_id(row) is not None:
                 data["id"] = self.record_id(row)
         for name, spec in self.fields:
-            cell = _cell(row, spec.column)
+            column, cell = _cell(row, spec.column)  # the header's name, for messages
             if cell is None:
                 continue  # a frame's missing value: unknown whatever the NA tokens
             if spec.table is not None:
                 if not isinstance(cell, str):
-                    raise ValueError(f"column {_cut(spec.column, CELL_CHARS)} holds a list or another value; the map "
+                    raise ValueError(f"column {_cut(column, CELL_CHARS)} holds a list or another value; the map "
                                      "reads this column through its tokens, one token a cell")
                 key = normal_key(cell)
                 if key in spec.table:  # the field's own token first: it wins over the NA list
                     data[name] = spec.table[key]
                 elif key not in self.na:
-                    raise ValueError(self._no_value(spec, cell))
+                    raise ValueError(self._no_value(spec, column, cell))
                 continue
             if isinstance(cell, str) and normal_key(cell) in self.na:
                 continue  # unknown stays unknown
-            data[name] = cell_value(name, cell, spec.column)
+            data[name] = cell_value(name, cell, column)
         return data
 
-    def _no_value(self, spec: FieldColumn, cell: str) -> str:
-        return (f"column {_cut(spec.column, CELL_CHARS)} holds {_cut(cell, CELL_CHARS)}, which the map gives no value "
-                f"for (its tokens: {listed(spec.ordered, cell, [t for t, _ in spec.values or ()])}; "
-                f"{self.na_said()}: {listed(sorted(self.na_tokens), cell, list(self.na_tokens))})")
+    def _no_value(self, spec: FieldColumn, column: str, cell: str) -> str:
+        return (f"column {_cut(column, CELL_CHARS)} holds {_cut(cell, CELL_CHARS)}, which the map gives no value "
+                f"for (its tokens: {listed(spec.ordered, cell, spec.tokens)}; "
+                f"{self.na_said()}: {listed(self.na_ordered, cell, self.na_tokens)})")
 
     def na_said(self) -> str:
         """Which NA tokens apply, in words."""
@@ -177,11 +182,11 @@ class ColumnMap:
         return "NA tokens (the default list; a map's na: replaces it)"
 
 
-def listed(ordered: Any, near: str, written: list[str] | None = None) -> str:
+def listed(ordered: Sequence[str], near: str, written: Sequence[str] | None = None) -> str:
     """Tokens for a message: all of them (as ``written``) when there are SHOWN or fewer, else the SHOWN
     nearest to ``near`` (by ``difflib`` among those beside it in ``ordered``, a sorted sequence) and how
     many more; each cut to TOKEN_CHARS."""
-    tokens = list(written if written is not None else ordered)
+    tokens = written if written is not None else ordered
     if len(tokens) <= SHOWN:
         return ", ".join(_cut(t, TOKEN_CHARS) for t in tokens) or "none"
     shown = nearest(tuple(ordered), near[:CELL_CHARS])
@@ -215,15 +220,14 @@ def _cut(text: str, limit: int) -> str:
     return repr(text) if len(text) <= limit else f"{text[:limit]!r}..."
 
 
-def _cell(row: dict[str, Any] | None, column: str) -> Any:
-    """The cell of ``column`` (a name as the map wrote it): by that name, else by the header's name that
-    is the same key (``check_header`` has made sure there is exactly one); None when there is none."""
-    if not row:
-        return None
-    if column in row:
-        return row[column]
+def _cell(row: dict[str, Any] | None, column: str) -> tuple[str, Any]:
+    """The header's name and the cell of ``column`` (a name as the map wrote it): by that name, else by
+    the header's name that is the same key (``check_header`` has made sure there is exactly one); the
+    cell is None when there is none."""
+    if row and column in row:
+        return column, row[column]
     key = normal_key(column)
-    return next((cell for name, cell in row.items() if normal_key(name) == key), None)
+    return next(((name, cell) for name, cell in (row or {}).items() if normal_key(name) == key), (column, None))
 
 
 def load_map(path: Path) -> ColumnMap:
