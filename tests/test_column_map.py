@@ -195,7 +195,9 @@ def test_yaml_booleans_as_tokens_are_the_words_written(tmp_path):
     column_map = _map(tmp_path, "fields:\n  epigenetic_silencing:\n    column: METH\n    values: {Yes: true, No: false}\n"
                                 "  hypoxia:\n    column: HYP\n    values: {yes: high, on: low, On: moderate, 0x10: high,"
                                 " 1.0: low, ~: moderate, null: low}\n")
-    read = lambda meth, hyp: column_map.profile_data({"METH": meth, "HYP": hyp})  # noqa: E731
+    def read(meth: str, hyp: str) -> dict:
+        return column_map.profile_data({"METH": meth, "HYP": hyp})
+
     assert read("Yes", "yes") == {"epigenetic_silencing": True, "hypoxia": "high"}
     assert read("No", "on") == {"epigenetic_silencing": False, "hypoxia": "low"}
     assert read("Yes", "On")["hypoxia"] == "moderate" and read("Yes", "0x10")["hypoxia"] == "high"
@@ -303,26 +305,25 @@ def test_a_map_that_is_not_a_regular_file_is_refused_at_once(tmp_path):
     import os
     import threading
 
-    from icitrace.errors import InputProblem
-
     fifo = tmp_path / "map.fifo"
     os.mkfifo(fifo)
     for path, says in ((Path("/dev/zero"), "not a regular file"), (fifo, "not a regular file"),
                        (tmp_path, "is a folder")):
         outcome: list = []
-
-        def load(path=path) -> None:
-            from icitrace.batch.column_map import load_map
-
-            try:
-                load_map(path)
-            except InputProblem as error:
-                outcome.append(str(error))
-
-        reader = threading.Thread(target=load, daemon=True)
+        reader = threading.Thread(target=_load_into, args=(path, outcome), daemon=True)
         reader.start()
-        reader.join(10)
+        reader.join(10)  # a reader that blocks on the FIFO, or reads /dev/zero for ever, fails here
         assert outcome and outcome[0].startswith(f"--map {path}: {says}")
+
+
+def _load_into(path: Path, outcome: list) -> None:
+    from icitrace.batch.column_map import load_map
+    from icitrace.errors import InputProblem
+
+    try:
+        load_map(path)
+    except InputProblem as error:
+        outcome.append(str(error))
 
 
 def test_a_map_file_larger_than_the_bound_is_refused_unread(tmp_path):

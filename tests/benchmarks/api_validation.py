@@ -42,10 +42,10 @@ def main() -> None:
     for path in paths:
         profile = validate(json.loads(path.read_text()), path.name, path.stem)
         pipeline.evaluate(profile, book)  # warm: the engine and the compiled ruleset
-        figures = (per_call(lambda: pipeline.checked(profile, "profile"), calls),
-                   per_call(lambda: pipeline.evaluate(profile, book), calls // 10),
-                   per_call(lambda: pipeline._evaluate_checked(profile, book), calls // 10))
-        totals = [t + f for t, f in zip(totals, figures)]
+        figures = (per_call(lambda p=profile: pipeline.checked(p, "profile"), calls),
+                   per_call(lambda p=profile: pipeline.evaluate(p, book), calls // 10),
+                   per_call(lambda p=profile: pipeline._evaluate_checked(p, book), calls // 10))
+        totals = [t + f for t, f in zip(totals, figures, strict=True)]
         print(f"{path.stem:34} {figures[0]:9.1f} {figures[1]:10.1f} {figures[2]:10.1f}")
     mean = [t / len(paths) for t in totals]
     print(f"{'mean':34} {mean[0]:9.1f} {mean[1]:10.1f} {mean[2]:10.1f}   check = {mean[0] / mean[2]:.1%} of a call")

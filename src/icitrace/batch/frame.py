@@ -67,8 +67,8 @@ def evaluate_frame(frame: Any, map: str | Path | None = None, rules: str | Path 
     runner.check_header(settings, book)
 
     lines = []
-    for label, values in zip(frame.index, frame.itertuples(index=False, name=None)):
-        row = {name: _cell(value, np, pd) for name, value in zip(header, values)}
+    for label, values in zip(frame.index, frame.itertuples(index=False, name=None), strict=True):
+        row = {name: _cell(value, np, pd) for name, value in zip(header, values, strict=True)}
         name = _label(label)
         lines.append(runner.process(Record(f"row {name}", name, "row", row), book, settings).line)
     rows = [next(csv.reader([line])) for line in lines]

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable, Iterator
 from itertools import count
 from pathlib import Path
-from typing import Any, BinaryIO, NamedTuple
+from typing import BinaryIO, NamedTuple
 
 from icitrace.batch import tables
 from icitrace.batch.column_map import ColumnMap
@@ -206,7 +206,7 @@ def read_row(table: str, column_map: ColumnMap, row_id: str) -> tuple[str, dict]
         raise InputError(f"{where}: {error}") from None
 
 
-def row_to_data(row: dict[str, Any]) -> dict:
+def row_to_data(row: dict) -> dict:
     """A table row as profile data: empty cells are unknown, list fields are `;`-separated. A DataFrame's
     row may also hold None (unknown) and lists for list fields; ``cells.cell_value`` reads each cell."""
     from icitrace.batch.cells import cell_value
