@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, but_deciding, invoke, records_of, run_cli
 
+from icitrace.errors import InputProblem
+
 DATA = ROOT / "tests" / "data"
 CBIO, CBIO_MAP = DATA / "data_clinical_sample.txt", DATA / "cbioportal-map.yaml"
 R_EXPORT, R_MAP = DATA / "r-export.csv", DATA / "r-export-map.yaml"
@@ -276,7 +278,9 @@ def test_a_map_of_60000_tokens_costs_little_per_row_and_its_error_lines_are_boun
     with pytest.raises(ValueError) as refused:
         column_map.profile_data({"HYP": long_cell})
     message = str(refused.value)
-    assert len(message) <= 2_000
+    from icitrace.batch.column_map import MAX_MESSAGE
+
+    assert len(message) <= MAX_MESSAGE == 2_000
     assert "'L12340'" in message and "and 59,990 more" in message
     assert "NA tokens (the default list; a map's na: replaces it): '', 'NA'" in message
 
@@ -353,3 +357,12 @@ def test_a_message_names_the_column_as_the_table_s_header_writes_it(tmp_path):
         column_map.profile_data({"HYP ": "Low", " TMB": "4"})
     with pytest.raises(ValueError, match=r"^column ' TMB': field \"tmb\" takes a number"):
         column_map.profile_data({"HYP ": "High", " TMB": "four"})
+
+
+def test_a_missing_column_lists_the_header_s_nearest_columns_when_it_is_wide(tmp_path):
+    column_map = _map(tmp_path, "fields:\n  tmb: TMB_NONSYNONYMUS\n")
+    header = ["TMB_NONSYNONYMOUS"] + [f"COL_{i}" for i in range(5_000)]
+    with pytest.raises(InputProblem) as refused:
+        column_map.check_header(header, "t.csv:1")
+    assert "the columns are: 'TMB_NONSYNONYMOUS', " in str(refused.value) and "and 4,991 more" in str(refused.value)
+    assert len(str(refused.value)) < 1_000

@@ -122,7 +122,7 @@ class ColumnMap:
         for column, key in named:
             found = keys.get(normal_key(column), [])
             if not found:
-                shown = listed(header, column)
+                shown = listed(sorted(header), column, header)
                 raise MapError(f"{where}: no column {_cut(column, CELL_CHARS)}, which the map {self.source} names under "
                                f"{key}; the columns are: {shown}")
             if len(found) > 1:
