@@ -4,9 +4,12 @@ NA) read as profiles through a column map, with their ids and kept columns in ev
 import csv
 import io
 import json
+from pathlib import Path
 
 import pytest
 from conftest import ROOT, but_deciding, invoke, records_of, run_cli
+
+from icitrace.errors import InputProblem
 
 DATA = ROOT / "tests" / "data"
 CBIO, CBIO_MAP = DATA / "data_clinical_sample.txt", DATA / "cbioportal-map.yaml"
@@ -177,3 +180,190 @@ def test_the_delimiter_is_sniffed_from_the_header_whatever_the_suffix(tmp_path):
     commas = tmp_path / "cohort.txt"
     commas.write_text("id,tmb\na,12\n")
     assert json.loads(records_of(invoke("batch", str(commas)).stdout))["findings"] == {"high_tmb": ["tmb-high"]}
+
+
+# Map tokens are text as written; a token of a field wins over the NA list; the token table is built once;
+# an error line is bounded; tokens, NA tokens, cells and column names compare through normal_key --------
+
+def _map(tmp_path, text: str):
+    from icitrace.batch.column_map import load_map
+
+    path = tmp_path / "map.yaml"
+    path.write_text(text, encoding="utf-8")
+    return load_map(path)
+
+
+def test_yaml_booleans_as_tokens_are_the_words_written(tmp_path):
+    """F31: PyYAML reads Yes/No/on as booleans, keys too; a map token is the text as written."""
+    column_map = _map(tmp_path, "fields:\n  epigenetic_silencing:\n    column: METH\n    values: {Yes: true, No: false}\n"
+                                "  hypoxia:\n    column: HYP\n    values: {yes: high, on: low, On: moderate, 0x10: high,"
+                                " 1.0: low, ~: moderate, null: low}\n")
+    def read(meth: str, hyp: str) -> dict:
+        return column_map.profile_data({"METH": meth, "HYP": hyp})
+
+    assert read("Yes", "yes") == {"epigenetic_silencing": True, "hypoxia": "high"}
+    assert read("No", "on") == {"epigenetic_silencing": False, "hypoxia": "low"}
+    assert read("Yes", "On")["hypoxia"] == "moderate" and read("Yes", "0x10")["hypoxia"] == "high"
+    assert read("Yes", "1.0")["hypoxia"] == "low" and read("Yes", "~")["hypoxia"] == "moderate"
+    assert read("Yes", "null")["hypoxia"] == "low"  # a field's own token wins over the NA list
+    for cell in ("True", "true", "16", "1", ""):
+        if cell == "":
+            assert "hypoxia" not in read("Yes", cell)  # the empty cell is an NA token
+            continue
+        with pytest.raises(ValueError, match=f"column 'HYP' holds '{cell}', which the map gives no value for"):
+            read("Yes", cell)
+
+
+def test_yaml_scalars_elsewhere_in_a_map_are_the_text_written(tmp_path):
+    column_map = _map(tmp_path, "id: 2019\nkeep: [Yes, 0x10]\nna: [no, ~, '']\nfields:\n  tmb: 1e3\n")
+    assert column_map.id == "2019" and column_map.keep == ("Yes", "0x10")
+    assert column_map.fields[0][1].column == "1e3"
+    row = {"2019": "s1", "Yes": "k", "0x10": "k2", "1e3": "no"}
+    assert column_map.profile_data(row) == {"id": "s1"}  # "no" is one of this map's NA tokens
+    assert column_map.profile_data({**row, "1e3": "~"}) == {"id": "s1"}
+    with pytest.raises(ValueError, match="column '1e3'"):
+        column_map.profile_data({**row, "1e3": "NA"})  # not an NA token of this map: na replaces the defaults
+    from icitrace.errors import InputProblem
+
+    with pytest.raises(InputProblem, match=r"map.yaml:2: unknown profile field `yes`"):
+        _map(tmp_path, "fields:\n  yes: TMB\n")
+
+
+def test_an_explicit_token_wins_over_the_na_list_for_its_field(tmp_path):
+    """F9: `values: {NA: low}` says what NA means in that column; other columns keep NA as unknown."""
+    column_map = _map(tmp_path, "fields:\n  hypoxia:\n    column: HYP\n    values: {NA: low, High: high}\n"
+                                "  tmb: TMB\n")
+    assert column_map.profile_data({"HYP": "NA", "TMB": "NA"}) == {"hypoxia": "low"}
+    assert column_map.profile_data({"HYP": " NA ", "TMB": "4"}) == {"hypoxia": "low", "tmb": 4.0}
+
+
+def test_tokens_na_tokens_cells_and_column_names_compare_without_blanks_and_in_one_unicode_form(tmp_path):
+    nfc, nfd = "R\u00e9duit", "Re\u0301duit"
+    column_map = _map(tmp_path, f"id: 'Sample '\nkeep: [Typ\u00e9]\nna: [' n/a']\nfields:\n  mhc_class_i:\n"
+                                f"    column: HLA\n    values: {{'Loss ': lost, {nfc}: reduced}}\n  tmb: TMB\n")
+    header = ["Sample", "Type\u0301", "HLA ", " TMB"]
+    column_map.check_header(header, "t.csv:1")
+    row = {"Sample": " s-1 ", "Type\u0301": "kept", "HLA ": "Loss", " TMB": "n/a"}
+    assert column_map.profile_data(row) == {"id": "s-1", "mhc_class_i": "lost"}
+    assert column_map.profile_data({**row, "HLA ": f" {nfd}"})["mhc_class_i"] == "reduced"
+    assert column_map.record_id(row) == "s-1" and column_map.kept(row) == {"Typ\u00e9": "kept"}
+
+
+def test_two_tokens_that_are_one_key_are_refused_at_their_line(tmp_path):
+    from icitrace.errors import InputProblem
+
+    with pytest.raises(InputProblem, match=r"map.yaml:6: hypoxia: the token 'High ' is the token 'High' again"):
+        _map(tmp_path, "fields:\n  hypoxia:\n    column: H\n    values:\n      High: high\n      'High ': moderate\n")
+
+
+def test_a_header_with_two_columns_of_one_key_is_refused_when_the_map_names_it(tmp_path):
+    from icitrace.errors import InputProblem
+
+    column_map = _map(tmp_path, "fields:\n  tmb: TMB\n")
+    with pytest.raises(InputProblem, match=r"t.csv:1: the columns 'TMB' and 'TMB ' are one name"):
+        column_map.check_header(["TMB", "TMB ", "x"], "t.csv:1")
+
+
+def test_a_map_of_60000_tokens_costs_little_per_row_and_its_error_lines_are_bounded(tmp_path):
+    """F21: the token table is built once per map; an error names the nearest tokens, not all of them."""
+    import time
+
+    tokens = [f"L{i:05d}" for i in range(60_000)]  # a flow mapping, to stay within the map's size bound
+    column_map = _map(tmp_path, "fields:\n  hypoxia:\n    column: HYP\n    values: {"
+                      + ", ".join(f"{t}: {('low', 'moderate', 'high')[i % 3]}" for i, t in enumerate(tokens)) + "}\n")
+    start = time.process_time()
+    for i in range(500):
+        assert column_map.profile_data({"HYP": tokens[i * 97]})["hypoxia"] == ("low", "moderate", "high")[i * 97 % 3]
+    assert (time.process_time() - start) / 500 < 0.001  # 12 ms a row when the table was rebuilt per cell
+    long_cell = "L12340" + "x" * 100_000
+    with pytest.raises(ValueError) as refused:
+        column_map.profile_data({"HYP": long_cell})
+    message = str(refused.value)
+    from icitrace.batch.column_map import MAX_MESSAGE
+
+    assert len(message) <= MAX_MESSAGE == 2_000
+    assert "'L12340'" in message and "and 59,990 more" in message
+    assert "NA tokens (the default list; a map's na: replaces it): '', 'NA'" in message
+
+
+def test_an_error_lists_every_token_of_a_short_map_and_says_which_na_tokens_apply(tmp_path):
+    column_map = _map(tmp_path, "na: [NA, missing]\nfields:\n  hypoxia:\n    column: HYP\n    values: {Low: low, High: high}\n")
+    with pytest.raises(ValueError) as refused:
+        column_map.profile_data({"HYP": "Hihg"})
+    assert str(refused.value) == ("column 'HYP' holds 'Hihg', which the map gives no value for (its tokens: 'Low', "
+                                  "'High'; NA tokens (this map's na:, which replaces the default list): 'NA', 'missing')")
+
+
+@pytest.mark.parametrize("value, says", [
+    ("2020-01-01", "hypoxia: 'A' maps to a date"),
+    ("!!binary aGk=", "hypoxia: 'A' maps to a bytes"),
+    ("[low, high]", "hypoxia: 'A' maps to ['low', 'high']"),
+])
+def test_a_value_yaml_builds_but_json_cannot_hold_is_refused_at_its_line(tmp_path, value, says):
+    from icitrace.errors import InputProblem
+
+    with pytest.raises(InputProblem, match=r"map.yaml:4: " + says.replace("[", r"\[").replace("]", r"\]")):
+        _map(tmp_path, f"fields:\n  hypoxia:\n    column: H\n    values: {{A: {value}}}\n")
+
+
+def test_a_map_that_is_not_a_regular_file_is_refused_at_once(tmp_path):
+    import os
+    import threading
+
+    fifo = tmp_path / "map.fifo"
+    os.mkfifo(fifo)
+    for path, says in ((Path("/dev/zero"), "not a regular file"), (fifo, "not a regular file"),
+                       (tmp_path, "is a folder")):
+        outcome: list = []
+        reader = threading.Thread(target=_load_into, args=(path, outcome), daemon=True)
+        reader.start()
+        reader.join(10)  # a reader that blocks on the FIFO, or reads /dev/zero for ever, fails here
+        assert outcome and outcome[0].startswith(f"--map {path}: {says}")
+
+
+def _load_into(path: Path, outcome: list) -> None:
+    from icitrace.batch.column_map import load_map
+    from icitrace.errors import InputProblem
+
+    try:
+        load_map(path)
+    except InputProblem as error:
+        outcome.append(str(error))
+
+
+def test_a_map_file_larger_than_the_bound_is_refused_unread(tmp_path):
+    from icitrace.batch.column_map import MAX_MAP_BYTES, load_map
+    from icitrace.errors import InputProblem
+
+    big = tmp_path / "big.yaml"
+    big.write_bytes(b"# " + b"x" * MAX_MAP_BYTES + b"\nfields: {tmb: TMB}\n")
+    with pytest.raises(InputProblem, match=f"--map {big}: larger than"):
+        load_map(big)
+
+
+def test_booleans_as_tokens_through_the_real_command(tmp_path):
+    table, column_map = tmp_path / "t.csv", tmp_path / "map.yaml"
+    table.write_text("sample,meth,hyp\ns1,Yes,NA\ns2,No,Yes\n")
+    column_map.write_text("id: sample\nfields:\n  epigenetic_silencing:\n    column: meth\n    values: {Yes: true, No: false}\n"
+                          "  hypoxia:\n    column: hyp\n    values: {Yes: high, No: low, NA: moderate}\n")
+    done = invoke("batch", str(table), "--map", str(column_map), "--format", "wide")
+    rows = _rows(done.stdout)
+    assert done.returncode == 0 and [r["error"] for r in rows] == ["", ""]
+    assert [r["hypoxic_tme"] for r in rows] == ["0", "1"]  # NA means moderate in this column, Yes means high
+
+
+def test_a_message_names_the_column_as_the_table_s_header_writes_it(tmp_path):
+    column_map = _map(tmp_path, "fields:\n  hypoxia:\n    column: HYP\n    values: {High: high}\n  tmb: TMB\n")
+    with pytest.raises(ValueError, match=r"^column 'HYP ' holds 'Low'"):
+        column_map.profile_data({"HYP ": "Low", " TMB": "4"})
+    with pytest.raises(ValueError, match=r"^column ' TMB': field \"tmb\" takes a number"):
+        column_map.profile_data({"HYP ": "High", " TMB": "four"})
+
+
+def test_a_missing_column_lists_the_header_s_nearest_columns_when_it_is_wide(tmp_path):
+    column_map = _map(tmp_path, "fields:\n  tmb: TMB_NONSYNONYMUS\n")
+    header = ["TMB_NONSYNONYMOUS"] + [f"COL_{i}" for i in range(5_000)]
+    with pytest.raises(InputProblem) as refused:
+        column_map.check_header(header, "t.csv:1")
+    assert "the columns are: 'TMB_NONSYNONYMOUS', " in str(refused.value) and "and 4,991 more" in str(refused.value)
+    assert len(str(refused.value)) < 1_000

@@ -15,6 +15,7 @@ from icitrace.engine.facts import profile_fact
 from icitrace.errors import IcitraceError
 from icitrace.profile.editing import Change, apply_changes
 from icitrace.profile.model import Profile
+from icitrace.profile.plain import profile_data
 from icitrace.profile.reading import ProfileError, read_profile, validate
 from icitrace.reasoning.verdicts import assess
 from icitrace.result.assembly import build_result
@@ -42,10 +43,21 @@ def evaluate(profile: Profile | dict, book: RuleBook | None = None, *, changes: 
              why_not: list[str] | None = None) -> Result:
     """Run one profile through the rule engine and return the traced result.
 
-    ``changes`` records edits made for this run (``--set``); ``why_not`` lists catalogue ids to explain.
+    ``profile`` is checked as a file would be, whatever it is: a dict, or a ``Profile`` (which pydantic
+    lets be built or changed without validation); a bad one is an ``InputProblem``. ``changes`` records
+    edits made for this run (``--set``); ``why_not`` lists catalogue ids to explain.
     """
-    if isinstance(profile, dict):  # checked as a file would be: a bad value is an InputProblem
-        profile = validate(profile, "profile", default_id="profile")
+    return _evaluate_checked(checked(profile, "profile"), book, changes, why_not)
+
+
+def checked(profile: object, name: str) -> Profile:
+    """Any value as a validated profile (a new instance), or a ``ProfileError`` naming ``name``."""
+    return validate(profile_data(profile, name), name, default_id="profile")
+
+
+def _evaluate_checked(profile: Profile, book: RuleBook | None = None, changes: list[Change] | None = None,
+                      why_not: list[str] | None = None) -> Result:
+    """``evaluate`` for a profile this process has just validated itself (never one from a caller)."""
     book = book or rulebook()
     firings = engine_of(book, profile.has_band()).run(fact_of(profile, book))
     return build_result(profile, book, firings, assess(book, profile), changes, why_not)
@@ -91,7 +103,7 @@ def evaluate_sources(sources: list[str], book: RuleBook, edits: list[tuple[str, 
     for source in sources:
         try:
             profile, changes = apply_changes(read_profile(source), edits or [])
-            yield evaluate(profile, book, changes=changes, why_not=why_not)
+            yield _evaluate_checked(profile, book, changes, why_not)
         except ProfileError as error:
             yield error
         except IcitraceError as error:  # an edit the model refuses, an engine error: name the source
@@ -101,10 +113,14 @@ def evaluate_sources(sources: list[str], book: RuleBook, edits: list[tuple[str, 
 
 def evaluate_many(profiles: Iterable[Profile | dict], book: RuleBook | None = None) -> Iterator[Result | IcitraceError]:
     """``evaluate`` over an iterable, lazily, with one engine, in input order. As the CLI does, a profile
-    that cannot be evaluated does not stop the rest: its ``IcitraceError`` is yielded in its place."""
+    that cannot be evaluated does not stop the rest: its ``IcitraceError`` is yielded in its place,
+    naming its position counted from 0 as Python indexes (``item 3: ...``), whatever the item is."""
     book = book or rulebook()
-    for profile in profiles:
+    for position, profile in enumerate(profiles):
         try:
-            yield evaluate(profile, book)
-        except IcitraceError as error:
+            yield _evaluate_checked(checked(profile, f"item {position}"), book)
+        except ProfileError as error:  # it names the item already
+            yield error
+        except IcitraceError as error:  # an engine error: name the item
+            error.args = (f"item {position}: {error}",)
             yield error

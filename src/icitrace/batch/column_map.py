@@ -12,23 +12,63 @@ hand-written converter. A cBioPortal clinical file, an R export with `NA`, any C
 
 With a map, columns it does not name are ignored; a cell that is neither one of its tokens nor an NA
 token is an error for its record, never a guess. Without a map, icitrace's strict CSV rules stay.
+
+How a map is read:
+
+- Every name and token is the text as written. YAML 1.1 would read ``Yes``, ``no`` and ``on`` as
+  booleans (keys too, so that ``{yes: high, on: low}`` collapsed into one key), ``0x10`` as 16 and ``~``
+  as null; here ``Yes`` is the token "Yes", ``0x10`` is "0x10", and ``~``, ``null`` and an empty key are
+  the tokens "~", "null" and "" (a cell holding that text). Only the values on the right of ``values:``
+  are typed as YAML types them: ``true``/``false`` for a flag, ``{below: 1}`` for a band, ``null`` for
+  unknown. A plain null as ``id`` (``id: ~``) means no id column.
+- ``na:`` replaces the default list; it does not add to it (a map that still wants empty cells read as
+  unknown lists ``""``). Error messages say which list applies. A token a field's ``values:`` gives wins
+  over the NA list for that column: ``values: {NA: low}`` reads "NA" as low there.
+- Tokens, NA tokens and the cells looked up compare through ``normal_key`` (blanks at both ends and the
+  Unicode form set aside), as do the map's column names and the table's header; messages show the text
+  as the table or map wrote it. Two tokens of one field that are one key are refused.
+- The token table of each field is built once per map. An error message shows at most ``SHOWN`` tokens
+  (the nearest to the cell) and as many NA tokens, each cut to ``TOKEN_CHARS`` characters, with the cell
+  and column cut to ``CELL_CHARS``: a message is under ``MAX_MESSAGE`` characters however large the map
+  or the cell.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import bisect
+import difflib
+import heapq
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
+
+from icitrace.batch.cells import as_text, cell_value
 from icitrace.errors import InputProblem
-from icitrace.profile.editing import EditError, check_field, typed_value
-from icitrace.profile.model import field_kind, reasoned_fields
+from icitrace.files import read_input
+from icitrace.profile.editing import EditError, check_field
+from icitrace.profile.model import reasoned_fields
+from icitrace.profile.plain import problem
 from icitrace.profile.reading import ProfileError, validate
-from icitrace.rulebase.yaml_source import YamlDoc, YamlProblem
+from icitrace.rulebase.yaml_source import YamlDoc, YamlProblem, construct, is_null, text_of
+from icitrace.text import normal_key
 
 DEFAULT_NA = ("", "NA", "NaN", "nan", "null", "N/A")
 #: a map file is a short hand-written YAML file; anything bigger is refused unread
 MAX_MAP_BYTES = 1_000_000
+#: an error message lists at most this many tokens and NA tokens, each cut to TOKEN_CHARS characters
+SHOWN = 10
+TOKEN_CHARS = 40
+#: a cell or a column name in a message is cut to this many characters
+CELL_CHARS = 80
+#: the longest message a cell the map cannot read gives (without the record's place, which batch adds)
+MAX_MESSAGE = 2_000
+#: the nearest tokens are sought among at most this many (those nearest the cell in sorted order)
+NEAR_WINDOW = 1_000
+#: how alike (difflib's ratio, 0 to 1) a token must be to be shown as a near one
+CUTOFF = 0.6
 
 
 class MapError(InputProblem):
@@ -38,8 +78,19 @@ class MapError(InputProblem):
 @dataclass(frozen=True)
 class FieldColumn:
     column: str
-    #: token -> profile value, or None to read the cell as the field is read in CSV
+    #: token as written -> profile value, or None to read the cell as the field is read in CSV
     values: tuple[tuple[str, Any], ...] | None
+    #: normal_key(token) -> value, built once (a lookup per cell, however many tokens)
+    table: dict[str, Any] | None = field(init=False, compare=False, repr=False)
+    #: the tokens as written, and in sorted order (for the nearest ones in a message)
+    tokens: tuple[str, ...] = field(init=False, compare=False, repr=False)
+    ordered: tuple[str, ...] = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        table = None if self.values is None else {normal_key(token): value for token, value in self.values}
+        object.__setattr__(self, "table", table)
+        object.__setattr__(self, "tokens", tuple(token for token, _ in self.values or ()))
+        object.__setattr__(self, "ordered", tuple(sorted(self.tokens)))
 
 
 @dataclass(frozen=True)
@@ -47,119 +98,270 @@ class ColumnMap:
     source: str
     id: str | None
     keep: tuple[str, ...]
-    na: frozenset[str]
+    #: the NA tokens as written, in the map's order (or the default list's)
+    na_tokens: tuple[str, ...]
     fields: tuple[tuple[str, FieldColumn], ...]
+    #: whether the map gave its own na: list (which replaces the default one)
+    own_na: bool = False
+    na: frozenset[str] = field(init=False, compare=False, repr=False)
+    na_ordered: tuple[str, ...] = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "na", frozenset(normal_key(token) for token in self.na_tokens))
+        object.__setattr__(self, "na_ordered", tuple(sorted(self.na_tokens)))
 
     def check_header(self, header: list[str], where: str) -> None:
-        """Refuse a table whose header (at ``where``, file:line) lacks a column the map names."""
-        named = [(self.id, "id")] if self.id else []
+        """Refuse a table whose header (at ``where``, file:line) lacks a column the map names, or holds
+        two columns that are one name to the map."""
+        named = [(self.id, "id")] if self.id is not None else []
         named += [(column, "keep") for column in self.keep]
-        named += [(spec.column, f"fields.{field}") for field, spec in self.fields]
+        named += [(spec.column, f"fields.{name}") for name, spec in self.fields]
+        keys: dict[str, list[str]] = {}
+        for column in header:
+            keys.setdefault(normal_key(column), []).append(column)
         for column, key in named:
-            if column not in header:
-                raise MapError(f"{where}: no column {column!r}, which the map {self.source} names under "
-                               f"{key}; the columns are: {', '.join(repr(c) for c in header)}")
+            found = keys.get(normal_key(column), [])
+            if not found:
+                shown = listed(sorted(header), column, header)
+                raise MapError(f"{where}: no column {_cut(column, CELL_CHARS)}, which the map {self.source} names under "
+                               f"{key}; the columns are: {shown}")
+            if len(found) > 1:
+                raise MapError(f"{where}: the columns {' and '.join(_cut(c, CELL_CHARS) for c in found[:2])} are one name "
+                               f"once blanks at either end and Unicode forms are set aside, and the map {self.source} "
+                               f"names it under {key}; rename one")
 
-    def record_id(self, row: dict[str, str] | None) -> str | None:
-        name = (row or {}).get(self.id or "", "").strip()
-        return name if self.id and name not in self.na else None
+    def record_id(self, row: dict[str, Any] | None) -> str | None:
+        cell = _cell(row, self.id)[1] if self.id is not None else None
+        if not isinstance(cell, str):
+            return None
+        name = cell.strip()
+        return name if normal_key(name) not in self.na else None
 
-    def kept(self, row: dict[str, str] | None) -> dict[str, str]:
-        return {column: (row or {}).get(column, "") for column in self.keep}
+    def kept(self, row: dict[str, Any] | None) -> dict[str, str]:
+        """The kept columns under the map's names, as text (a batch line's cells)."""
+        return {column: as_text(_cell(row, column)[1]) for column in self.keep}
 
-    def profile_data(self, row: dict[str, str]) -> dict[str, Any]:
+    def profile_data(self, row: dict[str, Any]) -> dict[str, Any]:
         """The row as profile data; ``ValueError`` naming the column for a cell the map cannot read."""
         data: dict[str, Any] = {}
-        if self.record_id(row) is not None:
-            data["id"] = self.record_id(row)
-        for field, spec in self.fields:
-            cell = row.get(spec.column, "")
-            token = cell.strip()
-            if token in self.na:
+        if self.id is not None:
+            column, cell = _cell(row, self.id)
+            if cell is not None and not isinstance(cell, str):
+                raise ValueError(f"column {_cut(column, CELL_CHARS)} holds the id, which is text; got a list or "
+                                 "another value")
+            if self.record_id(row) is not None:
+                data["id"] = self.record_id(row)
+        for name, spec in self.fields:
+            column, cell = _cell(row, spec.column)  # the header's name, for messages
+            if cell is None:
+                continue  # a frame's missing value: unknown whatever the NA tokens
+            if spec.table is not None:
+                if not isinstance(cell, str):
+                    raise ValueError(f"column {_cut(column, CELL_CHARS)} holds a list or another value; the map "
+                                     "reads this column through its tokens, one token a cell")
+                key = normal_key(cell)
+                if key in spec.table:  # the field's own token first: it wins over the NA list
+                    data[name] = spec.table[key]
+                elif key not in self.na:
+                    raise ValueError(self._no_value(spec, column, cell))
+                continue
+            if isinstance(cell, str) and normal_key(cell) in self.na:
                 continue  # unknown stays unknown
-            if spec.values is not None:
-                values = dict(spec.values)
-                if token not in values:
-                    raise ValueError(f"column {spec.column!r} holds {cell!r}, which the map gives no value for "
-                                     f"(its tokens: {', '.join(repr(t) for t in values)}; NA tokens: "
-                                     f"{', '.join(repr(t) for t in sorted(self.na))})")
-                data[field] = values[token]
-            elif field_kind(field) == "list":
-                data[field] = [item.strip() for item in token.split(";") if item.strip()]
-            else:
-                try:
-                    data[field] = typed_value(field, token)
-                except EditError as error:
-                    raise ValueError(f"column {spec.column!r}: {error}") from None
+            data[name] = cell_value(name, cell, column)
         return data
+
+    def _no_value(self, spec: FieldColumn, column: str, cell: str) -> str:
+        return (f"column {_cut(column, CELL_CHARS)} holds {_cut(cell, CELL_CHARS)}, which the map gives no value "
+                f"for (its tokens: {listed(spec.ordered, cell, spec.tokens)}; "
+                f"{self.na_said()}: {listed(self.na_ordered, cell, self.na_tokens)})")
+
+    def na_said(self) -> str:
+        """Which NA tokens apply, in words."""
+        if self.own_na:
+            return "NA tokens (this map's na:, which replaces the default list)"
+        return "NA tokens (the default list; a map's na: replaces it)"
+
+
+def listed(ordered: Sequence[str], near: str, written: Sequence[str] | None = None) -> str:
+    """Tokens for a message: all of them (as ``written``) when there are SHOWN or fewer, else the SHOWN
+    nearest to ``near`` (by ``difflib`` among those beside it in ``ordered``, a sorted sequence) and how
+    many more; each cut to TOKEN_CHARS."""
+    tokens = written if written is not None else ordered
+    if len(tokens) <= SHOWN:
+        return ", ".join(_cut(t, TOKEN_CHARS) for t in tokens) or "none"
+    shown = nearest(tuple(ordered), near[:CELL_CHARS])
+    return f"{', '.join(_cut(t, TOKEN_CHARS) for t in shown)} and {len(tokens) - len(shown):,} more"
+
+
+def nearest(ordered: tuple[str, ...], near: str) -> list[str]:
+    """The SHOWN tokens nearest ``near``: the most alike by ``difflib``'s ratio (at least CUTOFF; a tie goes
+    to the one nearer in sorted order) among the NEAR_WINDOW tokens beside it in sorted order (bounded
+    work however many tokens there are), then the ones beside it."""
+    at = bisect.bisect_left(ordered, near)
+    start = max(0, min(at - NEAR_WINDOW // 2, len(ordered) - NEAR_WINDOW))
+    window = ordered[start:start + NEAR_WINDOW]
+    matcher = difflib.SequenceMatcher(None, "", near)  # the cell is the cached side
+    scored = []
+    for i, token in enumerate(window):
+        matcher.set_seq1(token)
+        if matcher.real_quick_ratio() >= CUTOFF and matcher.quick_ratio() >= CUTOFF and matcher.ratio() >= CUTOFF:
+            scored.append((-matcher.ratio(), abs(start + i - at), token))
+    shown = [token for *_, token in heapq.nsmallest(SHOWN, scored)]
+    for i in sorted(range(len(window)), key=lambda i: abs(start + i - at)):
+        if len(shown) == SHOWN:
+            break
+        if window[i] not in shown:
+            shown.append(window[i])
+    return shown
+
+
+def _cut(text: str, limit: int) -> str:
+    """Text for a message: its repr, cut to ``limit`` characters of the text."""
+    return repr(text) if len(text) <= limit else f"{text[:limit]!r}..."
+
+
+def _cell(row: dict[str, Any] | None, column: str) -> tuple[str, Any]:
+    """The header's name and the cell of ``column`` (a name as the map wrote it): by that name, else by
+    the header's name that is the same key (``check_header`` has made sure there is exactly one); the
+    cell is None when there is none."""
+    if row and column in row:
+        return column, row[column]
+    key = normal_key(column)
+    return next(((name, cell) for name, cell in (row or {}).items() if normal_key(name) == key), (column, None))
 
 
 def load_map(path: Path) -> ColumnMap:
     """Read and check a map file; every problem names the file and line."""
     source = str(path)
+    raw = read_input(path, MAX_MAP_BYTES, "--map", "map")  # a FIFO, /dev/zero or a folder: refused at once
     try:
-        if path.stat().st_size > MAX_MAP_BYTES:
-            raise MapError(f"{source}: larger than {MAX_MAP_BYTES:,} bytes; a map is a short YAML file")
-        doc = YamlDoc(path)
-    except OSError as error:
-        raise MapError(f"{source}: cannot be read ({error.strerror or error})") from None
+        doc = YamlDoc(path, raw.decode("utf-8"), what="maps")
     except UnicodeDecodeError:
         raise MapError(f"{source}: not UTF-8 text") from None
-    except YamlProblem as problem:
-        raise MapError(f"{source}:{problem.line}: {problem.message}") from None
+    except YamlProblem as problem_:
+        raise MapError(f"{source}:{problem_.line}: {problem_.message}") from None
+    return _Reader(doc, source).read()
 
-    def fail(loc: tuple, message: str) -> MapError:
-        return MapError(f"{source}:{doc.line(loc)}: {message}")
 
-    data = doc.data
-    if not isinstance(data, dict):
-        raise fail((), "a map is a mapping with the keys id, keep, na and fields")
-    unknown = [k for k in data if k not in ("id", "keep", "na", "fields")]
-    if unknown:
-        raise fail((unknown[0],), f"unknown key {unknown[0]!r}; a map has id, keep, na and fields")
-    id_column = data.get("id")
-    if id_column is not None and not isinstance(id_column, str):
-        raise fail(("id",), "id is the name of one column")
-    keep = data.get("keep", [])
-    if not isinstance(keep, list) or not all(isinstance(c, str) for c in keep):
-        raise fail(("keep",), "keep is a list of column names")
-    na = data.get("na", list(DEFAULT_NA))
-    if not isinstance(na, list) or any(isinstance(t, (list, dict)) for t in na):
-        raise fail(("na",), "na is a list of tokens read as unknown")
-    fields = data.get("fields")
-    if not isinstance(fields, dict) or not fields:
-        raise fail(("fields",) if "fields" in data else (), "fields maps profile fields to columns; none given")
-    specs = []
-    for field, spec in fields.items():
+class _Reader:
+    """A map built from the YAML node tree, so that every name and token is the text written."""
+
+    def __init__(self, doc: YamlDoc, source: str):
+        self.doc, self.source = doc, source
+
+    def fail(self, loc: tuple, message: str) -> MapError:
+        return MapError(f"{self.source}:{self.doc.line(loc)}: {message}")
+
+    def read(self) -> ColumnMap:
+        root = self.doc.node
+        if not isinstance(root, yaml.MappingNode):
+            raise self.fail((), "a map is a mapping with the keys id, keep, na and fields")
+        top = self.entries(root, (), "a key of a map")
+        unknown = [k for k in top if k not in ("id", "keep", "na", "fields")]
+        if unknown:
+            raise self.fail((unknown[0],), f"unknown key {unknown[0]!r}; a map has id, keep, na and fields")
+        id_column = None
+        if "id" in top and not is_null(top["id"]):
+            id_column = self.name(top["id"], ("id",), "id is the name of one column")
+        keep = tuple(self.names(top["keep"], ("keep",), "keep is a list of column names")) if "keep" in top else ()
+        own_na = "na" in top
+        na = tuple(self.names(top["na"], ("na",), "na is a list of tokens read as unknown", tokens=True)) if own_na \
+            else DEFAULT_NA
+        fields = top.get("fields")
+        if not isinstance(fields, yaml.MappingNode) or not fields.value:
+            raise self.fail(("fields",) if fields is not None else (), "fields maps profile fields to columns; none given")
+        specs = []
+        for name, spec in self.entries(fields, ("fields",), "a profile field").items():
+            try:
+                check_field(name)
+            except EditError as error:
+                raise self.fail(("fields", name), str(error)) from None
+            if name not in reasoned_fields():
+                raise self.fail(("fields", name), f"{name} is echoed text, not a field the rules read; name it under id "
+                                                  "or keep")
+            specs.append((name, self.field_column(name, spec)))
+        return ColumnMap(self.source, id_column, keep, na, tuple(specs), own_na)
+
+    def entries(self, node: yaml.MappingNode, loc: tuple, what: str) -> dict[str, yaml.Node]:
+        """A mapping's keys as written (never typed) -> value nodes."""
+        found: dict[str, yaml.Node] = {}
+        for key, value in node.value:
+            text = text_of(key)
+            if text is None:
+                raise MapError(f"{self.source}:{key.start_mark.line + 1}: {what} is text, not a list or a mapping")
+            found[text] = value
+        return found
+
+    def name(self, node: yaml.Node, loc: tuple, message: str) -> str:
+        """A column name as written; a plain null (``~``, ``null``, nothing) is taken for a name left out."""
+        text = text_of(node)
+        if text is None:
+            raise self.fail(loc, message)
+        if is_null(node):
+            raise self.fail(loc, f'{message}; none given (write "null", "~" or "" in quotes for a column of that name)')
+        return text
+
+    def names(self, node: yaml.Node, loc: tuple, message: str, tokens: bool = False) -> list[str]:
+        """A list of column names (or, ``tokens``, of tokens: a null is the text written, "~" or "null")."""
+        if not isinstance(node, yaml.SequenceNode):
+            raise self.fail(loc, message)
+        if tokens:
+            texts = [text_of(item) for item in node.value]
+            if any(text is None for text in texts):
+                raise self.fail(loc, message)
+            return texts  # type: ignore[return-value]
+        return [self.name(item, (*loc, i), message) for i, item in enumerate(node.value)]
+
+    def field_column(self, name: str, spec: yaml.Node) -> FieldColumn:
+        where = ("fields", name)
+        shape = f"{name}: a column name, or {{column: NAME, values: {{TOKEN: VALUE}}}}"
+        if isinstance(spec, yaml.ScalarNode):
+            return FieldColumn(self.name(spec, where, shape), None)
+        if not isinstance(spec, yaml.MappingNode):
+            raise self.fail(where, shape)
+        parts = self.entries(spec, where, "a key")
+        if "column" not in parts or set(parts) - {"column", "values"} or text_of(parts["column"]) is None:
+            raise self.fail(where, shape)
+        column = self.name(parts["column"], (*where, "column"), shape)
+        values = parts.get("values")
+        if values is None or is_null(values):
+            return FieldColumn(column, None)
+        if not isinstance(values, yaml.MappingNode) or not values.value:
+            raise self.fail((*where, "values"), f"{name}: values maps each token of the column to a profile value")
+        checked: list[tuple[str, Any]] = []
+        seen: dict[str, str] = {}
+        valid: dict[tuple[type, Any], None] = {}  # a value checked once, however many tokens give it
+        for key, value_node in values.value:
+            token = text_of(key)
+            line = key.start_mark.line + 1
+            if token is None:
+                raise MapError(f"{self.source}:{line}: {name}: a token is text, not a list or a mapping")
+            if normal_key(token) in seen:
+                raise MapError(f"{self.source}:{line}: {name}: the token {_cut(token, TOKEN_CHARS)} is the token "
+                               f"{_cut(seen[normal_key(token)], TOKEN_CHARS)} again (blanks at either end and Unicode "
+                               "forms do not tell tokens apart)")
+            seen[normal_key(token)] = token
+            value = construct(value_node)
+            self.check_value(name, token, value, line, valid)
+            checked.append((token, value))
+        return FieldColumn(column, tuple(checked))
+
+    def check_value(self, name: str, token: str, value: Any, line: int, valid: dict) -> None:
+        """The value must be one the profile model takes for this field (YAML can also build a date,
+        bytes or a set, which no profile holds)."""
+        said = f"{self.source}:{line}: {name}: {_cut(token, TOKEN_CHARS)} maps to"
+        why = problem(value)
+        if why:
+            raise MapError(f"{said} {why}; a value is what the field takes in a profile")
         try:
-            check_field(str(field))
-        except EditError as error:
-            raise fail(("fields", field), str(error)) from None
-        if str(field) not in reasoned_fields():
-            raise fail(("fields", field), f"{field} is echoed text, not a field the rules read; name it under id "
-                                          "or keep")
-        specs.append((str(field), _field_column(str(field), spec, fail)))
-    return ColumnMap(source, id_column, tuple(keep), frozenset("null" if t is None else str(t) for t in na),
-                     tuple(specs))
-
-
-def _field_column(field: str, spec: Any, fail: Any) -> FieldColumn:
-    where = ("fields", field)
-    if isinstance(spec, str):
-        return FieldColumn(spec, None)
-    if not isinstance(spec, dict) or not isinstance(spec.get("column"), str) or set(spec) - {"column", "values"}:
-        raise fail(where, f"{field}: a column name, or {{column: NAME, values: {{TOKEN: VALUE}}}}")
-    values = spec.get("values")
-    if values is None:
-        return FieldColumn(spec["column"], None)
-    if not isinstance(values, dict) or not values:
-        raise fail((*where, "values"), f"{field}: values maps each token of the column to a profile value")
-    checked = []
-    for token, value in values.items():
-        try:  # the value must be one the profile model takes for this field
-            validate({field: value}, "", default_id="map")
+            once = (type(value), value) if not isinstance(value, (dict, list)) else None
+        except TypeError:
+            once = None
+        if once is not None and once in valid:
+            return
+        try:
+            validate({name: value}, "", default_id="map")
         except ProfileError as error:
-            raise fail((*where, "values", token), f"{field}: {token!r} maps to {value!r}: "
-                                                  f"{str(error).removeprefix(': ')}") from None
-        checked.append(("null" if token is None else str(token), value))
-    return FieldColumn(spec["column"], tuple(checked))
+            raise MapError(f"{said} {repr(value)[:CELL_CHARS]}: {str(error).removeprefix(': ')}") from None
+        if once is not None:
+            valid[once] = None

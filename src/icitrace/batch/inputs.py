@@ -248,20 +248,18 @@ def read_row(table: str, column_map: ColumnMap, row_id: str) -> tuple[str, dict]
         raise InputError(f"{where}: {error}") from None
 
 
-def row_to_data(row: dict[str, str]) -> dict:
-    """A CSV row as profile data: empty cells are unknown, list fields are `;`-separated."""
-    from icitrace.profile.editing import typed_value
+def row_to_data(row: dict) -> dict:
+    """A table row as profile data: empty cells are unknown, list fields are `;`-separated. A DataFrame's
+    row may also hold None (unknown) and lists for list fields; ``cells.cell_value`` reads each cell."""
+    from icitrace.batch.cells import cell_value
 
     data: dict = {}
-    for name, text in row.items():
-        if not text.strip():
+    for name, cell in row.items():
+        if cell is None or isinstance(cell, str) and not cell.strip():
             continue
-        if not is_utf8(text):
+        if isinstance(cell, str) and not is_utf8(cell):
             raise ValueError(f"the {name} cell is not UTF-8 text")
-        if name in reasoned_fields() and field_kind(name) == "list":
-            data[name] = [item.strip() for item in text.split(";") if item.strip()]
-        else:
-            data[name] = typed_value(name, text)
+        data[name] = cell_value(name, cell)
     return data
 
 
