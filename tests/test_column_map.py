@@ -312,7 +312,7 @@ def test_a_map_that_is_not_a_regular_file_is_refused_at_once(tmp_path):
 
     fifo = tmp_path / "map.fifo"
     os.mkfifo(fifo)
-    for path, says in ((Path("/dev/zero"), "not a regular file"), (fifo, "not a regular file"),
+    for path, says in ((Path("/dev/zero"), "is not a regular file"), (fifo, "is not a regular file"),
                        (tmp_path, "is a folder")):
         outcome: list = []
         reader = threading.Thread(target=_load_into, args=(path, outcome), daemon=True)
@@ -337,7 +337,7 @@ def test_a_map_file_larger_than_the_bound_is_refused_unread(tmp_path):
 
     big = tmp_path / "big.yaml"
     big.write_bytes(b"# " + b"x" * MAX_MAP_BYTES + b"\nfields: {tmb: TMB}\n")
-    with pytest.raises(InputProblem, match=f"--map {big}: larger than"):
+    with pytest.raises(InputProblem, match=f"--map {big}: is larger than"):
         load_map(big)
 
 

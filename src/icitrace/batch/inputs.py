@@ -18,7 +18,6 @@ from icitrace.batch.column_map import ColumnMap
 from icitrace.errors import InputProblem
 from icitrace.files import STDIN, UnreadableInput, open_input, stdin_bytes
 from icitrace.profile.editing import EDITABLE
-from icitrace.profile.model import field_kind, reasoned_fields
 from icitrace.profile.reading import MAX_BYTES
 from icitrace.text import printable
 
