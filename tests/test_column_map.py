@@ -313,7 +313,7 @@ def test_a_map_that_is_not_a_regular_file_is_refused_at_once(tmp_path):
     fifo = tmp_path / "map.fifo"
     os.mkfifo(fifo)
     for path, says in ((Path("/dev/zero"), "is not a regular file"), (fifo, "is not a regular file"),
-                       (tmp_path, "is a folder")):
+                       (tmp_path, "is a directory")):
         outcome: list = []
         reader = threading.Thread(target=_load_into, args=(path, outcome), daemon=True)
         reader.start()
