@@ -47,7 +47,7 @@ def evaluate(profile: Profile | dict, book: RuleBook | None = None, *, changes: 
     lets be built or changed without validation); a bad one is an ``InputProblem``. ``changes`` records
     edits made for this run (``--set``); ``why_not`` lists catalogue ids to explain.
     """
-    return _evaluate_checked(checked(profile, "profile"), book, changes, why_not)
+    return evaluate_validated(checked(profile, "profile"), book, changes, why_not)
 
 
 def checked(profile: object, name: str) -> Profile:
@@ -55,7 +55,7 @@ def checked(profile: object, name: str) -> Profile:
     return validate(profile_data(profile, name), name, default_id="profile")
 
 
-def _evaluate_checked(profile: Profile, book: RuleBook | None = None, changes: list[Change] | None = None,
+def evaluate_validated(profile: Profile, book: RuleBook | None = None, changes: list[Change] | None = None,
                       why_not: list[str] | None = None) -> Result:
     """``evaluate`` for a profile this process has just validated itself (never one from a caller)."""
     book = book or rulebook()
@@ -103,7 +103,7 @@ def evaluate_sources(sources: list[str], book: RuleBook, edits: list[tuple[str, 
     for source in sources:
         try:
             profile, changes = apply_changes(read_profile(source), edits or [])
-            yield _evaluate_checked(profile, book, changes, why_not)
+            yield evaluate_validated(profile, book, changes, why_not)
         except ProfileError as error:
             yield error
         except IcitraceError as error:  # an edit the model refuses, an engine error: name the source
@@ -118,7 +118,7 @@ def evaluate_many(profiles: Iterable[Profile | dict], book: RuleBook | None = No
     book = book or rulebook()
     for position, profile in enumerate(profiles):
         try:
-            yield _evaluate_checked(checked(profile, f"item {position}"), book)
+            yield evaluate_validated(checked(profile, f"item {position}"), book)
         except ProfileError as error:  # it names the item already
             yield error
         except IcitraceError as error:  # an engine error: name the item

@@ -3,7 +3,7 @@
     python tests/benchmarks/api_validation.py [--calls 2000]
 
 For each shipped profile: CPU time per call of the check alone (`pipeline.checked`), of `evaluate` on an
-already-built `Profile`, and of the engine path without the check (`pipeline._evaluate_checked`). It
+already-built `Profile`, and of the engine path without the check (`pipeline.evaluate_validated`). It
 measures and prints; it asserts nothing.
 """
 
@@ -44,7 +44,7 @@ def main() -> None:
         pipeline.evaluate(profile, book)  # warm: the engine and the compiled ruleset
         figures = (per_call(lambda p=profile: pipeline.checked(p, "profile"), calls),
                    per_call(lambda p=profile: pipeline.evaluate(p, book), calls // 10),
-                   per_call(lambda p=profile: pipeline._evaluate_checked(p, book), calls // 10))
+                   per_call(lambda p=profile: pipeline.evaluate_validated(p, book), calls // 10))
         totals = [t + f for t, f in zip(totals, figures, strict=True)]
         print(f"{path.stem:34} {figures[0]:9.1f} {figures[1]:10.1f} {figures[2]:10.1f}")
     mean = [t / len(paths) for t in totals]

@@ -30,7 +30,7 @@ from icitrace.batch.provenance import provenance, provenance_line
 from icitrace.batch.summary import Summary
 from icitrace.engine.durable import EngineError
 from icitrace.errors import EngineProblem, InputProblem, OutputProblem
-from icitrace.pipeline import evaluate, evaluate_fired, rulebook
+from icitrace.pipeline import evaluate_fired, evaluate_validated, rulebook
 from icitrace.profile.editing import EditError
 from icitrace.profile.reading import ProfileError, check_size, parse_json, validate
 from icitrace.reasoning.verdicts import assess
@@ -170,7 +170,7 @@ def process(record: Record, book: Any, settings: Settings) -> Outcome:
             payload = {"record": record.where, "ok": True, "id": profile.id, "unknown": unknown,
                        "cells": _wide_cells(book, verdicts, findings, strategies)}
         elif settings.full:
-            result = evaluate(profile, book)
+            result = evaluate_validated(profile, book)  # validated just above
             findings = {f.id: [x.rule for x in result.findings if x.id == f.id] for f in result.findings}
             strategies = {s.id: s.rules for s in result.strategies}
             payload: dict[str, Any] = {"record": record.where, "ok": True, "result": result.to_json_data()}

@@ -94,6 +94,7 @@ def batch(
         mapping = load_map(column_map)
     check(inputs, mapping)
     groups = _group_cutoffs(cutoffs_by, mapping, book) if cutoffs_by else None
+    by = _kept(by, mapping)
     if by is not None and not (summary and mapping is not None and by in mapping.keep):
         fail(f"--by {by}: a column the map keeps, with --summary (kept: "
              f"{', '.join(mapping.keep) if mapping else 'none, without --map'})")
@@ -169,6 +170,7 @@ def _group_cutoffs(option: tuple[str, Path], mapping: Any, book: Any) -> Any:
     from icitrace.batch.group_cutoffs import GroupCutoffsError, load_group_cutoffs
 
     column, path = option
+    column = _kept(column, mapping)
     if mapping is not None and column not in mapping.keep:
         fail(f"--cutoffs-by {column}: with --map, a column the map keeps (kept: {', '.join(mapping.keep) or 'none'})")
     if mapping is None and column != "tumor_type":
@@ -177,6 +179,15 @@ def _group_cutoffs(option: tuple[str, Path], mapping: Any, book: Any) -> Any:
         return load_group_cutoffs(column, path, dict(book.cutoffs))
     except GroupCutoffsError as error:
         fail(str(error))
+
+
+def _kept(column: str | None, mapping: Any) -> str | None:
+    """A column named on the command line as the map keeps it: names compare as keys (normal_key)."""
+    from icitrace.text import normal_key
+
+    if column is None or mapping is None:
+        return column
+    return next((kept for kept in mapping.keep if normal_key(kept) == normal_key(column)), column)
 
 
 def _workers(requested: int, total: int | None) -> int:

@@ -192,7 +192,8 @@ def expectation(field: str) -> str:
 
 def _show(value: Any, limit: int = 80) -> str:
     """A value as the user wrote it, cut short: an error line need not repeat a megabyte."""
-    text = json.dumps(value, ensure_ascii=False) if not isinstance(value, float) or value == value else "NaN"
+    # default=repr: a caller of the Python API may hand in anything (a set, a date); it is named, not a crash
+    text = json.dumps(value, ensure_ascii=False, default=repr) if not isinstance(value, float) or value == value else "NaN"
     return text if len(text) <= limit else f"{text[:limit - 3]}..."
 
 
