@@ -10,6 +10,8 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
+from icitrace.text import printable
+
 EXIT_OK = 0
 EXIT_FAILED = 1  # the engine reported an error, a record failed, the output could not be written
 EXIT_BAD_INPUT = 2  # bad input, bad options or bad rules: nothing was evaluated for it
@@ -20,6 +22,11 @@ class IcitraceError(Exception):
     """An error icitrace reports to a person; ``exit_code`` says how the command ends."""
 
     exit_code = EXIT_BAD_INPUT
+
+    def __str__(self) -> str:
+        # A message names outside things (a file, a cell, an id): wherever it is printed, their control
+        # characters are shown, never obeyed; only the message's own line breaks stay.
+        return "\n".join(printable(line) for line in super().__str__().split("\n"))
 
 
 class InputProblem(IcitraceError):
@@ -58,9 +65,10 @@ class StreamClosed(OSError):
 
 
 def from_os_error(error: OSError) -> IcitraceError:
-    """The one mapping of an operating-system error that reached a command's top (a write to a full disk
-    or a closed stdout, a file system gone away) to a message and an exit code; a file named in the
-    error is named in the message, escaped for the terminal."""
+    """The one mapping of an operating-system error that reached a command's top to a message and an exit
+    code: one that names a file is a path the command was given and cannot use (exit 2, the file named,
+    escaped for the terminal); one that names none is a write to standard output that failed, a full
+    disk or a closed stream (exit 1)."""
     import errno
 
     from icitrace.text import printable
@@ -70,6 +78,6 @@ def from_os_error(error: OSError) -> IcitraceError:
     reason = {errno.ENOSPC: "No space left on device", errno.EFBIG: "the file size limit was reached",
               errno.EBADF: "the stream is closed", errno.ENAMETOOLONG: "the name is too long",
               errno.EIO: "an input/output error"}.get(error.errno or 0, error.strerror or str(error))
-    if error.filename is not None:
-        return OutputProblem(f"{printable(str(error.filename))}: cannot be used ({reason})")
+    if error.filename is not None:  # a path the command was given (outputs are checked, and named, before)
+        return InputProblem(f"{printable(str(error.filename))}: cannot be used ({reason})")
     return OutputProblem(f"cannot write the output ({reason})")

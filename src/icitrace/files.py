@@ -86,6 +86,8 @@ def _why(error: OSError) -> str:
         return "no such file or folder"
     if error.errno in (errno.EACCES, errno.EPERM):
         return "cannot be read (permission denied)"
+    if error.errno == errno.ELOOP:
+        return "is a link that loops; expected a file"
     if error.errno == errno.ENAMETOOLONG:
         return "cannot be read (the name is too long)"
     return f"cannot be read ({error.strerror or error})"

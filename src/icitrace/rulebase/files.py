@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+from icitrace.files import UnreadableInput, open_input
 from icitrace.rulebase.book import RuleProblem, RulesError
 
 #: rule files are small hand-written YAML; anything bigger is refused unread
@@ -40,19 +41,20 @@ class RuleFiles:
 def read_rule_files(directory: Path) -> RuleFiles:
     """Every ``*.yaml`` of a rule directory, each a regular file of at most MAX_RULE_FILE bytes."""
     directory = Path(directory)
-    if not directory.is_dir():
+    if not _is_dir(directory):
         raise RulesError([RuleProblem(str(directory), 0, "not a rule directory (expected a folder of YAML files)")])
     problems: list[RuleProblem] = []
     raw_files: dict[str, bytes] = {}
     for path in sorted(directory.glob("*.yaml")):
-        if not path.is_file():  # a folder, a FIFO (would block), a device, a dangling or looping link
-            problems.append(RuleProblem(str(path), 0, "not a regular file"))
-            continue
-        try:
-            with path.open("rb") as handle:
+        try:  # the one reader: a folder, a FIFO (would block), a device or a dangling link is refused
+            with open_input(path) as handle:
                 raw = handle.read(MAX_RULE_FILE + 1)
+        except UnreadableInput as error:
+            odd = any(word in error.reason for word in ("regular", "directory", "link"))
+            problems.append(RuleProblem(str(path), 0, f"not a regular file ({error.reason})" if odd else error.reason))
+            continue
         except OSError as error:
-            problems.append(RuleProblem(str(path), 0, f"cannot read: {error}"))
+            problems.append(RuleProblem(str(path), 0, f"cannot read: {error.strerror or error}"))
             continue
         if len(raw) > MAX_RULE_FILE:
             problems.append(RuleProblem(str(path), 0, f"larger than {MAX_RULE_FILE:,} bytes; a rule file is "
@@ -60,3 +62,11 @@ def read_rule_files(directory: Path) -> RuleFiles:
             continue
         raw_files[path.name] = raw
     return RuleFiles(directory, raw_files, problems)
+
+
+def _is_dir(path: Path) -> bool:
+    """``Path.is_dir`` without its exceptions: on Python 3.11 a name too long raises instead of saying no."""
+    try:
+        return path.is_dir()
+    except (OSError, ValueError):
+        return False
