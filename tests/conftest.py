@@ -53,6 +53,29 @@ def invoke(*args: str, stdin: bytes | None = None, env: dict | None = None, cwd:
     return subprocess.CompletedProcess(list(args), done.exit_code, done.stdout_bytes, done.stderr_bytes)
 
 
+def no_traceback(done) -> str:
+    """A finished command's stderr, once it is known to hold no traceback."""
+    err = done.stderr.decode(errors="replace")
+    assert "Traceback" not in err, err
+    return err
+
+
+@pytest.fixture
+def cohort(tmp_path):
+    """600 synthetic profiles as JSON Lines."""
+    path = tmp_path / "cohort.jsonl"
+    path.write_bytes(invoke("synth", "--n", "600", "--seed", "3").stdout)
+    return path
+
+
+@pytest.fixture
+def long_cohort(tmp_path):
+    """6,000 synthetic profiles: long enough that a run stopped after its first records is surely still going."""
+    path = tmp_path / "long.jsonl"
+    path.write_bytes(invoke("synth", "--n", "6000", "--seed", "3").stdout)
+    return path
+
+
 def records_of(data: bytes | str) -> str:
     """A batch output's text after its provenance line, which must open it: what the records are."""
     from icitrace.batch.provenance import is_provenance

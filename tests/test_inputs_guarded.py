@@ -10,15 +10,9 @@ import subprocess
 import tracemalloc
 
 import pytest
-from conftest import PROFILES, icitrace_command, invoke, records_of
+from conftest import PROFILES, icitrace_command, invoke, no_traceback, records_of
 
 ESC = "\x1b]0;PWN\x07\x1b[31mred\nfake: ok"
-
-
-def no_traceback(done) -> str:
-    err = done.stderr.decode(errors="replace")
-    assert "Traceback" not in err, err
-    return err
 
 
 def jsonl(data: bytes) -> list[dict]:

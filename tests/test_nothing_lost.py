@@ -19,6 +19,7 @@ from conftest import (
     but_deciding,
     icitrace_command,
     invoke,
+    no_traceback,
     records_of,
     run_cli,
 )
@@ -27,30 +28,9 @@ pytestmark = pytest.mark.cli
 DISCLAIMER = "ILLUSTRATIVE ONLY - not for clinical use"
 
 
-def no_traceback(done) -> str:
-    err = done.stderr.decode()
-    assert "Traceback" not in err, err
-    return err
-
-
 def jsonl(data: bytes) -> list[dict]:
     """The records of a batch output, after its provenance line."""
     return [json.loads(line) for line in records_of(data).splitlines()]
-
-
-@pytest.fixture
-def cohort(tmp_path):
-    path = tmp_path / "cohort.jsonl"
-    path.write_bytes(invoke("synth", "--n", "600", "--seed", "3").stdout)
-    return path
-
-
-@pytest.fixture
-def long_cohort(tmp_path):
-    """Long enough that a run stopped after its first records is surely still going."""
-    path = tmp_path / "long.jsonl"
-    path.write_bytes(invoke("synth", "--n", "6000", "--seed", "3").stdout)
-    return path
 
 
 # 1. text the C engine cannot take ---------------------------------------------------------------------

@@ -16,29 +16,9 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import icitrace_command, invoke, records_of
+from conftest import icitrace_command, invoke, no_traceback, records_of
 
 pytestmark = pytest.mark.cli
-
-
-def no_traceback(done) -> str:
-    err = done.stderr.decode(errors="replace")
-    assert "Traceback" not in err, err
-    return err
-
-
-@pytest.fixture
-def cohort(tmp_path):
-    path = tmp_path / "cohort.jsonl"
-    path.write_bytes(invoke("synth", "--n", "600", "--seed", "3").stdout)
-    return path
-
-
-@pytest.fixture
-def long_cohort(tmp_path):
-    path = tmp_path / "long.jsonl"
-    path.write_bytes(invoke("synth", "--n", "6000", "--seed", "5").stdout)
-    return path
 
 
 def run(*args: str, stdin=None, stdout=subprocess.PIPE, limit_bytes: int | None = None, cwd=None):

@@ -8,6 +8,8 @@ place instead of stopping the run.
 from __future__ import annotations
 
 import hashlib
+import json
+from collections import Counter
 from collections.abc import Callable, Iterator
 from itertools import count
 from pathlib import Path
@@ -217,6 +219,26 @@ def _header(handle: BinaryIO, name: str, delimiter: str, column_map: ColumnMap |
         raise InputError(f"{name}:{number}: unknown column(s) {', '.join(unknown)}; columns are profile fields: "
                          f"{', '.join(EDITABLE)} (or read the table through a map: --map MAP.yaml)")
     return header, number + 1, delimiter
+
+
+def group_values(inputs: list[str], column_map: ColumnMap | None, column: str) -> Counter[str]:
+    """Each ``--cutoffs-by`` group value the records hold, counted, read before the run so that a table
+    group no record has is refused before the output is touched: with a map, the kept column's cell;
+    without, the profile's ``tumor_type`` as written. A record that cannot be read has no group."""
+    seen: Counter[str] = Counter()
+    for record in records(inputs, column_map=column_map):
+        value: object = None
+        if isinstance(record.payload, dict):  # a table row
+            value = column_map.kept(record.payload)[column] if column_map else record.payload.get(column)
+        elif record.kind == "json":
+            try:
+                data = json.loads(record.payload)
+            except (ValueError, RecursionError):
+                continue
+            value = data.get(column) if isinstance(data, dict) else None
+        if isinstance(value, str):
+            seen[value] += 1
+    return seen
 
 
 def read_row(table: str, column_map: ColumnMap, row_id: str) -> tuple[str, dict]:

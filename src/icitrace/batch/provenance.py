@@ -29,8 +29,10 @@ _COMMENT_START = "# " + KEY + " "
 PREAMBLE = {"jsonl": 1, "csv": 2, "wide": 2}
 
 
-def provenance(book: Any, map_source: str | None = None, group_cutoffs: Any = None) -> dict[str, Any]:
-    """What produced a run's records (``book``: the run's rule base, ``--threshold`` applied)."""
+def provenance(book: Any, map_source: str | None = None, group_cutoffs: Any = None,
+               group_counts: Any = None) -> dict[str, Any]:
+    """What produced a run's records (``book``: the run's rule base, ``--threshold`` applied;
+    ``group_counts``: the records of each ``--cutoffs-by`` group, when they were counted before the run)."""
     return {
         "icitrace": __version__,
         "rules_version": book.version,
@@ -38,7 +40,7 @@ def provenance(book: Any, map_source: str | None = None, group_cutoffs: Any = No
         "overrides": [{"cutoff": o.cutoff, "before": o.before, "after": o.after, "unit": o.unit}
                       for o in book.overrides],
         "map": None if map_source is None else {"file": map_source, "sha256": _file_digest(map_source)},
-        "cutoffs_by": None if group_cutoffs is None else group_cutoffs.as_data(),
+        "cutoffs_by": None if group_cutoffs is None else group_cutoffs.as_data(group_counts),
         "disclaimer": NOT_FOR_CLINICAL_USE,
     }
 

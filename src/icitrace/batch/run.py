@@ -83,6 +83,8 @@ class Settings:
     wide_width: int = 0  # `wide`: how many finding and strategy columns (an error row fills them empty)
     column_map: ColumnMap | None = None  # `--map`: how a table's columns read as profile fields
     group_cutoffs: GroupCutoffs | None = None  # `--cutoffs-by`: cut-offs per group of a column
+    #: `--cutoffs-by`: records per group value, counted before the run (None: not counted, stdin)
+    group_counts: dict[str, int] | None = None
 
 
 @dataclass
@@ -209,8 +211,8 @@ def _bounded(message: str) -> str:
 def _group(record: Record, profile: Any, settings: Settings) -> str | None:
     """The record's group for --cutoffs-by: a kept column of the map, or the profile's tumor_type."""
     column = settings.group_cutoffs.column  # type: ignore[union-attr]
-    if settings.column_map is not None:  # blanks around a cell are not part of the group's name
-        return settings.column_map.kept(record.payload if isinstance(record.payload, dict) else None)[column].strip()
+    if settings.column_map is not None:  # compared as a key by GroupCutoffs (blanks, Unicode form)
+        return settings.column_map.kept(record.payload if isinstance(record.payload, dict) else None)[column]
     return profile.tumor_type
 
 
@@ -283,7 +285,7 @@ def preamble(settings: Settings) -> str:
     """The lines that open an output: its provenance, and a table's header."""
     book = _book(settings)
     source = settings.column_map.source if settings.column_map else None
-    lines = [provenance_line(settings.fmt, provenance(book, source, settings.group_cutoffs))]
+    lines = [provenance_line(settings.fmt, provenance(book, source, settings.group_cutoffs, settings.group_counts))]
     if settings.fmt in WITH_HEADER:
         lines.append(csv_row(header_columns(settings, book)))
     return "".join(line + "\n" for line in lines)

@@ -40,6 +40,7 @@ class BatchFormat(str, Enum):
     "icitrace batch data_clinical_sample.txt --map cohort-map.yaml --format wide --out wide.csv",
     "icitrace batch clinical.txt --map cohort-map.yaml --out results.jsonl --summary --by CANCER_TYPE",
     "icitrace batch clinical.txt --map cohort-map.yaml --cutoffs-by CANCER_TYPE tmb-lines.csv -f wide",
+    "icitrace batch cohort.jsonl --cutoffs-by tumor_type tmb-lines.csv --out results.jsonl",
     "icitrace batch cohort.jsonl --out results.jsonl --resume",
 ))
 def batch(
@@ -71,6 +72,10 @@ def batch(
         None, "--cutoffs-by", metavar="COLUMN FILE",
         help="Cut-offs per group: FILE is a CSV of group,cutoff,value; a record's group is its value of COLUMN "
              "(a kept column of the map, or tumor_type). Each record states the cut-offs it was judged by."),
+    allow_unmatched: bool = typer.Option(
+        False, "--allow-unmatched-groups",
+        help="With --cutoffs-by: run even when a group of the table matches no record (or the input is stdin, "
+             "whose groups cannot be read first); the provenance line counts the records of each group."),
     thresholds: Optional[list[str]] = THRESHOLD_OPTION,
     rules: Optional[Path] = RULES_OPTION,
 ) -> None:
@@ -107,9 +112,10 @@ def batch(
             runner.check_dask(dask)
         except runner.DaskUnavailable as error:
             fail(f"--dask {dask}: {error}")
+    counts = _group_counts(inputs, mapping, groups, allow_unmatched) if groups else None
     settings = runner.Settings(str(rules) if rules else None,
                                tuple((o.cutoff, o.after) for o in book.overrides), format.value, full, summary,
-                               len(book.catalog.findings) + len(book.catalog.strategies), mapping, groups)
+                               len(book.catalog.findings) + len(book.catalog.strategies), mapping, groups, counts)
     try:
         runner.check_header(settings, book)
     except InputProblem as error:
@@ -179,6 +185,30 @@ def _group_cutoffs(option: tuple[str, Path], mapping: Any, book: Any) -> Any:
         return load_group_cutoffs(column, path, dict(book.cutoffs))
     except GroupCutoffsError as error:
         fail(str(error))
+
+
+def _group_counts(inputs: list[str], mapping: Any, groups: Any, allow: bool) -> dict[str, int] | None:
+    """The records of each --cutoffs-by group value, read before the run: a table group that no record
+    has is refused (it is a typo more often than a group the cohort lacks), naming the nearest values the
+    records hold, unless --allow-unmatched-groups says it is meant."""
+    from icitrace.batch.inputs import group_values
+    from icitrace.files import STDIN
+
+    if STDIN in inputs:
+        if not allow:
+            fail("--cutoffs-by with - (stdin): the records' groups cannot be read before the run to check them "
+                 "against the table; give the input as a file, or pass --allow-unmatched-groups")
+        return None
+    seen = group_values(inputs, mapping, groups.column)
+    unmatched = groups.unmatched(seen)
+    if unmatched and not allow:
+        details = [f"{groups.source}:{u.line}: {u.group!r} matches no record"
+                   + (f"; the nearest values of {groups.column}: {', '.join(repr(v) for v in u.nearest)}"
+                      if u.nearest else f"; no record has a value of {groups.column}") for u in unmatched]
+        fail(f"--cutoffs-by {groups.column}: {len(unmatched)} group(s) of the table match no record (values are "
+             "compared without blanks around them and in one Unicode form, not ignoring case); fix the table, or "
+             "pass --allow-unmatched-groups", details=details)
+    return dict(seen)
 
 
 def _kept(column: str | None, mapping: Any) -> str | None:
