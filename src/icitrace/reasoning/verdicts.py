@@ -78,11 +78,7 @@ def evaluation_order(book: RuleBook) -> list[Rule]:
 
 
 def _depends_on(rule: Rule, book: RuleBook) -> list[Rule]:
-    needed = [c.finding for c in rule.when if c.finding]
-    for cond in rule.when:
-        if cond.count is not None:
-            needed += [f for f in book.catalog.findings if book.finding_kind(f) == cond.count.kind]
-    return [r for f in needed for r in book.producers[f]]
+    return [r for f in rule.findings_read(book.catalog) for r in book.producers[f]]
 
 
 def finding_verdicts(book: RuleBook, rules: dict[str, Verdict]) -> dict[str, Verdict]:

@@ -276,7 +276,7 @@ def _check_rules(rules: list[Rule], catalog: Catalog, cutoffs: dict[str, Cutoff]
                 bad(("citations",), f"uses cut-off `{name}` but does not cite it")
     _check_list_tests(rules, problems)
     _check_shared_conditions(rules, problems)
-    _check_cycles(rules, problems)
+    _check_cycles(rules, catalog, problems)
 
 
 def _check_shared_conditions(rules: list[Rule], problems: list[RuleProblem]) -> None:
@@ -346,21 +346,29 @@ def _condition_problems(cond: Condition, catalog: Catalog, cutoffs: dict[str, Cu
     return [(problem, cond.op)] if problem else []
 
 
-def _check_cycles(rules: list[Rule], problems: list[RuleProblem]) -> None:
-    """Refuse findings that depend on themselves through other findings (forward chaining would loop)."""
-    needs: dict[str, set[str]] = {}
+def _check_cycles(rules: list[Rule], catalog: Catalog, problems: list[RuleProblem]) -> None:
+    """Refuse findings that depend on themselves through other findings, by `finding:` or by `count:`
+    (``Rule.findings_read``, the dependencies the three-valued reading follows): forward chaining would
+    loop, and the reading would have no order to follow. Reported at the rule that closes the cycle."""
+    needs: dict[str, dict[str, Rule]] = {}  # finding -> finding it reads -> the first rule that reads it
     for rule in rules:
         if rule.then.finding:
-            needs.setdefault(rule.then.finding, set()).update(c.finding for c in rule.when if c.finding)
+            edges = needs.setdefault(rule.then.finding, {})
+            for read in rule.findings_read(catalog):
+                edges.setdefault(read, rule)
     state: dict[str, int] = {}
 
     def visit(node: str, path: list[str]) -> None:
         state[node] = 1
         for nxt in sorted(needs.get(node, ())):
             if state.get(nxt) == 1:
-                first = next(r for r in rules if r.then.finding == node)
-                problems.append(RuleProblem(str(first._doc.path), first._line, "findings depend on each other in a cycle: "
-                                            + " -> ".join(path + [node, nxt])))
+                rule = needs[node][nxt]
+                counted = nxt in catalog.findings and nxt not in (c.finding for c in rule.when)
+                how = f"a count of {catalog.findings[nxt].kind} findings" if counted else None
+                problems.append(RuleProblem(str(rule._doc.path), rule._line,
+                                            f"rule `{rule.id}`: findings depend on each other in a cycle: "
+                                            + " -> ".join(path + [node, nxt])
+                                            + (f" (`{nxt}` is read through {how})" if how else "")))
             elif nxt not in state:
                 visit(nxt, path + [node])
         state[node] = 2
