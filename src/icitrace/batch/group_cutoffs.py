@@ -18,7 +18,7 @@ from typing import Any
 from icitrace.errors import InputProblem, did_you_mean
 from icitrace.profile.editing import JSON_NUMBER
 from icitrace.profile.model import field_bounds, show_number
-from icitrace.rulebase.model import engine_number
+from icitrace.rulebase.book import MoveProblem, check_moves
 
 HEADER = ["group", "cutoff", "value"]
 MAX_BYTES = 1_000_000
@@ -53,7 +53,8 @@ def stated(values: dict[str, float]) -> str:
 
 
 def load_group_cutoffs(column: str, path: Path, cutoffs: dict[str, Any]) -> GroupCutoffs:
-    """Read and check the table against the rule base's cut-offs (``cutoffs``: name -> Cutoff)."""
+    """Read and check the table against the run's cut-offs (``cutoffs``: name -> Cutoff, as the run has
+    them with --threshold applied): each group's values with the run's others pass ``check_moves``."""
     source = str(path)
     try:
         raw = path.read_bytes()[: MAX_BYTES + 1]
@@ -70,6 +71,7 @@ def load_group_cutoffs(column: str, path: Path, cutoffs: dict[str, Any]) -> Grou
         raise GroupCutoffsError(f"{source}:1: the header must be {','.join(HEADER)} (a group, a cut-off name, "
                                 f"its value for that group); got {','.join(rows[0]) if rows else 'an empty file'}")
     groups: dict[str, dict[str, float]] = {}
+    lines: dict[tuple[str, str], int] = {}  # (group, cut-off) -> its line
     for number, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
             continue
@@ -82,18 +84,23 @@ def load_group_cutoffs(column: str, path: Path, cutoffs: dict[str, Any]) -> Grou
         if name not in cutoffs:
             raise GroupCutoffsError(f"{where}: no cut-off named {name!r}{did_you_mean(name, cutoffs)}; cut-offs: "
                                     f"{', '.join(cutoffs)}")
-        least, most = field_bounds(cutoffs[name].field)
-        if not JSON_NUMBER.fullmatch(value) or not math.isfinite(float(value)) or not least <= float(value) <= most:
+        if not JSON_NUMBER.fullmatch(value) or not math.isfinite(float(value)):
+            least, most = field_bounds(cutoffs[name].field)
             raise GroupCutoffsError(f"{where}: the value of {name} must be a number from {show_number(least)} to "
                                     f"{show_number(most)} ({cutoffs[name].field}), got {value!r}")
-        try:
-            engine_number(float(value))
-        except ValueError as error:
-            raise GroupCutoffsError(f"{where}: the value of {name}: {error}") from None
         if name in groups.get(group, {}):
             raise GroupCutoffsError(f"{where}: {name} is given twice for the group {group!r}")
         groups.setdefault(group, {})[name] = float(value) + 0.0
+        lines[group, name] = number
     if not groups:
         raise GroupCutoffsError(f"{source}: no rows under the header; give at least one group's cut-off")
+    for group, values in groups.items():
+        # The group's row on top of the run's cut-offs (``cutoffs``, --threshold applied): the check every
+        # moved cut-off passes, pointed at the last line of the group it concerns.
+        try:
+            check_moves(cutoffs, values)
+        except MoveProblem as problem:
+            line = max(lines[group, name] for name in problem.cutoffs)
+            raise GroupCutoffsError(f"{source}:{line}: {problem}") from None
     return GroupCutoffs(column, source, hashlib.sha256(raw).hexdigest()[:16],
                         tuple((g, tuple(values.items())) for g, values in groups.items()))

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import math
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -14,8 +16,11 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from icitrace.errors import InputProblem, RulesProblem, did_you_mean
+from icitrace.profile.model import field_bounds, show_number
 from icitrace.rulebase.model import (
+    LARGEST,
     REVIEW_CITATION,
+    SMALLEST,
     Catalog,
     Cutoff,
     Margin,
@@ -58,6 +63,8 @@ class RuleBook:
     sources: dict[str, Source] = field(default_factory=dict)
     #: cut-offs changed for this run only (``--threshold``), echoed in every output
     overrides: tuple[Override, ...] = ()
+    #: what the lint noticed without refusing the rules (``rules lint`` shows them), each at file:line
+    notes: tuple[RuleProblem, ...] = ()
     by_id: dict[str, Rule] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -126,20 +133,70 @@ def parse_thresholds(texts: list[str]) -> dict[str, float]:
     return values
 
 
-def with_overrides(book: RuleBook, values: dict[str, float]) -> RuleBook:
-    """The same rule base with some cut-offs moved for one run; its digest changes with them."""
-    if not values:
-        return book
-    cutoffs = dict(book.cutoffs)
-    overrides = []
+class MoveProblem(ValueError):
+    """Why cut-offs cannot take these values for a run; ``cutoffs`` names the moved ones it is about,
+    so that a caller can point at the option or the table line that moved them."""
+
+    def __init__(self, message: str, cutoffs: tuple[str, ...]):
+        super().__init__(message)
+        self.cutoffs = cutoffs
+
+
+def check_moves(cutoffs: Mapping[str, Cutoff], values: Mapping[str, float]) -> None:
+    """The one check of cut-offs moved for a run (``--threshold``, a ``--cutoffs-by`` group on top of it):
+    each named cut-off exists, its value lies in its field's range and is a number the engine reads, and
+    with the others as ``cutoffs`` has them every declared order (``stays_below``) still holds. Raises a
+    ``MoveProblem`` saying what is wrong, in that order: a crossed order is only worth reading between
+    values that are themselves possible."""
     for name, value in values.items():
         if name not in cutoffs:
-            raise ThresholdError(f"--threshold: no cut-off named {name!r}{did_you_mean(name, cutoffs)}; cut-offs: "
-                                 f"{', '.join(cutoffs)}")
+            raise MoveProblem(f"no cut-off named {name!r}{did_you_mean(name, cutoffs)}; cut-offs: {', '.join(cutoffs)}",
+                              (name,))
+        least, most = field_bounds(cutoffs[name].field)
+        if not least <= value <= most:  # NaN fails here too
+            raise MoveProblem(f"the value of {name} must be a number from {show_number(least)} to "
+                              f"{show_number(most)} ({cutoffs[name].field}), got {show_number(value)}", (name,))
         try:
             engine_number(value)
         except ValueError as error:
-            raise ThresholdError(f"--threshold: cut-off {name}: {error}") from None
+            raise MoveProblem(f"the value of {name}: {error}", (name,)) from None
+    for lower, upper in broken_orders(cutoffs, values):
+        def at(name: str) -> str:
+            shown = f"{name} at {cutoffs[name].amount(values.get(name))}"
+            return shown if name in values else f"{shown} (as the run has it)"
+
+        raise MoveProblem(f"{at(lower)} would not be below {at(upper)}: cutoffs.yaml declares that {lower} stays "
+                          f"below {upper} (between crossed lines one value would read as both); move {upper} "
+                          "too, or keep them in that order", tuple(n for n in (lower, upper) if n in values))
+
+
+def broken_orders(cutoffs: Mapping[str, Cutoff], values: Mapping[str, float] | None = None
+                  ) -> Iterator[tuple[str, str]]:
+    """Each declared order (``lower`` stays below ``upper``) that the cut-offs break once ``values`` move
+    some of them: the one reading of ``stays_below``, for the loader and for every run."""
+    values = values or {}
+    for lower, cutoff in cutoffs.items():
+        for upper in cutoff.stays_below:
+            if upper in cutoffs:  # an unknown name is the loader's to report
+                low, high = (values.get(n, cutoffs[n].value) for n in (lower, upper))
+                if not low < high:
+                    yield lower, upper
+
+
+def with_overrides(book: RuleBook, values: dict[str, float]) -> RuleBook:
+    """The same rule base with some cut-offs moved for one run; its digest changes with them. Refused
+    (``ThresholdError``) unless ``check_moves`` passes them."""
+    if not values:
+        return book
+    values = {name: value + 0.0 for name, value in values.items()}  # -0 is 0: it must never print as "-0"
+    try:
+        check_moves(book.cutoffs, values)
+    except MoveProblem as problem:
+        shown = " ".join(f"{n}={show_number(values[n])}" for n in problem.cutoffs if n in values)
+        raise ThresholdError(f"--threshold {shown or ', '.join(values)}: {problem}") from None
+    cutoffs = dict(book.cutoffs)
+    overrides = []
+    for name, value in values.items():
         cutoff = cutoffs[name]
         overrides.append(Override(cutoff=name, before=cutoff.value, after=value, unit=cutoff.unit))
         cutoffs[name] = cutoff.model_copy(update={"value": value, "margin": _moved_margin(cutoff, value)})
@@ -155,5 +212,11 @@ def _moved_margin(cutoff: Cutoff, value: float) -> Margin:
     moved = (f"Set for the line at {cutoff.value:g} {cutoff.unit} and scaled with it to {value:g} for this run"
              if cutoff.value else f"Set for the line at 0 and kept as it was for this run's line at {value:g}")
     margin = cutoff.margin
-    return Margin(below=round(margin.below * factor, 6), above=round(margin.above * factor, 6),
+    return Margin(below=_margin_number(margin.below * factor), above=_margin_number(margin.above * factor),
                   reason=f"{moved}. {margin.reason}".strip())
+
+
+def _margin_number(value: float) -> float:
+    """A scaled margin kept to numbers the engine reads (a line moved near 0 scales its margin below them)."""
+    value = round(value, 6)
+    return 0.0 if value == 0 or not math.isfinite(value) else min(LARGEST, max(SMALLEST, value))

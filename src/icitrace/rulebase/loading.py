@@ -15,7 +15,7 @@ from pydantic import BaseModel, ValidationError
 
 from icitrace.errors import did_you_mean
 from icitrace.profile.model import field_kind, reasoned_fields
-from icitrace.rulebase.book import RuleBook, RuleProblem, RulesError
+from icitrace.rulebase.book import RuleBook, RuleProblem, RulesError, broken_orders
 from icitrace.rulebase.files import (
     CATALOG_FILE,
     CUTOFFS_FILE,
@@ -23,7 +23,7 @@ from icitrace.rulebase.files import (
     RuleFiles,
     read_rule_files,
 )
-from icitrace.rulebase.lint import lint, text_problems
+from icitrace.rulebase.lint import lint, text_problems, unordered_cutoffs
 from icitrace.rulebase.model import (
     MAX_LIST_TESTS,
     MAX_RULES,
@@ -103,7 +103,10 @@ def load_rules(directory: Path | RuleFiles) -> RuleBook:
     for rule in rules:
         rule._doc = None  # the parsed YAML was only for pointing at lines; `where` keeps file:line
 
-    return RuleBook(directory, catalog, cutoffs, tuple(rules), files.sha256[:12], sources)
+    cutoffs_doc = docs[CUTOFFS_FILE]
+    notes = tuple(RuleProblem(str(cutoffs_doc.path), cutoffs_doc.line(("cutoffs", name, "field")), message)
+                  for name, message in unordered_cutoffs(cutoffs))
+    return RuleBook(directory, catalog, cutoffs, tuple(rules), files.sha256[:12], sources, notes=notes)
 
 
 def _model(doc: YamlDoc, model: type[BaseModel], loc: tuple[Any, ...], problems: list[RuleProblem]) -> Any:
@@ -164,10 +167,27 @@ def _check_short_cites(docs: dict[str, YamlDoc], cutoffs: dict[str, Cutoff], sou
 
 
 def _check_cutoffs(doc: YamlDoc, cutoffs: dict[str, Cutoff], problems: list[RuleProblem]) -> None:
+    written = doc.data.get("cutoffs") if isinstance(doc.data, dict) else None
+    written = written if isinstance(written, dict) else {}  # names as written, well-formed entries or not
     for name, cutoff in cutoffs.items():
+        def bad(key: str, message: str, name: str = name) -> None:
+            problems.append(RuleProblem(str(doc.path), doc.line(("cutoffs", name, key)), f"cut-off `{name}`: {message}"))
+
         if cutoff.field not in reasoned_fields() or field_kind(cutoff.field) != "number":
-            problems.append(RuleProblem(str(doc.path), doc.line(("cutoffs", name, "field")),
-                                        f"cut-off `{name}`: `{cutoff.field}` is not a numeric profile field"))
+            bad("field", f"`{cutoff.field}` is not a numeric profile field")
+        for upper in cutoff.stays_below:
+            if upper not in written:
+                bad("stays_below", f"`stays_below` names no cut-off `{upper}`{did_you_mean(upper, written)}")
+            elif upper == name:
+                bad("stays_below", "`stays_below` names the cut-off itself")
+            elif upper in cutoffs and cutoffs[upper].field != cutoff.field:
+                bad("stays_below", f"`stays_below` names `{upper}`, a line on {cutoffs[upper].field}, not on "
+                                   f"{cutoff.field}: an order holds between lines on one field")
+    for lower, upper in broken_orders(cutoffs):
+        if upper != lower:
+            problems.append(RuleProblem(str(doc.path), doc.line(("cutoffs", lower, "stays_below")),
+                                        f"cut-off `{lower}` ({cutoffs[lower].amount()}) must stay below `{upper}` "
+                                        f"({cutoffs[upper].amount()}), as its `stays_below` says"))
 
 
 def _check_catalog(doc: YamlDoc, catalog: Catalog, citable: set[str], problems: list[RuleProblem]) -> None:

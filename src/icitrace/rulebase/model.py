@@ -32,6 +32,8 @@ EVIDENCE_ORDER: tuple[str, ...] = ("review-stated", "inferred-link", "external-c
 
 REVIEW_CITATION = re.compile(r"^\[(10|[1-9])\]$|^conclusion$")
 RULE_ID = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+#: a cut-off's name as rules and `stays_below` write it (the loader's ids: lower-case letters, digits, _)
+CUTOFF_NAME = r"^[a-z][a-z0-9_]*$"
 
 #: Text as written in YAML (folded, wrapped) read as one line: renderers wrap it for their reader.
 Prose = Annotated[str, AfterValidator(lambda text: " ".join(text.split()))]
@@ -92,6 +94,18 @@ class Cutoff(_Strict):
     cite: str = Field(min_length=3, description="short citation shown next to conclusions")
     source: Prose = Field(min_length=10)
     caveat: Prose = Field(min_length=10)
+    #: cut-offs on the same field that this one must stay below, whatever a run moves (PD-L1 negative
+    #: below PD-L1 high: between two crossed lines a value would read as both). The loader checks the
+    #: names and the shipped values; ``book.check_moves`` checks every run's moved values.
+    stays_below: list[Annotated[str, Field(pattern=CUTOFF_NAME)]] = []
+
+    @field_validator("stays_below")
+    @classmethod
+    def _once_each(cls, names: list[str]) -> list[str]:
+        twice = next((n for n in names if names.count(n) > 1), None)
+        if twice:
+            raise ValueError(f"names `{twice}` twice")
+        return names
 
     @field_validator("margin", mode="before")
     @classmethod
@@ -101,8 +115,12 @@ class Cutoff(_Strict):
         return value
 
     def show(self) -> str:
+        return f"{self.name} {self.amount()}"
+
+    def amount(self, value: float | None = None) -> str:
+        """A value of this cut-off with its unit, as people write it: ``1%``, ``10 mut/Mb``."""
         gap = "" if self.unit.startswith("%") else " "
-        return f"{self.name} {_num(self.value)}{gap}{self.unit}"
+        return f"{_num(self.value if value is None else value)}{gap}{self.unit}"
 
 
 class Source(_Strict):
