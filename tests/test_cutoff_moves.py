@@ -167,3 +167,76 @@ def test_a_negative_group_value_is_refused_at_its_line(tmp_path):
     assert done.returncode == 2
     assert done.stderr.decode() == (f"icitrace: {lines}:2: the value of tmb_high must be a "
                                     "number from 0 to 10000 (tmb), got -5\n")
+
+
+# --- titles name the cut-off in force ------------------------------------------------------------------------
+
+SHIPPED_TITLES = {
+    "pd-l1-tps-negative": "PD-L1 TPS under 1%: PD-L1 negative (KEYNOTE-042 line)",
+    "pd-l1-cps-low": "PD-L1 CPS under 10: below the KEYNOTE-355 line",
+    "pd-l1-tps-high": "PD-L1 TPS of 50% or more: high expression (KEYNOTE-024 line)",
+}
+
+
+def test_titles_name_their_cutoffs_by_placeholder_and_read_as_before_with_the_shipped_values(book):
+    for rule_id, title in SHIPPED_TITLES.items():
+        rule = book.by_id[rule_id]
+        assert "{" in rule.title and book.cutoffs_of(rule)[0] in rule.title  # the number is not written
+        assert book.title(rule) == title
+
+
+@pytest.mark.parametrize("moved, rule_id, title", [
+    ({"pd_l1_negative": 0.5}, "pd-l1-tps-negative",
+     "PD-L1 TPS under 0.5% (moved from 1% for this run): PD-L1 negative (KEYNOTE-042 line)"),
+    ({"cps_keynote355": 20}, "pd-l1-cps-low", "PD-L1 CPS under 20 (moved from 10 for this run): below the "
+                                               "KEYNOTE-355 line"),
+    ({"pd_l1_high": 40}, "pd-l1-tps-high",
+     "PD-L1 TPS of 40% (moved from 50% for this run) or more: high expression (KEYNOTE-024 line)"),
+    ({"pd_l1_high": 50}, "pd-l1-tps-high", "PD-L1 TPS of 50% or more: high expression (KEYNOTE-024 line)"),
+], ids=["tps-negative", "cps", "tps-high", "not-really-moved"])
+def test_a_title_shows_the_cutoff_in_force_and_says_when_it_was_moved_for_the_run(book, moved, rule_id, title):
+    from icitrace.rulebase.docs import rule_doc
+
+    moved_book = with_overrides(book, moved)
+    rule = moved_book.by_id[rule_id]
+    assert moved_book.title(rule) == title
+    shown = " ".join(rule_doc(moved_book, rule).split())  # `rules show` wraps its lines
+    assert shown.startswith(f"{rule_id} (version {rule.version}): {title} defined at")
+
+
+def test_every_output_of_a_moved_run_shows_the_title_in_force():
+    args = ["suggest", "profiles/sparse-unknowns.json", "--set", "pd_l1_tps=0.2", "--threshold",
+            "pd_l1_negative=0.5"]
+    data = json.loads(invoke(*args, "--format", "json").stdout)
+    titles = [f["title"] for f in data["findings"] if f["rule"] == "pd-l1-tps-negative"]
+    assert titles == ["PD-L1 TPS under 0.5% (moved from 1% for this run): PD-L1 negative (KEYNOTE-042 line)"]
+    text = invoke(*args).stdout.decode()
+    assert "rule pd-l1-tps-negative: PD-L1 TPS under 0.5% (moved from 1% for this run)" in text
+    assert "under 1%:" not in text
+
+
+def _rule_title(tmp_path: Path, find: str, replace: str) -> tuple[Path, int]:
+    rules = tmp_path / "rules"
+    shutil.copytree(shipped_dir("rules"), rules)
+    path = rules / "biomarkers.yaml"
+    assert find in path.read_text(), f"fixture out of date: {find!r}"
+    text = path.read_text().replace(find, replace, 1)
+    path.write_text(text)
+    return rules, text[: text.index(replace)].count("\n") + 1
+
+
+@pytest.mark.parametrize("title, says", [
+    ("TMB at or over {tmb_hihg} signals more predicted neoantigens",
+     "rule `tmb-high`: the title names `{tmb_hihg}`, which is no cut-off (did you mean `tmb_high`?)"),
+    ("TMB at or over {pd_l1_high} signals more predicted neoantigens",
+     "rule `tmb-high`: the title names cut-off `{pd_l1_high}`, which the rule does not read (it reads: tmb_high)"),
+    ("TMB at or over {tmb_high:percent} signals more predicted neoantigens",
+     "rule `tmb-high`: the title names a cut-off the rule reads as {NAME} (its value and unit) or "
+     "{NAME:number} (the number alone); other braces are not allowed"),
+], ids=["unknown", "not-read", "bad-form"])
+def test_a_title_placeholder_naming_no_cutoff_the_rule_reads_is_refused_at_its_line(tmp_path, title, says):
+    rules, line = _rule_title(tmp_path, "title: TMB at or over the TMB-high line signals more predicted neoantigens",
+                              f"title: {title}")
+    with pytest.raises(RulesError) as error:
+        load_rules(rules)
+    assert [(Path(p.file).name, p.line, p.message) for p in error.value.problems] == [("biomarkers.yaml", line, says)]

@@ -105,7 +105,7 @@ class _Assembly:
         fid = rule.then.finding or ""
         entry = self.book.catalog.findings[fid]
         return FindingOut(id=fid, label=entry.label, kind=entry.kind, summary=entry.summary, rule=rule.id,
-                          title=rule.title, evidence=rule.evidence, citations=self._cites(rule.citations),
+                          title=self.book.title(rule), evidence=rule.evidence, citations=self._cites(rule.citations),
                           because=because, explanation=rule.explanation,
                           borderline=rule.id in self.near_fields, caveats=self._caveats(rule))
 
@@ -135,7 +135,7 @@ class _Assembly:
     def _route(self, rule: Rule, firing: Firing, because: list[Because]) -> Route:
         strength = self.strength.of_firing(firing)
         joined = [f for b in because for f in b.joined]
-        return Route(rule=rule.id, title=rule.title, from_findings=joined, evidence=rule.evidence,
+        return Route(rule=rule.id, title=self.book.title(rule), from_findings=joined, evidence=rule.evidence,
                      chain_evidence=strength.evidence, rests_on_borderline=list(strength.borderline),
                      citations=self._cites(rule.citations), explanation=rule.explanation, because=because)
 

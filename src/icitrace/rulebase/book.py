@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import math
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -21,6 +22,7 @@ from icitrace.rulebase.model import (
     LARGEST,
     REVIEW_CITATION,
     SMALLEST,
+    TITLE_CUTOFF,
     Catalog,
     Cutoff,
     Margin,
@@ -86,6 +88,22 @@ class RuleBook:
     def cutoffs_of(self, rule: Rule) -> list[str]:
         """The named cut-offs a rule reads, in order."""
         return cutoffs_read(rule)
+
+    def title(self, rule: Rule) -> str:
+        """The rule's title with each cut-off it names shown at the value in force, and, where this run
+        moved it, saying so: "PD-L1 TPS under 60% (moved from 1% for this run): ..."."""
+        if "{" not in rule.title:
+            return rule.title
+        moved = {o.cutoff: o.before for o in self.overrides if o.before != o.after}
+
+        def show(match: re.Match) -> str:
+            name, form = match.group(1), match.group(2)
+            cutoff = self.cutoffs[name]
+            amount = (lambda value: show_number(value)) if form == "number" else cutoff.amount
+            text = amount(cutoff.value)
+            return f"{text} (moved from {amount(moved[name])} for this run)" if name in moved else text
+
+        return TITLE_CUTOFF.sub(show, rule.title)
 
     def finding_kind(self, finding_id: str) -> str:
         return self.catalog.findings[finding_id].kind

@@ -29,6 +29,7 @@ from icitrace.rulebase.model import (
     MAX_RULES,
     MAX_SHARED,
     REVIEW_CITATION,
+    TITLE_CUTOFF,
     Catalog,
     Condition,
     Cutoff,
@@ -294,9 +295,28 @@ def _check_rules(rules: list[Rule], catalog: Catalog, cutoffs: dict[str, Cutoff]
         for name in cutoffs_read(rule):
             if name in cutoffs and name not in rule.citations:
                 bad(("citations",), f"uses cut-off `{name}` but does not cite it")
+        for message in _title_problems(rule, cutoffs):
+            bad(("title",), message)
     _check_list_tests(rules, problems)
     _check_shared_conditions(rules, problems)
     _check_cycles(rules, catalog, problems)
+
+
+def _title_problems(rule: Rule, cutoffs: dict[str, Cutoff]) -> list[str]:
+    """A title names only cut-offs the rule reads, by placeholder (``model.TITLE_CUTOFF``): it is shown
+    with the value in force, and a cut-off the rule does not read would say something of another rule."""
+    if TITLE_CUTOFF.sub("", rule.title).count("{") or TITLE_CUTOFF.sub("", rule.title).count("}"):
+        return ["the title names a cut-off the rule reads as {NAME} (its value and unit) or {NAME:number} (the "
+                "number alone); other braces are not allowed"]
+    read = cutoffs_read(rule)
+    out = []
+    for name, _ in rule.title_cutoffs():
+        if name not in cutoffs:
+            out.append(f"the title names `{{{name}}}`, which is no cut-off{did_you_mean(name, cutoffs)}")
+        elif name not in read:
+            out.append(f"the title names cut-off `{{{name}}}`, which the rule does not read (it reads: "
+                       f"{', '.join(read) or 'no cut-off'})")
+    return out
 
 
 def _check_shared_conditions(rules: list[Rule], problems: list[RuleProblem]) -> None:

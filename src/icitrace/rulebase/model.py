@@ -34,6 +34,10 @@ REVIEW_CITATION = re.compile(r"^\[(10|[1-9])\]$|^conclusion$")
 RULE_ID = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 #: a cut-off's name as rules and `stays_below` write it (the loader's ids: lower-case letters, digits, _)
 CUTOFF_NAME = r"^[a-z][a-z0-9_]*$"
+#: A cut-off named in a rule's title, shown with the value in force for the run (``RuleBook.title``):
+#: ``{pd_l1_negative}`` reads "1%" (value and unit), ``{cps_keynote355:number}`` reads "10" (where the
+#: title's words already say what is counted). A title never writes the number itself: a run may move it.
+TITLE_CUTOFF = re.compile(r"\{([a-z][a-z0-9_]*)(?::(number))?\}")
 
 #: Text as written in YAML (folded, wrapped) read as one line: renderers wrap it for their reader.
 Prose = Annotated[str, AfterValidator(lambda text: " ".join(text.split()))]
@@ -277,6 +281,10 @@ class Rule(_Strict):
     def fields(self) -> list[str]:
         """Profile fields this rule tests, in order, without repeats."""
         return list(dict.fromkeys(c.field for c in self.when if c.field is not None))
+
+    def title_cutoffs(self) -> list[tuple[str, str]]:
+        """The cut-offs the title names, as (name, form): form "" (value and unit) or "number"."""
+        return [(m.group(1), m.group(2) or "") for m in TITLE_CUTOFF.finditer(self.title)]
 
     def findings_read(self, catalog: Catalog) -> list[str]:
         """The findings this rule reads, in order, without repeats: each `finding:` and, for a `count:`,
