@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from icitrace.profile.model import Profile, implied_bounds
+from icitrace.profile.model import Profile, narrowed, possible
 from icitrace.rulebase.book import RuleBook
 from icitrace.rulebase.model import Condition, Rule
 from icitrace.rulebase.operators import OPERATORS
@@ -109,7 +109,8 @@ def condition_verdict(cond: Condition, known: dict, findings: dict[str, Verdict]
         return Verdict(None, _union(v.missing for v in open_))
     if cond.field not in known:
         return FALSE if ruled_out(cond, known, book) else Verdict(None, (cond.field,))
-    holds = test_value(cond, known[cond.field], book)
+    # a band is tested as the other fields narrow it, exactly as an unknown number is bounded by them
+    holds = test_value(cond, narrowed(cond.field, known), book)
     return Verdict(None, (cond.field,)) if holds is None else TRUE if holds else FALSE  # None: a band across
 
 
@@ -121,9 +122,9 @@ def ruled_out(cond: Condition, known: dict, book: RuleBook) -> str:
     allowed = OPERATORS[cond.op].interval(cond, book.cutoffs)
     if allowed is None:
         return ""
-    least, most, why = implied_bounds(cond.field, known)
+    least, most, most_open, why = possible(cond.field, known)
     low, high, open_high = allowed
-    impossible = most < low or (least >= high if open_high else least > high)
+    impossible = (most < low or (most == low and most_open)) or (least > high or (least == high and open_high))
     return why if impossible and why else ""
 
 
