@@ -59,7 +59,9 @@ def evaluation_order(book: RuleBook) -> list[Rule]:
 
     The loader refuses cycles between findings, so the order always exists.
     """
-    if book.digest not in _orders:
+    # keyed by the rule files alone: the order does not depend on cut-offs, so the many rule bases of a
+    # `--cutoffs-by` run share one entry
+    if book.rules_digest not in _orders:
         order: list[Rule] = []
         placed: set[str] = set()
 
@@ -73,8 +75,8 @@ def evaluation_order(book: RuleBook) -> list[Rule]:
 
         for rule in book.rules:
             place(rule)
-        _orders[book.digest] = order
-    return _orders[book.digest]
+        _orders[book.rules_digest] = order
+    return _orders[book.rules_digest]
 
 
 def _depends_on(rule: Rule, book: RuleBook) -> list[Rule]:

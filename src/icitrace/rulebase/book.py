@@ -76,6 +76,20 @@ class RuleBook:
     def version(self) -> str:
         return self.catalog.rules_version
 
+    @property
+    def rules_digest(self) -> str:
+        """The digest of the rule files alone: a rule base moved for a run (``with_overrides``) has a digest
+        that adds a tag for its cut-offs after a "-", and shares this one."""
+        return self.digest.partition("-")[0]
+
+    @cached_property
+    def ruleset_key(self) -> str:
+        """What the compiled ruleset depends on: the rule files and the value of every cut-off, not which
+        option moved it nor the margins. Groups of a `--cutoffs-by` run whose cut-offs come out alike (and
+        a cut-off "moved" to where it was) share one compiled ruleset and one engine."""
+        values = repr(sorted((name, cutoff.value) for name, cutoff in self.cutoffs.items()))
+        return f"{self.rules_digest}-{hashlib.sha256(values.encode()).hexdigest()[:12]}"
+
     @cached_property
     def producers(self) -> dict[str, list[Rule]]:
         """Finding id -> the rules that conclude it, in order."""
