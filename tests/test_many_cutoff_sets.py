@@ -8,8 +8,7 @@ from conftest import rss_mb
 from icitrace.batch.group_cutoffs import GroupCutoffs
 from icitrace.batch.run import Settings, _book
 from icitrace.engine import durable
-from icitrace.engine.durable import engine_for
-LIVE_ENGINES = getattr(durable, "LIVE_ENGINES", 16)
+from icitrace.engine.durable import LIVE_ENGINES, engine_for
 from icitrace.pipeline import compiled, engine_of, evaluate, evaluate_fired, fact_of
 from icitrace.profile.model import Profile
 from icitrace.rulebase.book import with_overrides

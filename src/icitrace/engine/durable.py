@@ -118,7 +118,8 @@ _SESSION_START_FACT = '{"t":"_session_start"}'
 class Engine:
     def __init__(self, compiled: CompiledRuleset):
         self.name = compiled.name
-        # The ruleset JSON is the one a Host would register: rule id -> patterns (the engine reads no `run`).
+        # The ruleset JSON is the one a Host would register, rule id -> patterns (the engine reads no `run`),
+        # and the rule that starts the session, which no profile fires.
         definition = {rule_id: {"all": rule["all"]} for rule_id, rule in compiled.definition.items()}
         definition[_SESSION_START] = {"all": [{"m": {"t": _SESSION_START}}]}
         self._definition = json.dumps(definition, ensure_ascii=False)

@@ -123,7 +123,7 @@ class Narrowed:
     else ``value <= high``), and why in words. A TPS of 60 makes a CPS band ``>=5 <70`` read as
     ``>=60 <70``: knowing the TPS must never leave the CPS less decided than an unknown CPS would be."""
 
-    __slots__ = ("band", "low", "high", "open_high", "why")
+    __slots__ = ("band", "high", "low", "open_high", "why")
 
     def __init__(self, band: Band, low: float, high: float, open_high: bool, why: str):
         self.band, self.low, self.high, self.open_high, self.why = band, low, high, open_high, why

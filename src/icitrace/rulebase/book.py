@@ -197,9 +197,11 @@ def check_moves(cutoffs: Mapping[str, Cutoff], values: Mapping[str, float]) -> N
             shown = f"{name} at {cutoffs[name].amount(values.get(name))}"
             return shown if name in values else f"{shown} (as the run has it)"
 
+        unmoved = [n for n in (lower, upper) if n not in values]
+        advice = f"move {unmoved[0]} too, or keep them in that order" if unmoved else "keep them in that order"
         raise MoveProblem(f"{at(lower)} would not be below {at(upper)}: cutoffs.yaml declares that {lower} stays "
-                          f"below {upper} (between crossed lines one value would read as both); move {upper} "
-                          "too, or keep them in that order", tuple(n for n in (lower, upper) if n in values))
+                          f"below {upper} (between crossed lines one value would read as both); {advice}",
+                          tuple(n for n in (lower, upper) if n in values))
 
 
 def broken_orders(cutoffs: Mapping[str, Cutoff], values: Mapping[str, float] | None = None

@@ -44,14 +44,14 @@ def unordered_cutoffs(cutoffs: dict[str, Cutoff]) -> list[tuple[str, str]]:
     changed = True
     while changed:  # the orders' transitive closure: a < b < c orders a and c
         changed = False
-        for name, higher in above.items():
+        for higher in above.values():
             more = set().union(*(above.get(h, set()) for h in higher)) - higher
             if more:
                 higher |= more
                 changed = True
     names = list(cutoffs)
-    return [(second, f"cut-offs `{first}` and `{second}` are both lines on {cutoffs[first].field} but declare no "
-                     "order (`stays_below`): a run may move one past the other")
+    return [(second, (f"cut-offs `{first}` and `{second}` are both lines on {cutoffs[first].field} but declare "
+                      "no order (`stays_below`): a run may move one past the other"))
             for i, first in enumerate(names) for second in names[i + 1:]
             if cutoffs[first].field == cutoffs[second].field
             and second not in above[first] and first not in above[second]]

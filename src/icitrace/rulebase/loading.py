@@ -305,9 +305,10 @@ def _check_rules(rules: list[Rule], catalog: Catalog, cutoffs: dict[str, Cutoff]
 def _title_problems(rule: Rule, cutoffs: dict[str, Cutoff]) -> list[str]:
     """A title names only cut-offs the rule reads, by placeholder (``model.TITLE_CUTOFF``): it is shown
     with the value in force, and a cut-off the rule does not read would say something of another rule."""
-    if TITLE_CUTOFF.sub("", rule.title).count("{") or TITLE_CUTOFF.sub("", rule.title).count("}"):
-        return ["the title names a cut-off the rule reads as {NAME} (its value and unit) or {NAME:number} (the "
-                "number alone); other braces are not allowed"]
+    rest = TITLE_CUTOFF.sub("", rule.title)
+    if "{" in rest or "}" in rest:
+        return [("the title names a cut-off the rule reads as {NAME} (its value and unit) or {NAME:number} (the "
+                 "number alone); other braces are not allowed")]
     read = cutoffs_read(rule)
     out = []
     for name, _ in rule.title_cutoffs():
