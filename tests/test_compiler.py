@@ -12,10 +12,11 @@ def test_every_rule_becomes_one_engine_rule_named_after_it(book):
 def test_field_conditions_share_one_profile_pattern(book):
     rule = compile_rules(book).definition["tmb-below-high"]
     assert rule["all"] == [{"p": {"$and": [{"t": "profile"}, {"$lt": {"tmb": 10.0}}]}}]
-    # for profiles holding a band: the number, or a band whose open top is at or below the line
+    # for profiles holding a band: the number, or a band whose open top is at or below the line, or whose
+    # closed top (a band narrowed by an ordered field: TPS <= CPS) is under it
     banded = compile_rules(book, bands=True)
     assert banded.definition["tmb-below-high"]["all"] == [{"p": {"$and": [
-        {"t": "profile"}, {"$or": [{"$lt": {"tmb": 10.0}}, {"$lte": {"tmb__hi": 10.0}}]}]}}]
+        {"t": "profile"}, {"$or": [{"$lt": {"tmb": 10.0}}, {"$lte": {"tmb__hi": 10.0}}, {"$lt": {"tmb__max": 10.0}}]}]}}]
     assert banded.name == compile_rules(book).name + "-bands"
 
 

@@ -7,7 +7,7 @@ import pytest
 from icitrace.engine.compile import CompiledRuleset, compile_rules
 from icitrace.engine.durable import Engine, EngineError, engine_for
 from icitrace.pipeline import evaluate, fact_of
-from icitrace.profile.model import Profile
+from icitrace.profile.model import Narrowed, Profile, narrowed
 from icitrace.profile.synth import synth_profiles
 from icitrace.reasoning.verdicts import assess
 
@@ -21,14 +21,19 @@ def test_engine_fires_exactly_what_the_rule_model_says_with_bands(book):
     """The same check over 1,500 profiles whose known numbers are bands half the time, on the ruleset that
     reads bands (also for the profiles that drew none): a band decides in durable-rules exactly when the
     Python reading says its whole range is on one side of the line."""
-    engine, undecided_by_band = engine_for(compile_rules(book, bands=True)), 0
-    for data in synth_profiles(1500, seed=11, p_band=0.5):
+    engine, undecided_by_band, narrowed_bands = engine_for(compile_rules(book, bands=True)), 0, 0
+    # F12 first: a CPS band narrowed by a known TPS (CPS >= TPS), a TPS band by a known CPS (TPS <= CPS)
+    f12 = [{"pd_l1_tps": 60, "pd_l1_cps": {"at_least": 5, "below": 70}},
+           {"pd_l1_tps": {"below": 60}, "pd_l1_cps": 0.5}, {"pd_l1_tps": {"below": 60}, "pd_l1_cps": 1}]
+    for data in [*f12, *synth_profiles(1500, seed=11, p_band=0.5)]:
         profile = Profile.model_validate(data, strict=True)
         fired = [f.rule for f in engine.run(fact_of(profile, book))]
         verdicts = assess(book, profile)
         assert sorted(fired) == sorted(r for r, v in verdicts.items() if v.holds), data
         undecided_by_band += any(v.holds is None and set(v.missing) & set(profile.bands()) for v in verdicts.values())
+        narrowed_bands += any(isinstance(narrowed(f, profile.known()), Narrowed) for f in profile.bands())
     assert undecided_by_band > 100  # the bands drawn do straddle cut-offs, so the check is not only on decided ones
+    assert narrowed_bands > 100  # and the other PD-L1 field narrows many of them
 
 
 def test_engine_fires_exactly_what_the_rule_model_says(book, engine):

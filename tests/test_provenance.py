@@ -126,7 +126,7 @@ def test_cutoffs_by_in_jsonl_and_csv_and_by_tumor_type_without_a_map(tmp_path):
     ("group,cutoff,value\nMelanoma,tmb_high,twenty\n", "{f}:2: the value of tmb_high must be a number from 0 "
                                                       "to 10000 (tmb), got 'twenty'"),
     ("group,cutoff,value\nMelanoma,pd_l1_high,150\n", "{f}:2: the value of pd_l1_high must be a number from 0 "
-                                                       "to 100 (pd_l1_tps), got '150'"),
+                                                       "to 100 (pd_l1_tps), got 150"),
     ("group,cutoff,value\nMelanoma,tmb_high,20\nMelanoma,tmb_high,15\n", "{f}:3: tmb_high is given twice for "
                                                                           "the group 'Melanoma'"),
     ("group,cutoff,value\n,tmb_high,20\n", "{f}:2: the group is empty"),

@@ -41,7 +41,7 @@ def test_json_carries_explanation_summary_maturity_chain_and_borderline(shipped,
     for result in shipped["json"]:
         for f in result["findings"]:
             rule = book.by_id[f["rule"]]
-            assert f["explanation"] == words(rule.explanation) and f["title"] == rule.title
+            assert f["explanation"] == words(rule.explanation) and f["title"] == book.title(rule)
             assert f["summary"] == words(book.catalog.findings[f["id"]].summary)
             assert all(c["text"] and c["citations"] for c in f["caveats"])
         for s in result["strategies"]:

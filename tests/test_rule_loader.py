@@ -133,3 +133,42 @@ def test_the_differential_check_reports_a_rule_whose_reading_drifts_from_the_eng
     drifted = check(book, 300)
     assert {"hypoxia-high", "acidity-acidic", "tim3-elevated"} <= {d.rule for d in drifted.disagreements}
     assert all(d.engine_only > 0 and d.reading_only == 0 for d in drifted.disagreements if d.rule == "hypoxia-high")
+
+
+COUNTED_MECHANISM = """rules:
+  - id: hypoxia-from-many-mechanisms
+    title: Several mechanisms read as a hypoxic microenvironment
+    version: 1
+    when:
+      - count: {kind: mechanism, at_least: 2}
+    then:
+      finding: hypoxic_tme
+    evidence: inferred-link
+    citations: ["[2]"]
+    explanation: A rule made only to conclude a mechanism from a count of mechanisms, which includes itself.
+"""
+
+
+def test_a_finding_concluded_from_a_count_of_its_own_kind_is_a_cycle_refused_at_its_line(tmp_path):
+    """`count:` joins every finding of its kind: concluding a mechanism from a count of mechanisms makes the
+    finding depend on itself. The loader must see the same dependencies the three-valued reading follows
+    (else lint says ok and every `suggest` dies in the reading)."""
+    rules = tmp_path / "rules"
+    shutil.copytree(shipped_dir("rules"), rules)
+    (rules / "counted.yaml").write_text(COUNTED_MECHANISM)
+    with pytest.raises(RulesError) as error:
+        load_rules(rules)
+    assert [(Path(p.file).name, p.line) for p in error.value.problems if "cycle" in p.message] == [("counted.yaml", 2)]
+    message = next(p.message for p in error.value.problems if "cycle" in p.message)
+    assert "hypoxia-from-many-mechanisms" in message and "count of mechanism findings" in message, message
+
+
+def test_rules_lint_refuses_a_count_cycle_with_exit_2(tmp_path):
+    from conftest import invoke
+
+    rules = tmp_path / "rules"
+    shutil.copytree(shipped_dir("rules"), rules)
+    (rules / "counted.yaml").write_text(COUNTED_MECHANISM)
+    done = invoke("rules", "lint", "--rules", str(rules), "--profiles", "0")
+    assert done.returncode == 2, done.stdout.decode() + done.stderr.decode()
+    assert "counted.yaml:2:" in done.stderr.decode() and "cycle" in done.stderr.decode()

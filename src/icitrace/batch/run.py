@@ -125,16 +125,18 @@ def _init_worker(settings: Settings) -> None:
 
 def _book(settings: Settings, group: str | None = None):  # noqa: ANN202
     """The run's rule base, or a group's: the shipped cut-offs moved by --threshold, then by the group's
-    row of the --cutoffs-by table."""
+    row of the --cutoffs-by table. Kept by the values moved, not by the group; groups whose cut-offs
+    come out alike share one compiled ruleset and engine however they were written (``pipeline.compiled``
+    keys them by the value of every cut-off)."""
     moved = dict(settings.thresholds)
     if settings.group_cutoffs is not None:
         moved |= settings.group_cutoffs.overrides(group)
-    return _moved_book(settings.rules_dir, tuple(moved.items()))
+    return _moved_book(settings.rules_dir, tuple(moved.items()))  # in order: the record echoes its overrides
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=64)  # a few KB each (the moved cut-offs; rules and catalogue are shared)
 def _moved_book(rules_dir: str | None, moved: tuple[tuple[str, float], ...]):  # noqa: ANN202
-    return with_overrides(rulebook(rules_dir), dict(moved))  # built once per group and process
+    return with_overrides(rulebook(rules_dir), dict(moved))  # built once per cut-off set and process
 
 
 _engine_lock = threading.Lock()

@@ -54,8 +54,9 @@ def compile_rules(book: RuleBook, bands: bool = False) -> CompiledRuleset:
     definition = {rule.id: _rule(rule, book, list_tests, bands) for rule in book.rules}
     derives = {r.id: r.then.finding for r in book.rules if r.then.finding in asserted}
     concludes = {r.id: (r.then.finding is not None, r.then.id) for r in book.rules}
-    return CompiledRuleset(f"icitrace-{book.digest}" + ("-bands" if bands else ""), definition, asserted, derives, tuple(list_tests.values()),
-                           concludes)
+    # named by what it depends on (``RuleBook.ruleset_key``): one name, one definition
+    return CompiledRuleset(f"icitrace-{book.ruleset_key}" + ("-bands" if bands else ""), definition, asserted,
+                           derives, tuple(list_tests.values()), concludes)
 
 
 def _rule(rule: Rule, book: RuleBook, list_tests: dict, bands: bool) -> dict:

@@ -7,19 +7,21 @@ decides what that leaves unevaluated. A banded number goes in as its bounds, und
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from icitrace.profile.model import Band, Profile, normal_item
+from icitrace.profile.model import Band, Profile, normal_item, possible
 
 PROFILE = "profile"
 FINDING = "finding"
 
 
-def band_keys(field: str) -> tuple[str, str]:
-    """The fact keys holding a banded field's bounds: (at least, below). A band never sets the field's own
-    key, so a test of the number and a test of the band can never both hold (``operators._Threshold``)."""
-    return f"{field}__lo", f"{field}__hi"
+def band_keys(field: str) -> tuple[str, str, str]:
+    """The fact keys holding a banded field's bounds: (at least, below, at most). A band sets at most one
+    of its two kinds of top, and never the field's own key, so a test of the number and the tests of the
+    band can never both hold (``operators._Threshold``)."""
+    return f"{field}__lo", f"{field}__hi", f"{field}__max"
 
 
 def count_key(field: str) -> str:
@@ -45,9 +47,14 @@ def profile_fact(profile: Profile, list_tests: Iterable[ListTest]) -> dict[str, 
     known = profile.known()
     for name, value in known.items():
         if isinstance(value, Band):
-            for key, bound in zip(band_keys(name), (value.at_least, value.below)):
-                if bound is not None:
-                    fact[key] = bound
+            # The band as the other fields narrow it (``profile.possible``), the reading's own bounds: a
+            # CPS band >=5 <70 beside a TPS of 60 is >=60 <70 here too, so that both decide alike.
+            low, high, open_high, _ = possible(name, known)
+            lo, below, at_most = band_keys(name)
+            if math.isfinite(low):
+                fact[lo] = low
+            if math.isfinite(high):
+                fact[below if open_high else at_most] = high
             continue
         fact[name] = value
         if isinstance(value, list):
@@ -59,11 +66,10 @@ def profile_fact(profile: Profile, list_tests: Iterable[ListTest]) -> dict[str, 
 
 
 def fact_value(fact: dict, field: str) -> object:
-    """A field's value as the engine matched it: the number, list or word, or the band its bounds make."""
-    if field in fact:
-        return fact[field]
-    low, high = (fact.get(key) for key in band_keys(field))
-    return Band(at_least=low, below=high)
+    """A field's value as the engine matched it: the number, list or word; ``None`` for a band, whose
+    bounds the fact holds as narrowed (the profile holds the band as given, ``profile.narrowed`` how it
+    was narrowed)."""
+    return fact.get(field)
 
 
 def finding_fact(finding_id: str, kind: str, ordinal: int) -> dict[str, object]:

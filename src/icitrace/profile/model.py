@@ -117,10 +117,30 @@ def read_band(field: str, value: dict) -> Band:
     return band
 
 
-def span(value: float | Band) -> tuple[float, float, bool]:
+class Narrowed:
+    """A band as the profile's other fields narrow it (CPS is never below TPS, TPS never above CPS): the
+    band as given, the values it can still take (``low <= value``, ``value < high`` when ``open_high``,
+    else ``value <= high``), and why in words. A TPS of 60 makes a CPS band ``>=5 <70`` read as
+    ``>=60 <70``: knowing the TPS must never leave the CPS less decided than an unknown CPS would be."""
+
+    __slots__ = ("band", "high", "low", "open_high", "why")
+
+    def __init__(self, band: Band, low: float, high: float, open_high: bool, why: str):
+        self.band, self.low, self.high, self.open_high, self.why = band, low, high, open_high, why
+
+    def show(self) -> str:
+        """``>=5 <70, so >=60 <70 as pd_l1_cps is never below pd_l1_tps 60``."""
+        bounds = ([f">={show_number(self.low)}"] if math.isfinite(self.low) else []) + (
+            [f"{'<' if self.open_high else '<='}{show_number(self.high)}"] if math.isfinite(self.high) else [])
+        return f"{self.band.show()}, so {' '.join(bounds)} as {self.why}"
+
+
+def span(value: float | Band | Narrowed) -> tuple[float, float, bool]:
     """(lowest, highest, highest_is_open) of a known numeric value: a number is its own span."""
     if isinstance(value, Band):
         return (*value.span(), True)
+    if isinstance(value, Narrowed):
+        return value.low, value.high, value.open_high
     return value, value, False
 
 
@@ -269,18 +289,61 @@ def field_bounds(name: str) -> tuple[float, float]:
     return least, most
 
 
+def order_bounds(name: str, known: dict[str, object]) -> tuple[float, str, float, bool, str]:
+    """The bounds the known fields put on numeric field ``name`` through ``ORDERED_FIELDS``, exactly:
+    (low, why, high, high_is_open, why). A lower bound is inclusive (CPS >= TPS >= the TPS's lowest); an
+    upper one is closed from a number (TPS <= CPS 40) and open from a band's open top (TPS <= CPS < 40).
+    -inf, inf and "" where nothing bounds the field."""
+    low, low_why, high, open_high, high_why = -math.inf, "", math.inf, True, ""
+    for smaller, larger in ORDERED_FIELDS:
+        other = known.get(smaller if name == larger else larger if name == smaller else "")
+        if other is None:
+            continue
+        other_low, other_high, other_open = span(other)  # type: ignore[arg-type]
+        shown = show_value(other)
+        if name == larger and other_low > low:
+            low, low_why = other_low, f"{larger} is never below {smaller} {shown}"
+        if name == smaller and (other_high, not other_open) < (high, not open_high):
+            high, open_high, high_why = other_high, other_open, f"{smaller} is never above {larger} {shown}"
+    return low, low_why, high, open_high, high_why
+
+
+def possible(name: str, known: dict[str, object]) -> tuple[float, float, bool, str]:
+    """The values numeric field ``name`` can take, given the profile: its own value (a number, a band) or,
+    unknown, the model's range, narrowed by every bound the other known fields imply; (low, high,
+    high_is_open, why), ``why`` in words naming only the bounds that narrowed it ("" for none). The one
+    narrowing of the three-valued reading and of the fact the engine sees (``engine.facts``)."""
+    value = known.get(name)
+    if value is not None and not isinstance(value, Band):
+        return value, value, False, ""  # type: ignore[return-value]  # a number is exact: the model checked it
+    low, high, open_high = span(value) if value is not None else (*field_bounds(name), False)
+    bound_low, low_why, bound_high, bound_open, high_why = order_bounds(name, known)
+    why = []
+    if bound_low > low:
+        low = bound_low
+        why.append(low_why)
+    if (bound_high, not bound_open) < (high, not open_high):
+        high, open_high = bound_high, bound_open
+        why.append(high_why)
+    return low, high, open_high, " and ".join(why)
+
+
+def narrowed(name: str, known: dict[str, object]) -> object:
+    """A known field's value as the reading tests it: a band narrowed by the other fields (``Narrowed``),
+    or the value itself when nothing narrows it (a number, or a band no other field bounds)."""
+    value = known[name]
+    if not isinstance(value, Band):
+        return value
+    low, high, open_high, why = possible(name, known)
+    return Narrowed(value, low, high, open_high, why) if why else value
+
+
 def implied_bounds(name: str, known: dict[str, object]) -> tuple[float, float, str]:
     """The range an unknown numeric field can still take, given the known ones, and why in words
-    ("" when only the model's own range applies)."""
-    least, most = field_bounds(name)
-    why = ""
-    for smaller, larger in ORDERED_FIELDS:
-        if name == larger and known.get(smaller) is not None and span(known[smaller])[0] > least:  # type: ignore[arg-type]
-            least, why = span(known[smaller])[0], f"{larger} is never below {smaller} {show_value(known[smaller])}"  # type: ignore[arg-type]
-        # a band's open top is taken as reachable: a bound that is a little loose only ever rules out less
-        if name == smaller and known.get(larger) is not None and span(known[larger])[1] < most:  # type: ignore[arg-type]
-            most, why = span(known[larger])[1], f"{smaller} is never above {larger} {show_value(known[larger])}"  # type: ignore[arg-type]
-    return least, most, why
+    ("" when only the model's own range applies). The top is given as reachable even when it is a band's
+    open top: a bound that is a little loose only ever rules out less (``possible`` has it exactly)."""
+    low, high, _, why = possible(name, {k: v for k, v in known.items() if k != name})
+    return low, high, why
 
 
 def show_value(value: object) -> str:
@@ -289,7 +352,7 @@ def show_value(value: object) -> str:
         return "true" if value else "false"
     if isinstance(value, float):
         return show_number(value)
-    if isinstance(value, Band):
+    if isinstance(value, (Band, Narrowed)):
         return value.show()
     if isinstance(value, list):
         return "[" + ", ".join(show_value(v) for v in value) + "]"

@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from icitrace.profile.model import Band, Profile, show_value
+from icitrace.profile.model import Band, Profile, narrowed, show_value
 from icitrace.reasoning.verdicts import (
     Verdict,
     any_of,
@@ -114,10 +114,11 @@ class _Explainer:
         need = describe(cond, self.book.cutoffs)
         if cond.field is not None:
             value = self.known.get(cond.field)
-            shown = show_value(value) if value is not None else f"unknown, but {ruled_out(cond, self.known, self.book)}"
-            state = (f"known only as the band {value.show()}, which straddles the line" if isinstance(value, Band)
+            tested = value if value is None else narrowed(cond.field, self.known)  # a band as the others narrow it
+            shown = show_value(tested) if value is not None else f"unknown, but {ruled_out(cond, self.known, self.book)}"
+            state = (f"known only as the band {show_value(tested)}, which straddles the line" if isinstance(value, Band)
                      else "unknown")
-            text = {"holds": describe(cond, self.book.cutoffs, value), "unknown": f"needs {need}; {cond.field} is {state}",
+            text = {"holds": describe(cond, self.book.cutoffs, tested), "unknown": f"needs {need}; {cond.field} is {state}",
                     "fails": f"needs {need}; {cond.field} is {shown}"}[status]
             return ConditionCheck(condition=text, status=status, field=cond.field, value=value,
                                   missing=list(verdict.missing))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from icitrace.profile.model import Profile, implied_bounds
+from icitrace.profile.model import Profile, narrowed, possible
 from icitrace.rulebase.book import RuleBook
 from icitrace.rulebase.model import Condition, Rule
 from icitrace.rulebase.operators import OPERATORS
@@ -59,7 +59,9 @@ def evaluation_order(book: RuleBook) -> list[Rule]:
 
     The loader refuses cycles between findings, so the order always exists.
     """
-    if book.digest not in _orders:
+    # keyed by the rule files alone: the order does not depend on cut-offs, so the many rule bases of a
+    # `--cutoffs-by` run share one entry
+    if book.rules_digest not in _orders:
         order: list[Rule] = []
         placed: set[str] = set()
 
@@ -73,16 +75,12 @@ def evaluation_order(book: RuleBook) -> list[Rule]:
 
         for rule in book.rules:
             place(rule)
-        _orders[book.digest] = order
-    return _orders[book.digest]
+        _orders[book.rules_digest] = order
+    return _orders[book.rules_digest]
 
 
 def _depends_on(rule: Rule, book: RuleBook) -> list[Rule]:
-    needed = [c.finding for c in rule.when if c.finding]
-    for cond in rule.when:
-        if cond.count is not None:
-            needed += [f for f in book.catalog.findings if book.finding_kind(f) == cond.count.kind]
-    return [r for f in needed for r in book.producers[f]]
+    return [r for f in rule.findings_read(book.catalog) for r in book.producers[f]]
 
 
 def finding_verdicts(book: RuleBook, rules: dict[str, Verdict]) -> dict[str, Verdict]:
@@ -113,7 +111,8 @@ def condition_verdict(cond: Condition, known: dict, findings: dict[str, Verdict]
         return Verdict(None, _union(v.missing for v in open_))
     if cond.field not in known:
         return FALSE if ruled_out(cond, known, book) else Verdict(None, (cond.field,))
-    holds = test_value(cond, known[cond.field], book)
+    # a band is tested as the other fields narrow it, exactly as an unknown number is bounded by them
+    holds = test_value(cond, narrowed(cond.field, known), book)
     return Verdict(None, (cond.field,)) if holds is None else TRUE if holds else FALSE  # None: a band across
 
 
@@ -125,9 +124,9 @@ def ruled_out(cond: Condition, known: dict, book: RuleBook) -> str:
     allowed = OPERATORS[cond.op].interval(cond, book.cutoffs)
     if allowed is None:
         return ""
-    least, most, why = implied_bounds(cond.field, known)
+    least, most, most_open, why = possible(cond.field, known)
     low, high, open_high = allowed
-    impossible = most < low or (least >= high if open_high else least > high)
+    impossible = (most < low or (most == low and most_open)) or (least > high or (least == high and open_high))
     return why if impossible and why else ""
 
 

@@ -7,7 +7,7 @@ from icitrace import DISCLAIMER, __version__
 from icitrace.engine.durable import Firing
 from icitrace.engine.facts import fact_value
 from icitrace.profile.editing import Change
-from icitrace.profile.model import Profile
+from icitrace.profile.model import Narrowed, Profile, narrowed
 from icitrace.reasoning.borderline import Borderline, borderline, borderline_fields
 from icitrace.reasoning.chain_strength import ChainStrength
 from icitrace.reasoning.explain import explain_many
@@ -82,9 +82,10 @@ class _Assembly:
     def conclusions(self) -> tuple[list[FindingOut], list[StrategyOut]]:
         findings: list[FindingOut] = []
         strategies: dict[str, StrategyOut] = {}
+        known = self.profile.known()
         for firing in self.firings:
             rule = self.book.by_id[firing.rule]
-            because = _because(rule, firing, self.book)
+            because = _because(rule, firing, self.book, known)
             if rule.then.finding:
                 findings.append(self._finding(rule, because))
                 continue
@@ -105,7 +106,7 @@ class _Assembly:
         fid = rule.then.finding or ""
         entry = self.book.catalog.findings[fid]
         return FindingOut(id=fid, label=entry.label, kind=entry.kind, summary=entry.summary, rule=rule.id,
-                          title=rule.title, evidence=rule.evidence, citations=self._cites(rule.citations),
+                          title=self.book.title(rule), evidence=rule.evidence, citations=self._cites(rule.citations),
                           because=because, explanation=rule.explanation,
                           borderline=rule.id in self.near_fields, caveats=self._caveats(rule))
 
@@ -135,7 +136,7 @@ class _Assembly:
     def _route(self, rule: Rule, firing: Firing, because: list[Because]) -> Route:
         strength = self.strength.of_firing(firing)
         joined = [f for b in because for f in b.joined]
-        return Route(rule=rule.id, title=rule.title, from_findings=joined, evidence=rule.evidence,
+        return Route(rule=rule.id, title=self.book.title(rule), from_findings=joined, evidence=rule.evidence,
                      chain_evidence=strength.evidence, rests_on_borderline=list(strength.borderline),
                      citations=self._cites(rule.citations), explanation=rule.explanation, because=because)
 
@@ -145,13 +146,16 @@ class _Assembly:
         return list(dict.fromkeys(self.book.cite(c) for c in citations))
 
 
-def _because(rule: Rule, firing: Firing, book: RuleBook) -> list[Because]:
-    """Each condition of a fired rule with the value, read from the facts the engine matched."""
+def _because(rule: Rule, firing: Firing, book: RuleBook, known: dict) -> list[Because]:
+    """Each condition of a fired rule with the value, read from the facts the engine matched; a band, whose
+    bounds the engine matched as the other fields narrow them, is shown as given and as narrowed."""
     out = []
     for i, cond in enumerate(rule.when):
         if cond.field is not None:
             value = fact_value(firing.matched["p"], cond.field)
-            out.append(Because(field=cond.field, value=value, condition=describe(cond, book.cutoffs, value)))
+            tested = narrowed(cond.field, known) if value is None else value
+            value = tested.band if isinstance(tested, Narrowed) else tested
+            out.append(Because(field=cond.field, value=value, condition=describe(cond, book.cutoffs, tested)))
         elif cond.finding is not None:
             value = firing.matched[f"f{i}"]["id"]
             out.append(Because(field=FINDING_EDGE, value=value, condition=describe(cond, book.cutoffs)))

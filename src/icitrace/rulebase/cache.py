@@ -25,7 +25,7 @@ from icitrace.rulebase.book import RuleBook
 from icitrace.rulebase.files import RuleFiles, read_rule_files
 
 #: bump when the pickled shape of a RuleBook changes within one icitrace version (development)
-_FORMAT = "2"
+_FORMAT = "3"
 #: entries kept; the oldest go first (each rule folder, and each change to it, makes one)
 KEEP = 16
 

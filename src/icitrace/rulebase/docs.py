@@ -31,7 +31,7 @@ def rule_doc(book: RuleBook, rule: Rule) -> str:
     entry = book.catalog.findings.get(rule.then.id) or book.catalog.strategies[rule.then.id]
     kind = f" [{entry.kind}]" if rule.then.finding else ""
     lines = [
-        f"{rule.id} (version {rule.version}): {rule.title}",
+        f"{rule.id} (version {rule.version}): {book.title(rule)}",
         f"  defined at {rule.where}",
         "",
         f"Concludes {rule.then.kind} {rule.then.id}: {entry.label}{kind}",

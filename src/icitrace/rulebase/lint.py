@@ -36,6 +36,27 @@ def lint(rules: list[Rule], catalog: Catalog, cutoffs: dict[str, Cutoff], report
             report(None, ("strategies", sid), f"strategy `{sid}` is never reachable: no rule that can fire suggests it")
 
 
+def unordered_cutoffs(cutoffs: dict[str, Cutoff]) -> list[tuple[str, str]]:
+    """(cut-off, note) for each two lines on one field that declare no order, directly or through others
+    (``stays_below``): a run may then move one past the other, which `--threshold` and `--cutoffs-by`
+    only refuse for a declared order. A note, not a refusal: two lines on one field may be independent."""
+    above: dict[str, set[str]] = {name: set(c.stays_below) for name, c in cutoffs.items()}
+    changed = True
+    while changed:  # the orders' transitive closure: a < b < c orders a and c
+        changed = False
+        for higher in above.values():
+            more = set().union(*(above.get(h, set()) for h in higher)) - higher
+            if more:
+                higher |= more
+                changed = True
+    names = list(cutoffs)
+    return [(second, (f"cut-offs `{first}` and `{second}` are both lines on {cutoffs[first].field} but declare "
+                      "no order (`stays_below`): a run may move one past the other"))
+            for i, first in enumerate(names) for second in names[i + 1:]
+            if cutoffs[first].field == cutoffs[second].field
+            and second not in above[first] and first not in above[second]]
+
+
 def text_problems(text: str) -> list[str]:
     """What is wrong with a text that reaches the output: copied from the review, or worded as advice."""
     out = []

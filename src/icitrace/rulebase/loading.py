@@ -15,7 +15,7 @@ from pydantic import BaseModel, ValidationError
 
 from icitrace.errors import did_you_mean
 from icitrace.profile.model import field_kind, reasoned_fields
-from icitrace.rulebase.book import RuleBook, RuleProblem, RulesError
+from icitrace.rulebase.book import RuleBook, RuleProblem, RulesError, broken_orders
 from icitrace.rulebase.files import (
     CATALOG_FILE,
     CUTOFFS_FILE,
@@ -23,12 +23,13 @@ from icitrace.rulebase.files import (
     RuleFiles,
     read_rule_files,
 )
-from icitrace.rulebase.lint import lint, text_problems
+from icitrace.rulebase.lint import lint, text_problems, unordered_cutoffs
 from icitrace.rulebase.model import (
     MAX_LIST_TESTS,
     MAX_RULES,
     MAX_SHARED,
     REVIEW_CITATION,
+    TITLE_CUTOFF,
     Catalog,
     Condition,
     Cutoff,
@@ -103,7 +104,10 @@ def load_rules(directory: Path | RuleFiles) -> RuleBook:
     for rule in rules:
         rule._doc = None  # the parsed YAML was only for pointing at lines; `where` keeps file:line
 
-    return RuleBook(directory, catalog, cutoffs, tuple(rules), files.sha256[:12], sources)
+    cutoffs_doc = docs[CUTOFFS_FILE]
+    notes = tuple(RuleProblem(str(cutoffs_doc.path), cutoffs_doc.line(("cutoffs", name, "field")), message)
+                  for name, message in unordered_cutoffs(cutoffs))
+    return RuleBook(directory, catalog, cutoffs, tuple(rules), files.sha256[:12], sources, notes=notes)
 
 
 def _model(doc: YamlDoc, model: type[BaseModel], loc: tuple[Any, ...], problems: list[RuleProblem]) -> Any:
@@ -164,10 +168,27 @@ def _check_short_cites(docs: dict[str, YamlDoc], cutoffs: dict[str, Cutoff], sou
 
 
 def _check_cutoffs(doc: YamlDoc, cutoffs: dict[str, Cutoff], problems: list[RuleProblem]) -> None:
+    written = doc.data.get("cutoffs") if isinstance(doc.data, dict) else None
+    written = written if isinstance(written, dict) else {}  # names as written, well-formed entries or not
     for name, cutoff in cutoffs.items():
+        def bad(key: str, message: str, name: str = name) -> None:
+            problems.append(RuleProblem(str(doc.path), doc.line(("cutoffs", name, key)), f"cut-off `{name}`: {message}"))
+
         if cutoff.field not in reasoned_fields() or field_kind(cutoff.field) != "number":
-            problems.append(RuleProblem(str(doc.path), doc.line(("cutoffs", name, "field")),
-                                        f"cut-off `{name}`: `{cutoff.field}` is not a numeric profile field"))
+            bad("field", f"`{cutoff.field}` is not a numeric profile field")
+        for upper in cutoff.stays_below:
+            if upper not in written:
+                bad("stays_below", f"`stays_below` names no cut-off `{upper}`{did_you_mean(upper, written)}")
+            elif upper == name:
+                bad("stays_below", "`stays_below` names the cut-off itself")
+            elif upper in cutoffs and cutoffs[upper].field != cutoff.field:
+                bad("stays_below", f"`stays_below` names `{upper}`, a line on {cutoffs[upper].field}, not on "
+                                   f"{cutoff.field}: an order holds between lines on one field")
+    for lower, upper in broken_orders(cutoffs):
+        if upper != lower:
+            problems.append(RuleProblem(str(doc.path), doc.line(("cutoffs", lower, "stays_below")),
+                                        f"cut-off `{lower}` ({cutoffs[lower].amount()}) must stay below `{upper}` "
+                                        f"({cutoffs[upper].amount()}), as its `stays_below` says"))
 
 
 def _check_catalog(doc: YamlDoc, catalog: Catalog, citable: set[str], problems: list[RuleProblem]) -> None:
@@ -274,9 +295,29 @@ def _check_rules(rules: list[Rule], catalog: Catalog, cutoffs: dict[str, Cutoff]
         for name in cutoffs_read(rule):
             if name in cutoffs and name not in rule.citations:
                 bad(("citations",), f"uses cut-off `{name}` but does not cite it")
+        for message in _title_problems(rule, cutoffs):
+            bad(("title",), message)
     _check_list_tests(rules, problems)
     _check_shared_conditions(rules, problems)
-    _check_cycles(rules, problems)
+    _check_cycles(rules, catalog, problems)
+
+
+def _title_problems(rule: Rule, cutoffs: dict[str, Cutoff]) -> list[str]:
+    """A title names only cut-offs the rule reads, by placeholder (``model.TITLE_CUTOFF``): it is shown
+    with the value in force, and a cut-off the rule does not read would say something of another rule."""
+    rest = TITLE_CUTOFF.sub("", rule.title)
+    if "{" in rest or "}" in rest:
+        return [("the title names a cut-off the rule reads as {NAME} (its value and unit) or {NAME:number} (the "
+                 "number alone); other braces are not allowed")]
+    read = cutoffs_read(rule)
+    out = []
+    for name, _ in rule.title_cutoffs():
+        if name not in cutoffs:
+            out.append(f"the title names `{{{name}}}`, which is no cut-off{did_you_mean(name, cutoffs)}")
+        elif name not in read:
+            out.append(f"the title names cut-off `{{{name}}}`, which the rule does not read (it reads: "
+                       f"{', '.join(read) or 'no cut-off'})")
+    return out
 
 
 def _check_shared_conditions(rules: list[Rule], problems: list[RuleProblem]) -> None:
@@ -346,21 +387,29 @@ def _condition_problems(cond: Condition, catalog: Catalog, cutoffs: dict[str, Cu
     return [(problem, cond.op)] if problem else []
 
 
-def _check_cycles(rules: list[Rule], problems: list[RuleProblem]) -> None:
-    """Refuse findings that depend on themselves through other findings (forward chaining would loop)."""
-    needs: dict[str, set[str]] = {}
+def _check_cycles(rules: list[Rule], catalog: Catalog, problems: list[RuleProblem]) -> None:
+    """Refuse findings that depend on themselves through other findings, by `finding:` or by `count:`
+    (``Rule.findings_read``, the dependencies the three-valued reading follows): forward chaining would
+    loop, and the reading would have no order to follow. Reported at the rule that closes the cycle."""
+    needs: dict[str, dict[str, Rule]] = {}  # finding -> finding it reads -> the first rule that reads it
     for rule in rules:
         if rule.then.finding:
-            needs.setdefault(rule.then.finding, set()).update(c.finding for c in rule.when if c.finding)
+            edges = needs.setdefault(rule.then.finding, {})
+            for read in rule.findings_read(catalog):
+                edges.setdefault(read, rule)
     state: dict[str, int] = {}
 
     def visit(node: str, path: list[str]) -> None:
         state[node] = 1
         for nxt in sorted(needs.get(node, ())):
             if state.get(nxt) == 1:
-                first = next(r for r in rules if r.then.finding == node)
-                problems.append(RuleProblem(str(first._doc.path), first._line, "findings depend on each other in a cycle: "
-                                            + " -> ".join(path + [node, nxt])))
+                rule = needs[node][nxt]
+                counted = nxt in catalog.findings and nxt not in (c.finding for c in rule.when)
+                how = f"a count of {catalog.findings[nxt].kind} findings" if counted else None
+                problems.append(RuleProblem(str(rule._doc.path), rule._line,
+                                            f"rule `{rule.id}`: findings depend on each other in a cycle: "
+                                            + " -> ".join(path + [node, nxt])
+                                            + (f" (`{nxt}` is read through {how})" if how else "")))
             elif nxt not in state:
                 visit(nxt, path + [node])
         state[node] = 2

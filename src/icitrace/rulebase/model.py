@@ -32,6 +32,12 @@ EVIDENCE_ORDER: tuple[str, ...] = ("review-stated", "inferred-link", "external-c
 
 REVIEW_CITATION = re.compile(r"^\[(10|[1-9])\]$|^conclusion$")
 RULE_ID = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+#: a cut-off's name as rules and `stays_below` write it (the loader's ids: lower-case letters, digits, _)
+CUTOFF_NAME = r"^[a-z][a-z0-9_]*$"
+#: A cut-off named in a rule's title, shown with the value in force for the run (``RuleBook.title``):
+#: ``{pd_l1_negative}`` reads "1%" (value and unit), ``{cps_keynote355:number}`` reads "10" (where the
+#: title's words already say what is counted). A title never writes the number itself: a run may move it.
+TITLE_CUTOFF = re.compile(r"\{([a-z][a-z0-9_]*)(?::(number))?\}")
 
 #: Text as written in YAML (folded, wrapped) read as one line: renderers wrap it for their reader.
 Prose = Annotated[str, AfterValidator(lambda text: " ".join(text.split()))]
@@ -92,6 +98,18 @@ class Cutoff(_Strict):
     cite: str = Field(min_length=3, description="short citation shown next to conclusions")
     source: Prose = Field(min_length=10)
     caveat: Prose = Field(min_length=10)
+    #: cut-offs on the same field that this one must stay below, whatever a run moves (PD-L1 negative
+    #: below PD-L1 high: between two crossed lines a value would read as both). The loader checks the
+    #: names and the shipped values; ``book.check_moves`` checks every run's moved values.
+    stays_below: list[Annotated[str, Field(pattern=CUTOFF_NAME)]] = []
+
+    @field_validator("stays_below")
+    @classmethod
+    def _once_each(cls, names: list[str]) -> list[str]:
+        twice = next((n for n in names if names.count(n) > 1), None)
+        if twice:
+            raise ValueError(f"names `{twice}` twice")
+        return names
 
     @field_validator("margin", mode="before")
     @classmethod
@@ -101,8 +119,12 @@ class Cutoff(_Strict):
         return value
 
     def show(self) -> str:
+        return f"{self.name} {self.amount()}"
+
+    def amount(self, value: float | None = None) -> str:
+        """A value of this cut-off with its unit, as people write it: ``1%``, ``10 mut/Mb``."""
         gap = "" if self.unit.startswith("%") else " "
-        return f"{self.name} {_num(self.value)}{gap}{self.unit}"
+        return f"{_num(self.value if value is None else value)}{gap}{self.unit}"
 
 
 class Source(_Strict):
@@ -259,6 +281,22 @@ class Rule(_Strict):
     def fields(self) -> list[str]:
         """Profile fields this rule tests, in order, without repeats."""
         return list(dict.fromkeys(c.field for c in self.when if c.field is not None))
+
+    def title_cutoffs(self) -> list[tuple[str, str]]:
+        """The cut-offs the title names, as (name, form): form "" (value and unit) or "number"."""
+        return [(m.group(1), m.group(2) or "") for m in TITLE_CUTOFF.finditer(self.title)]
+
+    def findings_read(self, catalog: Catalog) -> list[str]:
+        """The findings this rule reads, in order, without repeats: each `finding:` and, for a `count:`,
+        every finding of the counted kind (any of them may fill the count). The one definition of a rule's
+        dependencies: the loader's cycle check and the three-valued reading's order both follow it."""
+        read: list[str] = []
+        for cond in self.when:
+            if cond.finding is not None:
+                read.append(cond.finding)
+            elif cond.count is not None:
+                read += [f for f, entry in catalog.findings.items() if entry.kind == cond.count.kind]
+        return list(dict.fromkeys(read))
 
 
 def _num(value: float) -> str:

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from icitrace.errors import did_you_mean
-from icitrace.profile.model import Band, field_levels, normal_item, show_value, span
+from icitrace.profile.model import Band, Narrowed, field_levels, normal_item, show_value, span
 from icitrace.rulebase.model import MAX_TERMS, Condition, Cutoff, Rule
 
 #: A value no profile field takes: "describe without a value".
@@ -129,7 +129,7 @@ class _Threshold(FieldOperator):
         return cond.arg
 
     def words(self, cond, cutoffs, value=NO_VALUE):  # noqa: ANN001, ANN201
-        if isinstance(value, Band):
+        if isinstance(value, (Band, Narrowed)):
             return f"{cond.field} {value.show()} (a band, wholly {self.sign} {cutoffs[cond.arg].show()})"
         subject = cond.field if value is NO_VALUE else f"{cond.field} {show_value(value)}"
         return f"{subject} {self.sign} {cutoffs[cond.arg].show()}"
@@ -149,13 +149,14 @@ class Below(_Threshold):
     key, sign = "below", "<"
 
     def compile(self, cond, cutoffs, fact_key):  # noqa: ANN001, ANN201
-        # The number below the line, or a band whose every value is (its open top at or below the line).
-        # ``fact_key`` is the pair of keys of a band's bounds; the fact holds the number or the band
-        # (``engine.facts.band_keys``), never both, so the $or fires once.
+        # The number below the line, or a band whose every value is: its open top at or below the line,
+        # or its closed top (a TPS band narrowed by a known CPS: TPS <= CPS) under it. ``fact_key`` is the
+        # keys of a band's bounds; the fact holds the number, or a band with one kind of top
+        # (``engine.facts.band_keys``), never two of them, so the $or fires once.
         line = cutoffs[cond.arg].value
         if fact_key is None:  # the ruleset for profiles without bands: the number alone
             return {"$lt": {cond.field: line}}
-        return {"$or": [{"$lt": {cond.field: line}}, {"$lte": {fact_key[1]: line}}]}
+        return {"$or": [{"$lt": {cond.field: line}}, {"$lte": {fact_key[1]: line}}, {"$lt": {fact_key[2]: line}}]}
 
     def interval(self, cond, cutoffs):  # noqa: ANN001, ANN201
         return -math.inf, cutoffs[cond.arg].value, True
