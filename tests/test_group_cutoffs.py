@@ -64,8 +64,8 @@ def _read_in_a_child(path: str) -> subprocess.CompletedProcess:
 def test_dev_zero_as_the_table_is_refused_at_once(tmp_path):
     done = _read_in_a_child("/dev/zero")
     assert done.returncode == 2, done.stderr[-500:]
-    assert done.stdout == ("--cutoffs-by /dev/zero: not a regular file (a FIFO, a device or a socket could block or "
-                           "never end); give a file\n")
+    assert done.stdout == ("--cutoffs-by /dev/zero: is not a regular file (a FIFO, a device or a socket could block "
+                           "or never end); expected a file\n")
 
 
 def test_a_fifo_as_the_table_is_refused_without_waiting_for_a_writer(tmp_path):
