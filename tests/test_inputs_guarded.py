@@ -134,3 +134,52 @@ def test_a_closed_stdout_is_a_message_but_a_run_writing_elsewhere_goes_on(tmp_pa
     out = tmp_path / "o.jsonl"
     done = subprocess.run(icitrace_command() + ["batch", str(PROFILES[0]), "--out", str(out)], **closed)
     assert done.returncode == 0 and len(jsonl(out.read_bytes())) == 1
+
+
+# F8: a --cutoffs-by group is the same key on every path, and a group no record has is refused ------------
+
+def _cutoff_table(tmp_path, groups: str) -> str:
+    table = tmp_path / "lines.csv"
+    table.write_text("group,cutoff,value\n" + "".join(f"{g},tmb_high,20\n" for g in groups.split("|")))
+    return str(table)
+
+
+def test_f8_a_group_matches_whatever_the_path_blanks_or_unicode_form(tmp_path):
+    cohort = tmp_path / "c.jsonl"
+    cohort.write_text('{"tmb": 14, "tumor_type": "Melanoma "}\n{"tmb": 14, "tumor_type": "Me\\u0301lanome"}\n'
+                      '{"tmb": 14, "tumor_type": "Lung"}\n')
+    table = tmp_path / "c.csv"
+    table.write_text("tmb,tumor_type\n14, Melanoma\n14,M\u00e9lanome\n14,Lung\n")
+    lines = _cutoff_table(tmp_path, "Melanoma|M\u00e9lanome")
+    for source in (cohort, table):
+        done = invoke("batch", str(source), "--cutoffs-by", "tumor_type", lines)
+        records = jsonl(done.stdout)
+        assert done.returncode == 0, done.stderr
+        assert [r["cutoffs"] for r in records] == [{"tmb_high": 20.0}, {"tmb_high": 20.0}, {}], source
+        assert [list(r["findings"]) for r in records] == [["low_immunogenicity"]] * 2 + [["high_tmb"]]
+
+
+def test_f8_a_group_no_record_has_is_refused_naming_the_nearest_values(tmp_path):
+    cohort = tmp_path / "c.jsonl"
+    cohort.write_text('{"tmb": 14, "tumor_type": "Melanoma"}\n' * 3)
+    out = tmp_path / "out.jsonl"
+    out.write_text("earlier\n")
+    done = invoke("batch", str(cohort), "--cutoffs-by", "tumor_type", _cutoff_table(tmp_path, "melanoma"),
+                  "--out", str(out))
+    err = no_traceback(done)
+    assert done.returncode == 2 and "'melanoma' matches no record" in err and "'Melanoma'" in err, err
+    assert "lines.csv:2" in err and out.read_text() == "earlier\n"
+    allowed = invoke("batch", str(cohort), "--cutoffs-by", "tumor_type", _cutoff_table(tmp_path, "melanoma"),
+                     "--allow-unmatched-groups", "--out", str(out))
+    assert allowed.returncode == 0, allowed.stderr
+    provenance = json.loads(out.read_text().splitlines()[0])["icitrace_run"]["cutoffs_by"]
+    assert provenance["records"] == {"melanoma": 0} and provenance["records_by_the_run_cutoffs"] == 3
+
+
+def test_f8_stdin_with_cutoffs_by_needs_the_explicit_option(tmp_path):
+    lines = _cutoff_table(tmp_path, "Melanoma")
+    stdin = b'{"tmb": 14, "tumor_type": "Melanoma"}\n'
+    refused = invoke("batch", "-", "--cutoffs-by", "tumor_type", lines, stdin=stdin)
+    assert refused.returncode == 2 and "--allow-unmatched-groups" in no_traceback(refused)
+    done = invoke("batch", "-", "--cutoffs-by", "tumor_type", lines, "--allow-unmatched-groups", stdin=stdin)
+    assert done.returncode == 0 and jsonl(done.stdout)[0]["cutoffs"] == {"tmb_high": 20.0}

@@ -78,6 +78,8 @@ def rules_lint(
     book = load_rules(rules)
     sys.stdout.write(f"{book.directory}: ok ({len(book.rules)} rules, {len(book.catalog.findings)} findings, "
                      f"{len(book.catalog.strategies)} strategies, {len(book.cutoffs)} cut-offs)\n")
+    for note in book.notes:  # worth a look, not a refusal (two lines on one field that declare no order)
+        say(f"note: {note}")
     if not profiles:
         return
     result = check(book, profiles)
@@ -87,10 +89,9 @@ def rules_lint(
         return
     for d in result.disagreements:
         say(f"rule `{d.rule}`: the engine fired it where the reading says it does not hold on "
-                   f"{d.engine_only:,} profiles, and the reverse on {d.reading_only:,}; e.g. {json.dumps(d.example)}")
+            f"{d.engine_only:,} profiles, and the reverse on {d.reading_only:,}; e.g. {json.dumps(d.example)}")
     if result.engine_errors:
-        say(f"the engine refused {result.engine_errors:,} generated profiles; first: "
-                   f"{result.first_error}")
+        say(f"the engine refused {result.engine_errors:,} generated profiles; first: {result.first_error}")
     fail(f"differential check: the engine and the reading disagree on {len(result.disagreements)} rule(s) "
          f"over {result.profiles:,} generated profiles")
 
