@@ -17,6 +17,9 @@ cores.
   records (the machine's ceiling for 2 cores, start-up included on both sides);
 - start-up: ``icitrace suggest`` on one profile against a minimal typer app with the same parameters
   and the same third-party imports, and ``icitrace --help`` against ``import typer``;
+- the guards of an output file: ``batch --out FILE`` (its inputs' digests and run record) against
+  ``--out /dev/null``, the same records on stdin (a digest after every record, the run record per chunk),
+  and ``--cutoffs-by`` (the records' groups read before the run);
 - memory: RSS of a one-worker batch after 1,000 and after ``--memory-n`` records.
 """
 
@@ -234,14 +237,16 @@ def tables(data: list[dict], folder: Path) -> tuple[Path, Path, Path]:
     return plain, mapped, column_map
 
 
-def command_ms(commands: dict[str, list[str]], rounds: int) -> dict[str, float]:
-    """Median wall milliseconds of each command, the commands interleaved round by round."""
+def command_ms(commands: dict[str, list[str]], rounds: int, stdin: dict[str, Path] | None = None) -> dict[str, float]:
+    """Median wall milliseconds of each command, the commands interleaved round by round (``stdin``: the
+    file a command reads as its standard input)."""
     times: dict[str, list[float]] = {name: [] for name in commands}
     for _ in range(rounds):
         for name, command in commands.items():
-            start = time.perf_counter()
-            subprocess.run(command, capture_output=True, check=True)
-            times[name].append((time.perf_counter() - start) * 1000)
+            with open((stdin or {}).get(name, os.devnull), "rb") as given:
+                start = time.perf_counter()
+                subprocess.run(command, stdin=given, capture_output=True, check=True)
+                times[name].append((time.perf_counter() - start) * 1000)
     return {name: statistics.median(values) for name, values in times.items()}
 
 
@@ -291,11 +296,23 @@ def main() -> None:
         app = minimal_app(Path(tmp))
         profile = str(ROOT / "profiles" / "cold-desert.json")
         plain, mapped, column_map = tables(data[:5_000], Path(tmp))
+        # the guards an output file costs (its inputs' digests, the run record) and a stdin's digest trail
+        lines_5k = Path(tmp) / "five.jsonl"
+        lines_5k.write_bytes(b"".join(lines[:5_000]))
+        groups = Path(tmp) / "groups.csv"
+        groups.write_text("group,cutoff,value\nMelanoma,tmb_high,20\n")
+        out = str(Path(tmp) / "out.jsonl")
+        five = [icitrace, "batch", str(lines_5k), "--workers", "1"]
         ms = command_ms({"suggest": [icitrace, "suggest", profile], "minimal": [python, str(app), "suggest", profile],
                          "help": [icitrace, "--help"], "typer": [python, "-c", "import typer"],
                          "plain": [icitrace, "batch", str(plain), "--workers", "1", "--out", os.devnull],
                          "mapped": [icitrace, "batch", str(mapped), "--map", str(column_map), "--workers", "1",
-                                    "--out", os.devnull]}, 2 * args.rounds + 1)
+                                    "--out", os.devnull],
+                         "devnull": [*five, "--out", os.devnull], "file": [*five, "--out", out],
+                         "stdin": [icitrace, "batch", "-", "--workers", "1", "--out", out],
+                         "groups": [*five, "--out", os.devnull, "--cutoffs-by", "tumor_type", str(groups),
+                                    "--allow-unmatched-groups"]},
+                        2 * args.rounds + 1, stdin={"stdin": lines_5k})
     rss_1k, rss_end = memory(args.memory_n)
 
     rows = [
@@ -317,6 +334,12 @@ def main() -> None:
                                                       f"({ms['typer']:.0f} ms)"),
         ("`batch --map` on 5,000 rows of a researcher's table", f"{ms['mapped']:.0f} ms",
          f"{ms['mapped'] / ms['plain']:.2f}x icitrace's own CSV of the same rows ({ms['plain']:.0f} ms; target <= 1.1)"),
+        ("`batch --out FILE` on 5,000 records (inputs' digests, run record)", f"{ms['file']:.0f} ms",
+         f"{ms['file'] / ms['devnull']:.2f}x `--out /dev/null` ({ms['devnull']:.0f} ms), which has no run record"),
+        ("`batch - --out FILE`, the same records on stdin", f"{ms['stdin']:.0f} ms",
+         f"{ms['stdin'] / ms['file']:.2f}x the file (stdin's digest after every record, the run record per chunk)"),
+        ("`batch --cutoffs-by` (the records' groups read first)", f"{ms['groups']:.0f} ms",
+         f"{ms['groups'] / ms['devnull']:.2f}x without it"),
         ("RSS, one-worker batch", f"{rss_1k:.1f} MB after 1k, {rss_end:.1f} MB after {args.memory_n // 1000}k",
          f"{rss_end - rss_1k:+.1f} MB (target within 5)"),
     ]
