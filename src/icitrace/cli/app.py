@@ -19,7 +19,7 @@ import typer
 from typer.core import TyperCommand
 
 from icitrace import __version__
-from icitrace.errors import EXIT_BAD_INPUT, IcitraceError, from_os_error
+from icitrace.errors import EXIT_BAD_INPUT, EXIT_FAILED, IcitraceError, from_os_error
 from icitrace.text import printable
 
 #: piped text is this wide in every command, so that output is byte-identical everywhere
@@ -53,8 +53,13 @@ class Command(TyperCommand):
 
 
 def _version(value: bool) -> None:
+    """The version, and whether the engine's build can evaluate here (a broken one is exit 1)."""
     if value:
+        from icitrace.engine.build import problem
+
         typer.echo(f"icitrace {__version__}")
+        if problem():
+            fail(problem(), EXIT_FAILED)
         raise typer.Exit()
 
 

@@ -26,11 +26,15 @@ import threading
 from collections import OrderedDict
 from typing import Any
 
-import durable_rules_engine as rules_c
-
+from icitrace.engine import build
 from icitrace.engine.compile import CompiledRuleset
 from icitrace.engine.facts import finding_fact
 from icitrace.errors import EngineProblem
+
+if build.problem():  # a broken build would end the process at its first evaluation: refuse with a message
+    raise EngineProblem(build.problem())
+
+import durable_rules_engine as rules_c  # noqa: E402 - only once the build is known to evaluate
 
 # durable_rules_engine's result codes for an assert (rules.h in durable-rules 2.0.28)
 _OK, _NOT_HANDLED = 0, 1
