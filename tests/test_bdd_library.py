@@ -280,3 +280,23 @@ def test_an_unrelated_pytest_bdd_project_gives_the_same_results_with_icitrace_in
     text = "\n".join(runs["with"].outlines)
     assert 'StepDefinitionNotFoundError: Step definition is not found: When "the basket is dropped"' in text
     assert "no icitrace step" not in text and "has no Then step" not in text and "is used at lines" not in text
+
+
+def test_the_plugin_loads_no_engine_and_no_models_in_a_session_that_may_not_use_them():
+    """The pytest11 entry point is imported by every pytest session of every project with pytest-bdd:
+    it must not load durable-rules' C engine, pydantic or the rules until an icitrace step runs."""
+    code = ("import sys, icitrace.bdd.plugin, icitrace.bdd.steps; "
+            "print(sorted(m for m in ('durable_rules_engine', 'pydantic', 'icitrace.pipeline', 'yaml') "
+            "if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and done.stdout.strip() == "[]", (done.stdout, done.stderr)
+
+
+def test_the_one_non_public_pytest_bdd_function_relied_on_is_there():
+    """pytest-bdd is pinned below 10; this says at once if a release in that range drops the lookup the
+    guards use to tell icitrace's steps from a project's own (they would fall back to the wording)."""
+    import inspect
+
+    from pytest_bdd.scenario import get_step_function
+
+    assert list(inspect.signature(get_step_function).parameters) == ["request", "step"]

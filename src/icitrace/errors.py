@@ -12,7 +12,6 @@ from collections.abc import Iterable
 
 from icitrace.text import printable
 
-EXIT_OK = 0
 EXIT_FAILED = 1  # the engine reported an error, a record failed, the output could not be written
 EXIT_BAD_INPUT = 2  # bad input, bad options or bad rules: nothing was evaluated for it
 EXIT_STOPPED = 130  # Ctrl-C or SIGTERM during a batch run

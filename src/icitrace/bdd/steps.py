@@ -16,7 +16,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from pytest_bdd import given, parsers, then, when
@@ -24,13 +24,13 @@ from pytest_bdd import given, parsers, then, when
 from icitrace.bdd import sentences as say
 from icitrace.bdd.sentences import SENTENCES, Sentence
 from icitrace.errors import did_you_mean, near
-from icitrace.pipeline import evaluate, rulebook, shipped_dir
-from icitrace.profile.editing import EditError, typed_value
-from icitrace.profile.model import Profile, reasoned_fields
-from icitrace.profile.reading import ProfileError, read_profile, validate
-from icitrace.render.text import render_text
-from icitrace.result.model import Result
-from icitrace.rulebase.model import REVIEW_CITATION
+
+# The engine, the models and the renderers are imported by the steps that use them, not here: this
+# module is a pytest plugin in every project that has pytest-bdd, and a session with no icitrace
+# scenario must not pay for (or load) durable-rules' C engine.
+if TYPE_CHECKING:
+    from icitrace.profile.model import Profile
+    from icitrace.result.model import Result
 
 #: every step pattern of the library: a scenario is icitrace's when one of its steps matches one, and
 #: the guards below touch no other scenario (an unrelated pytest-bdd suite runs as if icitrace were absent)
@@ -129,6 +129,8 @@ def _bound_definition(request: Any, step: Any) -> Any:
 
 @_step(say.GIVEN_PROFILE_FILE)
 def given_profile_file(name: str, icitrace_case: Case) -> None:
+    from icitrace.profile.reading import ProfileError, read_profile
+
     path = _find_profile(name, icitrace_case.feature_dir)
     try:
         profile = read_profile(str(path))
@@ -139,6 +141,8 @@ def given_profile_file(name: str, icitrace_case: Case) -> None:
 
 def _find_profile(name: str, feature_dir: Path) -> Path:
     """From the feature file's folder, then the working directory, then the shipped profiles."""
+    from icitrace.pipeline import shipped_dir
+
     shipped = shipped_dir("profiles")
     for candidate in (feature_dir / name, Path.cwd() / name, shipped / name, shipped / f"{name}.json"):
         if candidate.is_file():
@@ -164,6 +168,8 @@ def given_field(name: str, value: str, icitrace_case: Case) -> None:
 
 
 def _set(case: Case, name: str, text: str) -> None:
+    from icitrace.profile.editing import EditError, typed_value
+
     try:
         value = typed_value(name, text)
     except EditError as error:
@@ -181,13 +187,16 @@ def _set(case: Case, name: str, text: str) -> None:
 @_step(say.WHEN_EVALUATED)
 def when_evaluated(icitrace_case: Case) -> None:
     # A refusal is kept for "the profile is refused with"; any other Then fails on it (_result).
+    from icitrace.pipeline import evaluate_validated
+    from icitrace.profile.reading import ProfileError, validate
+
     icitrace_case.result, icitrace_case.refused, icitrace_case.profile = None, None, None
     try:
         profile: Profile = validate(dict(icitrace_case.data), "scenario profile", default_id="scenario")
     except ProfileError as error:
         icitrace_case.refused = str(error)
         return
-    result = _run_cli(profile) if icitrace_case.via_cli else evaluate(profile, _book())
+    result = _run_cli(profile) if icitrace_case.via_cli else evaluate_validated(profile, _book())
     icitrace_case.result, icitrace_case.profile = result, profile
     icitrace_case.history.append(result)
 
@@ -200,6 +209,8 @@ def icitrace_command() -> list[str]:
 
 def _run_cli(profile: Profile) -> Result:
     """The same evaluation through the installed command, JSON over a pipe (about 10x slower)."""
+    from icitrace.result.model import Result
+
     rules = ["--rules", os.environ[RULES_ENV]] if os.environ.get(RULES_ENV) else []
     command = [*icitrace_command(), "suggest", "-", "--format", "json", *rules]
     done = subprocess.run(command, input=profile.model_dump_json(by_alias=True, exclude_none=True).encode(),
@@ -209,8 +220,16 @@ def _run_cli(profile: Profile) -> Result:
     return Result.model_validate_json(done.stdout)
 
 
+def _fields() -> tuple[str, ...]:
+    from icitrace.profile.model import reasoned_fields
+
+    return reasoned_fields()
+
+
 def _book():  # noqa: ANN202
     """The rule base the scenarios speak about: $ICITRACE_RULES, else the shipped rules."""
+    from icitrace.pipeline import rulebook
+
     return rulebook(os.environ.get(RULES_ENV) or None)
 
 
@@ -303,7 +322,7 @@ def then_rule_fires(rid: str, verb: str, icitrace_case: Case) -> None:
 @_step(say.THEN_NOT_EVALUATED)
 def then_rule_not_evaluated(rid: str, name: str, icitrace_case: Case) -> None:
     _choose("rule", rid, _book().by_id)
-    _choose("profile field", name, reasoned_fields())
+    _choose("profile field", name, _fields())
     entry = next((n for n in _result(icitrace_case).not_evaluated if n.rule == rid), None)
     if entry is None or name not in entry.missing:
         state = f"it misses {', '.join(entry.missing)}" if entry else "it was evaluated"
@@ -319,6 +338,8 @@ def then_no_finding(icitrace_case: Case) -> None:
 
 @_step(say.THEN_MENTIONS)
 def then_rationale(text: str, icitrace_case: Case) -> None:
+    from icitrace.render.text import render_text
+
     rationale = render_text([_result(icitrace_case)])
     # The text is wrapped at 100 columns: a phrase may run across a line break and its indent.
     if " ".join(text.split()) not in " ".join(rationale.split()):
@@ -327,9 +348,11 @@ def then_rationale(text: str, icitrace_case: Case) -> None:
 
 @_step(say.THEN_CITES)
 def then_cites_review(icitrace_case: Case) -> None:
+    from icitrace.rulebase.model import REVIEW_CITATION as review_citation
+
     result = _result(icitrace_case)
     for item in [*result.findings, *result.strategies]:
-        if not any(REVIEW_CITATION.match(c) for c in item.citations):
+        if not any(review_citation.match(c) for c in item.citations):
             _fail(f"{item.id} cites no reference of the review: {item.citations}")
 
 
@@ -340,7 +363,7 @@ def then_rule_ruled_out_by(rid: str, name: str, icitrace_case: Case) -> None:
 
     book = _book()
     _choose("rule", rid, book.by_id)
-    _choose("profile field or finding", name, [*reasoned_fields(), *book.catalog.findings])
+    _choose("profile field or finding", name, [*_fields(), *book.catalog.findings])
     _result(icitrace_case)
     profile = icitrace_case.profile
     route = rule_route(book, profile, assess(book, profile), rid)
@@ -356,7 +379,7 @@ def then_rule_ruled_out_by(rid: str, name: str, icitrace_case: Case) -> None:
 
 @_step(say.THEN_BORDERLINE)
 def then_borderline(name: str, neg: str | None, icitrace_case: Case) -> None:
-    _choose("profile field", name, reasoned_fields())
+    _choose("profile field", name, _fields())
     near = [b for b in _result(icitrace_case).borderline if b.field == name]
     if bool(near) == bool(neg):
         from icitrace.render.prose import closeness
@@ -367,7 +390,7 @@ def then_borderline(name: str, neg: str | None, icitrace_case: Case) -> None:
 
 @_step(say.THEN_NEXT_MEASUREMENT)
 def then_next_measurement(name: str, icitrace_case: Case) -> None:
-    _choose("profile field", name, reasoned_fields())
+    _choose("profile field", name, _fields())
     ranked = _result(icitrace_case).next_measurements
     if not ranked or ranked[0].field != name:
         order = ", ".join(m.field for m in ranked[:5]) or "none (no undecided rule waits on an unknown field)"
