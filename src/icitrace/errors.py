@@ -2,7 +2,34 @@
 
 Every error icitrace reports to a person is an ``IcitraceError``; its message names the file, field or
 line and says what was expected. The CLI turns them into one line on stderr and the exit code here (as
-httpx maps its exceptions in one place); library users catch the family.
+httpx maps its exceptions in one place); library users catch the family. Every exception class of the
+package is defined here, so the whole tree reads in one place::
+
+    IcitraceError                  exit 2 unless it says otherwise
+    ├── InputProblem               a profile, an option value or an input file that cannot be used
+    │   ├── ProfileError           a profile (file, stdin, a record): names the source
+    │   ├── EditError              --set, a table cell: an unknown field or a value it cannot take
+    │   ├── ThresholdError         --threshold: no such cut-off, or a value it cannot take
+    │   ├── UnreadableInput        a named file: missing, not a regular file, too large, a closed stdin
+    │   ├── InputError             a batch input that cannot be read at all
+    │   ├── MapError               a --map file, or a table it does not fit
+    │   ├── GroupCutoffsError      a --cutoffs-by table
+    │   ├── OutputRefused          the output cannot be used for this run (nothing written)
+    │   ├── ResumeMismatch         --resume on an output that is not this run's
+    │   ├── DaskUnavailable        --dask: no extra, a bad address, not a scheduler
+    │   └── ScenarioError          a profile value a scenario's table cannot hold
+    ├── RulesProblem               a rule directory that cannot be used
+    │   └── RulesError             ... with each problem at file:line
+    ├── EngineProblem              exit 1: the engine, or a worker running it, failed
+    │   ├── EngineError            the engine reported an error for one profile
+    │   ├── WorkerDied             a worker process ended without answering
+    │   └── DaskLost               the Dask cluster went away mid-run
+    └── OutputProblem              exit 1: the output cannot be written
+        └── OutputError            a write failed mid-run (a full disk)
+
+Signals inside icitrace, never shown to a person as they are: ``Stopped`` (Ctrl-C or SIGTERM during a
+batch run), ``StreamClosed`` (an OSError: a closed standard stream), ``YamlProblem``, ``ParseRefused`` and
+``MoveProblem`` (caught where they arise and turned into one of the family, with the file and line).
 """
 
 from __future__ import annotations
@@ -46,6 +73,116 @@ class OutputProblem(IcitraceError):
     """The output cannot be written."""
 
     exit_code = EXIT_FAILED
+
+
+# --- the family, by kind ---------------------------------------------------------------------------------
+
+class ProfileError(InputProblem):
+    """A profile that cannot be used; the message names the source and what was expected."""
+
+    def __init__(self, source: str, message: str):
+        self.source = source
+        super().__init__(f"{source}: {message}")
+
+
+class EditError(InputProblem, ValueError):
+    """An edit that names an unknown field or gives a value the field cannot take."""
+
+
+class ThresholdError(InputProblem, ValueError):
+    """A ``--threshold`` that names no cut-off or gives a value the engine cannot use."""
+
+
+class UnreadableInput(InputProblem):
+    """A named input that cannot be read: missing, not a regular file, too large, a closed stdin.
+    ``reason`` is the message without the name, for callers that name the input their own way."""
+
+    def __init__(self, name: str, reason: str) -> None:
+        self.reason = reason
+        super().__init__(f"{name}: {reason}" if name else reason)
+
+
+class InputError(InputProblem):
+    """A batch input that cannot be read at all (missing, unknown kind, bad CSV header)."""
+
+
+class MapError(InputProblem):
+    """A map file that cannot be used, or a table it does not fit."""
+
+
+class GroupCutoffsError(InputProblem):
+    """A cut-off table that cannot be used; the message names the file and line."""
+
+
+class OutputRefused(InputProblem):
+    """The output cannot be used for this run; nothing was written to it."""
+
+
+class ResumeMismatch(InputProblem):
+    """--resume on an output that cannot belong to this input."""
+
+
+class DaskUnavailable(InputProblem):
+    """--dask cannot be used: the extra is not installed, the address is malformed, or the scheduler
+    does not answer as one."""
+
+
+class ScenarioError(InputProblem):
+    """A profile value that a scenario's table cannot hold as it is."""
+
+
+class RulesError(RulesProblem):
+    """The rule directory cannot be used; ``problems`` (each with its file and line) says where and why."""
+
+    def __init__(self, problems: list) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+class EngineError(EngineProblem):
+    """The engine reported an error while evaluating one profile."""
+
+
+class WorkerDied(EngineProblem):
+    """A worker ended without answering (a crash in native code, the out-of-memory killer, a kill), or
+    raised an exception, which is a bug: bad input never raises there."""
+
+
+class DaskLost(EngineProblem):
+    """The Dask cluster went away mid-run (the scheduler, or every worker)."""
+
+
+class OutputError(OutputProblem):
+    """The output cannot be written (a full disk, a lost network drive)."""
+
+
+# --- signals inside icitrace ---------------------------------------------------------------------------------
+
+class Stopped(Exception):
+    """Ctrl-C or SIGTERM: stop cleanly after the records already written (``args[0]``: how many)."""
+
+
+class YamlProblem(Exception):
+    """A YAML file that cannot be read, at ``line``; its reader names the file (a map, the rules)."""
+
+    def __init__(self, line: int, message: str):
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+class ParseRefused(ValueError):
+    """Raised from the JSON decoder's hooks (a repeated key, NaN, a number of 30 digits and more); the
+    profile reader turns it into a ProfileError naming the source."""
+
+
+class MoveProblem(ValueError):
+    """Why cut-offs cannot take these values for a run; ``cutoffs`` names the moved ones it is about,
+    so that a caller can point at the option or the table line that moved them."""
+
+    def __init__(self, message: str, cutoffs: tuple[str, ...]):
+        super().__init__(message)
+        self.cutoffs = cutoffs
 
 
 def near(word: str, choices: Iterable[str], n: int = 1, cutoff: float = 0.6) -> list[str]:

@@ -16,19 +16,12 @@ import stat
 import sys
 from typing import BinaryIO
 
-from icitrace.errors import InputProblem
+from icitrace.errors import (
+    UnreadableInput,  # noqa: F401 - defined with the family
+)
 from icitrace.text import printable
 
 STDIN = "-"
-
-
-class UnreadableInput(InputProblem):
-    """A named input that cannot be read: missing, not a regular file, too large, a closed stdin.
-    ``reason`` is the message without the name, for callers that name the input their own way."""
-
-    def __init__(self, name: str, reason: str) -> None:
-        self.reason = reason
-        super().__init__(f"{name}: {reason}" if name else reason)
 
 
 def open_input(path: str | os.PathLike, what: str = "", expected: str = "a file") -> BinaryIO:

@@ -46,13 +46,21 @@ from typing import Any
 import yaml
 
 from icitrace.batch.cells import as_text, cell_value
-from icitrace.errors import InputProblem
+from icitrace.errors import (
+    MapError,  # noqa: F401 - defined with the family
+)
 from icitrace.files import read_input
 from icitrace.profile.editing import EditError, check_field
 from icitrace.profile.model import reasoned_fields
 from icitrace.profile.plain import problem
 from icitrace.profile.reading import ProfileError, validate
-from icitrace.rulebase.yaml_source import YamlDoc, YamlProblem, construct, is_null, text_of
+from icitrace.rulebase.yaml_source import (
+    YamlDoc,
+    YamlProblem,
+    construct,
+    is_null,
+    text_of,
+)
 from icitrace.text import normal_key
 
 DEFAULT_NA = ("", "NA", "NaN", "nan", "null", "N/A")
@@ -69,10 +77,6 @@ MAX_MESSAGE = 2_000
 NEAR_WINDOW = 1_000
 #: how alike (difflib's ratio, 0 to 1) a token must be to be shown as a near one
 CUTOFF = 0.6
-
-
-class MapError(InputProblem):
-    """A map file that cannot be used, or a table it does not fit."""
 
 
 @dataclass(frozen=True)

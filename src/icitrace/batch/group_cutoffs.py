@@ -17,7 +17,11 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from icitrace.batch.tables import cells, physical_lines, row
-from icitrace.errors import InputProblem, did_you_mean, near
+from icitrace.errors import (
+    GroupCutoffsError,  # noqa: F401 - defined with the family
+    did_you_mean,
+    near,
+)
 from icitrace.files import UnreadableInput, read_input
 from icitrace.profile.editing import JSON_NUMBER
 from icitrace.profile.model import field_bounds, show_number
@@ -30,10 +34,6 @@ MAX_BYTES = 1_000_000
 RUN_CUTOFFS = "run"
 #: how many of the record values seen a refusal of an unmatched group offers as the nearest
 NEAREST = 3
-
-
-class GroupCutoffsError(InputProblem):
-    """A cut-off table that cannot be used; the message names the file and line."""
 
 
 class Unmatched(NamedTuple):

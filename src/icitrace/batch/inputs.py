@@ -17,7 +17,9 @@ from typing import Any, BinaryIO, NamedTuple
 
 from icitrace.batch import tables
 from icitrace.batch.column_map import ColumnMap
-from icitrace.errors import InputProblem
+from icitrace.errors import (
+    InputError,  # noqa: F401 - defined with the family
+    )
 from icitrace.files import STDIN, UnreadableInput, open_input, stdin_bytes
 from icitrace.profile.editing import EDITABLE
 from icitrace.profile.reading import MAX_BYTES
@@ -25,10 +27,6 @@ from icitrace.text import printable
 
 #: a line may hold a profile of MAX_BYTES, its line break, and one more byte to tell a longer one
 MAX_LINE = MAX_BYTES + 2
-
-
-class InputError(InputProblem):
-    """An input that cannot be read at all (missing, unknown kind, bad CSV header)."""
 
 
 class Record(NamedTuple):

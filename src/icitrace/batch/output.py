@@ -40,7 +40,9 @@ from typing import IO, Any
 from icitrace import __version__
 from icitrace.batch import tables
 from icitrace.batch.provenance import PREAMBLE, is_provenance
-from icitrace.errors import InputProblem
+from icitrace.errors import (
+    OutputRefused,  # noqa: F401 - defined with the family
+)
 from icitrace.files import STDIN
 from icitrace.text import printable
 
@@ -49,10 +51,6 @@ RUN_RECORD_SUFFIX = ".icitrace-run.json"
 LAYOUT = 2
 #: how the sidecar describes a run; 2: inputs by the digest of their bytes
 RECORD_VERSION = 2
-
-
-class OutputRefused(InputProblem):
-    """The output cannot be used for this run; nothing was written to it."""
 
 
 def run_record_path(out: Path) -> Path:

@@ -23,15 +23,12 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from icitrace.errors import EngineProblem
+from icitrace.errors import (
+    WorkerDied,  # noqa: F401 - defined with the family
+)
 
 _END = object()  # no more items: the feeder tells every worker to finish
 _STOPS = {signal.SIGINT, signal.SIGTERM}  # how a user stops a run; only the parent acts on them
-
-
-class WorkerDied(EngineProblem):
-    """A worker ended without answering (a crash in native code, the out-of-memory killer, a kill), or
-    raised an exception, which is a bug: bad input never raises there."""
 
 
 def imap_ordered(function: Callable[[Any], Any], items: Iterable[Any], workers: int,

@@ -29,7 +29,15 @@ from icitrace.batch.inputs import Record, is_utf8, row_to_data
 from icitrace.batch.provenance import provenance, provenance_line
 from icitrace.batch.summary import Summary
 from icitrace.engine.durable import EngineError
-from icitrace.errors import EngineProblem, InputProblem, OutputProblem
+from icitrace.errors import (  # noqa: F401 - defined with the family
+    DaskLost,
+    DaskUnavailable,
+    EngineProblem,
+    InputProblem,
+    OutputError,
+    OutputProblem,
+    Stopped,
+)
 from icitrace.pipeline import evaluate_fired, evaluate_validated, rulebook
 from icitrace.profile.editing import EditError
 from icitrace.profile.reading import ProfileError, check_size, parse_json, validate
@@ -279,10 +287,6 @@ def csv_row(cells: list[str]) -> str:
 # --- in the parent -------------------------------------------------------------------------------
 
 
-class Stopped(Exception):
-    """Ctrl-C or SIGTERM: stop cleanly after the records already written."""
-
-
 def preamble(settings: Settings) -> str:
     """The lines that open an output: its provenance, and a table's header."""
     book = _book(settings)
@@ -291,10 +295,6 @@ def preamble(settings: Settings) -> str:
     if settings.fmt in WITH_HEADER:
         lines.append(csv_row(header_columns(settings, book)))
     return "".join(line + "\n" for line in lines)
-
-
-class OutputError(OutputProblem):
-    """The output cannot be written (a full disk, a lost network drive)."""
 
 
 def run(records: Iterable[Record], out: IO[bytes], settings: Settings, workers: int, summary: Summary | None,
@@ -425,15 +425,6 @@ def _outcomes(chunks: Iterator[list[Record]], settings: Settings, workers: int, 
     from icitrace.batch.pool import imap_ordered
 
     yield from imap_ordered(process_chunk, chunks, workers, _init_worker, (settings,))
-
-
-class DaskUnavailable(InputProblem):
-    """--dask cannot be used: the extra is not installed, the address is malformed, or the scheduler
-    does not answer."""
-
-
-class DaskLost(EngineProblem):
-    """The Dask cluster went away mid-run (the scheduler, or every worker)."""
 
 
 #: how long a run waits with no Dask worker at all before it gives up (ICITRACE_DASK_NO_WORKERS_S)

@@ -17,12 +17,10 @@ from typing import Any
 from icitrace.batch import output as outputs
 from icitrace.batch import run as runner
 from icitrace.batch.inputs import Trail, records
-from icitrace.errors import InputProblem
+from icitrace.errors import (
+    ResumeMismatch,  # noqa: F401 - defined with the family
+)
 from icitrace.files import STDIN
-
-
-class ResumeMismatch(InputProblem):
-    """--resume on an output that cannot belong to this input."""
 
 
 class Session:

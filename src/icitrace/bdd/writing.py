@@ -11,15 +11,13 @@ from __future__ import annotations
 import textwrap
 
 from icitrace import __version__
-from icitrace.errors import InputProblem
+from icitrace.errors import (
+    ScenarioError,  # noqa: F401 - defined with the family
+)
 from icitrace.profile.model import Profile, field_kind, reasoned_fields, show_value
 from icitrace.result.model import Result
 from icitrace.rulebase.book import RuleBook
 from icitrace.text import printable
-
-
-class ScenarioError(InputProblem):
-    """A profile value that a scenario's table cannot hold as it is."""
 
 
 def write_feature(profile: Profile, result: Result, book: RuleBook, source: str, name: str | None = None,

@@ -29,7 +29,10 @@ from typing import Any
 from icitrace.engine import build
 from icitrace.engine.compile import CompiledRuleset
 from icitrace.engine.facts import finding_fact
-from icitrace.errors import EngineProblem
+from icitrace.errors import (
+    EngineError,  # noqa: F401 - defined with the family
+    EngineProblem,
+)
 
 if build.problem():  # a broken build would end the process at its first evaluation: refuse with a message
     raise EngineProblem(build.problem())
@@ -40,10 +43,6 @@ import durable_rules_engine as rules_c  # noqa: E402 - only once the build is kn
 _OK, _NOT_HANDLED = 0, 1
 _decode = json.JSONDecoder().decode
 _encode = json.JSONEncoder(ensure_ascii=False).encode  # one encoder: json.dumps builds one per call
-
-
-class EngineError(EngineProblem):
-    """The engine reported an error while evaluating one profile."""
 
 
 class Firing:

@@ -12,7 +12,10 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from icitrace.errors import InputProblem, did_you_mean
+from icitrace.errors import (
+    EditError,  # noqa: F401 - defined with the family
+    did_you_mean,
+)
 from icitrace.profile.model import (
     Band,
     Profile,
@@ -29,10 +32,6 @@ _NUM = JSON_NUMBER.pattern
 BAND_TEXT = re.compile(rf"(?:>=\s*(?P<at_least>{_NUM}))?\s*,?\s*(?:<\s*(?P<below>{_NUM}))?", re.ASCII)
 EDITABLE = reasoned_fields() + ("id", "description", "tumor_type")
 UNKNOWN = "unknown"
-
-
-class EditError(InputProblem, ValueError):
-    """An edit that names an unknown field or gives a value the field cannot take."""
 
 
 class Change(BaseModel):

@@ -13,7 +13,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from icitrace.errors import InputProblem, did_you_mean
+from icitrace.errors import InputProblem, ProfileError, did_you_mean  # noqa: F401 - defined with the family
+from icitrace.errors import ParseRefused as _Refused
 from icitrace.files import UnreadableInput, open_input, stdin_bytes
 from icitrace.profile.model import (
     Profile,
@@ -33,14 +34,6 @@ IDENTIFYING_PARTS = ("name", "birth", "patient", "record", "address", "phone", "
 IDENTIFYING_WORDS = ("dob", "mrn", "ssn", "nhs", "age", "sex", "date", "zip", "postcode")
 PRIVACY = ("icitrace takes hypothetical profiles only: names, dates of birth, record numbers and other "
            "identifying data never belong in a profile.")
-
-
-class ProfileError(InputProblem):
-    """A profile that cannot be used; the message names the source and what was expected."""
-
-    def __init__(self, source: str, message: str):
-        self.source = source
-        super().__init__(f"{source}: {message}")
 
 
 def read_profile(source: str) -> Profile:
@@ -119,10 +112,6 @@ def _integer(text: str) -> int:
     if len(text.lstrip("-")) > 30:  # far beyond any field's range, and int() refuses 4,300 digits anyway
         raise _Refused(f"a number of {len(text):,} digits is not one icitrace accepts")
     return int(text)
-
-
-class _Refused(ValueError):
-    pass
 
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

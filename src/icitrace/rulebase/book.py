@@ -16,7 +16,14 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from icitrace.errors import InputProblem, RulesProblem, did_you_mean
+from icitrace.errors import (  # noqa: F401 - defined with the family
+    InputProblem,
+    MoveProblem,
+    RulesError,
+    RulesProblem,
+    ThresholdError,
+    did_you_mean,
+)
 from icitrace.profile.model import field_bounds, show_number
 from icitrace.rulebase.model import (
     LARGEST,
@@ -42,14 +49,6 @@ class RuleProblem:
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file  # 0: the whole file
         return f"{where}: {self.message}"
-
-
-class RulesError(RulesProblem):
-    """The rule directory cannot be used; ``problems`` says where and why."""
-
-    def __init__(self, problems: list[RuleProblem]):
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
 
 
 @dataclass(frozen=True)
@@ -147,10 +146,6 @@ class Override(BaseModel):
     unit: str
 
 
-class ThresholdError(InputProblem, ValueError):
-    """A ``--threshold`` that names no cut-off or gives a value the engine cannot use."""
-
-
 def parse_thresholds(texts: list[str]) -> dict[str, float]:
     """``["tmb_high=12"]`` -> ``{"tmb_high": 12.0}``, as written on the command line."""
     values = {}
@@ -163,15 +158,6 @@ def parse_thresholds(texts: list[str]) -> dict[str, float]:
         if not sep:
             raise ThresholdError(f"--threshold {text!r}: expected NAME=NUMBER, e.g. tmb_high=12")
     return values
-
-
-class MoveProblem(ValueError):
-    """Why cut-offs cannot take these values for a run; ``cutoffs`` names the moved ones it is about,
-    so that a caller can point at the option or the table line that moved them."""
-
-    def __init__(self, message: str, cutoffs: tuple[str, ...]):
-        super().__init__(message)
-        self.cutoffs = cutoffs
 
 
 def check_moves(cutoffs: Mapping[str, Cutoff], values: Mapping[str, float]) -> None:

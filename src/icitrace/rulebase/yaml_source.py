@@ -16,13 +16,7 @@ from pathlib import Path
 
 import yaml
 
-
-class YamlProblem(Exception):
-    def __init__(self, line: int, message: str):
-        super().__init__(message)
-        self.line = line
-        self.message = message
-
+from icitrace.errors import YamlProblem  # noqa: F401 - defined with the family
 
 # libyaml's parser when PyYAML was built with it (5x faster start-up), else the pure-Python one.
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
