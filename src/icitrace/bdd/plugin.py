@@ -1,6 +1,6 @@
 """pytest plugin entry point (``pytest11``): registers the icitrace steps when pytest-bdd is present.
 
-The guard keeps a plain pytest run working in an environment without pytest-bdd (GUIDE §3).
+The guard keeps a plain pytest run working in an environment without pytest-bdd (docs/pytest-bdd.md).
 """
 
 try:

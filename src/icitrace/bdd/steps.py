@@ -1,7 +1,7 @@
 """The shipped Gherkin step library: write scenarios about the rule base without any Python.
 
 One regular expression per family of sentences (pytest-bdd silently picks one definition when two
-match, GUIDE §3), each matched in full. Every step fails with a message that names what was wrong
+match, docs/pytest-bdd.md), each matched in full. Every step fails with a message that names what was wrong
 and lists what would have been valid.
 """
 
@@ -438,7 +438,7 @@ def then_refused(text: str, icitrace_case: Case) -> None:
         _fail(f"expected the profile to be refused with {text!r}, but the message is: {icitrace_case.refused}")
 
 
-# --- guards against scenarios that pass without checking anything (GUIDE §3) ---------------------
+# --- guards against scenarios that pass without checking anything (docs/pytest-bdd.md) ---------------------
 
 
 def pytest_configure(config: Any) -> None:

@@ -5,7 +5,7 @@ rule share one pattern ``p`` on the profile fact; each finding condition is its 
 a count condition ``at least k findings of kind K`` joins the patterns ``k1..kk`` on the finding
 facts numbered 1..k of that kind. What each field test compiles to is its operator's business
 (``rulebase.operators``); a list test reads a key of the profile fact (``facts.profile_fact``). Every
-pattern is asymmetric (distinct ids or numbers), so a join fires once, never once per ordering (GUIDE §2).
+pattern is asymmetric (distinct ids or numbers), so a join fires once, never once per ordering (docs/durable-rules.md).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The durable-rules adapter: the only module that drives the C engine (GUIDE §2).
+"""The durable-rules adapter: the only module that drives the C engine (docs/durable-rules.md).
 
 durable-rules decides: its C engine matches the facts, orders the activations and chains. This module
 drives that engine directly through its C extension (``durable_rules_engine``), the calls its own
@@ -10,7 +10,7 @@ That C API is undocumented, so ``durable-rules`` is pinned (``==2.0.28`` in ``py
 ``Host`` path is kept as the reference (``engine/durable_host.py``): a test runs both over generated
 profiles and requires identical firings, in the same order, with the same matched facts.
 
-The safety rules of GUIDE §2 hold here as they did around the ``Host``:
+The safety rules of docs/durable-rules.md hold here as they did around the ``Host``:
 - one ruleset handle per rule base per process, reused while recently used (at most ``LIVE_ENGINES``
   alive: a `--cutoffs-by` run may use thousands of cut-off sets); one fixed session (no ``sid``), deleted
   only with its ruleset; no timers or queues, so no threads;
@@ -220,11 +220,10 @@ class Engine:
 
     def _free(self) -> None:
         """The C engine's ``delete_ruleset`` frees the ruleset's own pools but not those of its session
-        (about 0.8 MB of the 1.2 MB, measured): ``delete_state`` frees the session first. GUIDE §2 warns
-        off ``delete_state`` for a Host whose timer threads run, and for sessions made and dropped by sid;
-        here no thread runs, there is one session, its action context is set (``_create``), and the
-        ruleset is never used again: memory stayed flat over thousands of deletions
-        (tests/test_many_cutoff_sets.py, tests/benchmarks/group_cutoffs.py)."""
+        (about 0.8 MB of the 1.2 MB, measured): ``delete_state`` frees the session first. It is safe here
+        (docs/durable-rules.md): no timer thread runs, there is one session, its action context is set
+        (``_create``), and the ruleset is never used again: memory stayed flat over thousands of
+        deletions (tests/test_many_cutoff_sets.py, tests/benchmarks/group_cutoffs.py)."""
         handle, self._handle = self._handle, None
         rules_c.delete_state(handle, None)  # the one session (sid "0"), set up by ``_create``
         rules_c.delete_ruleset(handle)

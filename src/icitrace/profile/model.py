@@ -225,7 +225,7 @@ class Profile(BaseModel):
     def _finite(cls, value: Numeric | None) -> Numeric | None:
         if isinstance(value, Band):
             return value
-        # NaN matches nothing in the engine and Infinity crashes it (GUIDE §2): refuse both here.
+        # NaN matches nothing in the engine and Infinity crashes it (docs/durable-rules.md): refuse both here.
         if value is not None and not math.isfinite(value):
             raise ValueError("must be a finite number")
         # Measured: the C engine rejects numbers that JSON writes in exponent form (1e-05, error 204).
@@ -238,7 +238,7 @@ class Profile(BaseModel):
     @classmethod
     def _unicode(cls, value: str | list[str] | None) -> str | list[str] | None:
         # A lone UTF-16 surrogate ("\ud800" in JSON) is not Unicode text: the C engine fails on it
-        # (error 309, GUIDE §2) and no output can print it. Refused here, so it reaches nothing.
+        # (error 309, docs/durable-rules.md) and no output can print it. Refused here, so it reaches nothing.
         for text in [value] if isinstance(value, str) else value or []:
             bad = _SURROGATE.search(text)
             if bad:

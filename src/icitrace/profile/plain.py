@@ -23,7 +23,7 @@ def profile_data(profile: object, name: str) -> dict[str, Any]:
     validate; a ``ProfileError`` naming ``name`` and the field for anything a JSON file could not hold.
 
     A ``Profile`` instance is taken apart, not trusted: ``model_copy(update=...)``, ``model_construct``
-    and plain assignment all skip validation (GUIDE: validate at the boundary, whatever type arrives)."""
+    and plain assignment all skip validation (so it validates at the boundary, whatever type arrives)."""
     if isinstance(profile, Profile):
         data: dict[Any, Any] = {**profile.__dict__, **(profile.__pydantic_extra__ or {})}
         data = {key: _unmodel(value) for key, value in data.items()}

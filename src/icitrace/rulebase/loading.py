@@ -321,7 +321,7 @@ def _title_problems(rule: Rule, cutoffs: dict[str, Cutoff]) -> list[str]:
 
 
 def _check_shared_conditions(rules: list[Rule], problems: list[RuleProblem]) -> None:
-    """256 rules sharing one identical condition fail in the C engine (error 108, GUIDE §2)."""
+    """256 rules sharing one identical condition fail in the C engine (error 108, docs/durable-rules.md)."""
     sharing: dict[str, int] = {}
     for rule in rules:
         for i, cond in enumerate(rule.when):
@@ -334,7 +334,7 @@ def _check_shared_conditions(rules: list[Rule], problems: list[RuleProblem]) -> 
 
 
 def _join_problems(rule: Rule, catalog: Catalog) -> list[str]:
-    """durable-rules never lets one fact fill two patterns of one rule (GUIDE §2): a rule that names a
+    """durable-rules never lets one fact fill two patterns of one rule (docs/durable-rules.md): a rule that names a
     finding twice, or a finding beside a count of its own kind, would never fire, while the three-valued
     reading would say it does."""
     named = [c.finding for c in rule.when if c.finding is not None]
@@ -352,7 +352,7 @@ def _join_problems(rule: Rule, catalog: Catalog) -> list[str]:
 
 def _check_list_tests(rules: list[Rule], problems: list[RuleProblem]) -> None:
     """Each distinct `includes_any` test is one more key of the profile fact, and a fact holds at most
-    253 (GUIDE §2): keep them well inside that beside the profile's own fields."""
+    253 (docs/durable-rules.md): keep them well inside that beside the profile's own fields."""
     seen: set[tuple[str, frozenset[str]]] = set()
     for rule in rules:
         for i, cond in enumerate(rule.when):

@@ -42,11 +42,11 @@ TITLE_CUTOFF = re.compile(r"\{([a-z][a-z0-9_]*)(?::(number))?\}")
 #: Text as written in YAML (folded, wrapped) read as one line: renderers wrap it for their reader.
 Prose = Annotated[str, AfterValidator(lambda text: " ".join(text.split()))]
 
-#: GUIDE §2: 512 rules in one ruleset hang the C engine; stay far below.
+#: docs/durable-rules.md: 512 rules in one ruleset hang the C engine; stay far below.
 MAX_RULES = 400
-#: GUIDE §2: 256 rules sharing one identical condition fail (error 108); stay far below.
+#: docs/durable-rules.md: 256 rules sharing one identical condition fail (error 108); stay far below.
 MAX_SHARED = 200
-#: GUIDE §2: at most 16 patterns in one join.
+#: docs/durable-rules.md: at most 16 patterns in one join.
 MAX_JOIN = 16
 #: items one `includes_any` condition may list
 MAX_TERMS = 50
@@ -60,7 +60,7 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, populate_by_name=True, frozen=True, defer_build=True)
 
 
-#: The numbers the C engine reads reliably (GUIDE §2: exponent-form floats such as 1e-05 fail with error
+#: The numbers the C engine reads reliably (docs/durable-rules.md: exponent-form floats such as 1e-05 fail with error
 #: 204, and so do very large ones): 0, or from 0.0001 to 10,000, the profile's own limits.
 SMALLEST, LARGEST = 0.0001, 10_000
 
