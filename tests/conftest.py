@@ -99,3 +99,32 @@ def rss_mb() -> float:
     """This process's resident memory, from /proc (Linux)."""
     with open("/proc/self/statm") as statm:
         return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """The `cli` marker says exactly which tests start a process (`pytest -m "not cli"` is the fast,
+    in-process run): a test that starts one without the marker, or carries it and starts none, fails."""
+    started: list[int] = []
+    real_init = subprocess.Popen.__init__
+
+    def counting(self, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003
+        started.append(1)
+        return real_init(self, *args, **kwargs)
+
+    subprocess.Popen.__init__ = counting
+    try:
+        result = yield
+    finally:
+        subprocess.Popen.__init__ = real_init
+    if os.environ.get("ICITRACE_RECORD_PROCESSES"):
+        with open(os.environ["ICITRACE_RECORD_PROCESSES"], "a") as record:
+            record.write(f"{item.nodeid}\t{len(started)}\n")
+        return result
+    marked = item.get_closest_marker("cli") is not None
+    if started and not marked:
+        pytest.fail("this test starts a process: mark it @pytest.mark.cli", pytrace=False)
+    # a parametrized test may start one for some of its cases only: the marker is the function's
+    if marked and not started and not hasattr(item, "callspec"):
+        pytest.fail("this test is marked cli but starts no process: drop the marker", pytrace=False)
+    return result

@@ -11,7 +11,6 @@ import tempfile
 import pytest
 from conftest import PROFILES, icitrace_command, invoke, run_cli
 
-pytestmark = pytest.mark.cli
 
 CASES = {
     "malformed JSON": (b'{\n  "tmb": 4\n  "hypoxia": "high"\n}', "line 3, column 3: invalid JSON"),
@@ -63,6 +62,7 @@ def test_bad_profile_is_refused_clearly(tmp_path, name):
     check_refused(invoke("suggest", str(path), "--format", "json"), path, expected)
 
 
+@pytest.mark.cli
 @pytest.mark.parametrize("name", ["not UTF-8", "deeply nested", "unknown field"])
 def test_bad_profile_is_refused_clearly_by_the_real_command(tmp_path, name):
     content, expected = CASES[name]
@@ -85,6 +85,7 @@ def test_missing_file_and_directory(tmp_path):
     check_refused(invoke("suggest", str(tmp_path)), tmp_path, "is a directory; expected a profile JSON file")
 
 
+@pytest.mark.cli
 def test_a_file_without_read_permission():
     folder = tempfile.mkdtemp()
     try:

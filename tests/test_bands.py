@@ -135,6 +135,7 @@ def test_set_refuses_a_band_that_holds_nothing(tmp_path):
     assert 'field "pd_l1_tps": a band is' in done.stderr.decode() and "which holds no value" in done.stderr.decode()
 
 
+@pytest.mark.cli
 def test_a_banded_pd_l1_column_of_a_cbioportal_file_through_the_real_command(tmp_path):
     """TC0 / TC1 / TC2+ mapped to bands: TC0 decides PD-L1 low, TC2+ rules out PD-L1 negative but leaves
     PD-L1 high open, NA stays unknown; the wide table says 1, 0 or nothing accordingly."""

@@ -21,7 +21,6 @@ from conftest import (
     run_cli,
 )
 
-pytestmark = pytest.mark.cli
 
 #: records in the synthetic cohort most tests share
 COHORT = 800
@@ -53,6 +52,7 @@ def cohort(tmp_path_factory):
     return path
 
 
+@pytest.mark.cli
 def test_synth_is_reproducible_and_leaves_every_field_sometimes_unknown(cohort):
     again = run_cli("synth", "--n", str(COHORT), "--seed", "4").stdout  # another process: another hash seed
     assert again == cohort.read_bytes()
@@ -64,6 +64,7 @@ def test_synth_is_reproducible_and_leaves_every_field_sometimes_unknown(cohort):
         assert 0 < sum(name in r for r in records) < len(records), name
 
 
+@pytest.mark.cli
 def test_jsonl_in_order_records_in_equal_records_out(cohort, tmp_path):
     out = tmp_path / "out.jsonl"
     done = run_cli("batch", str(cohort), "--out", str(out), "--workers", "1")
@@ -74,6 +75,7 @@ def test_jsonl_in_order_records_in_equal_records_out(cohort, tmp_path):
     assert all(r["ok"] for r in records)
 
 
+@pytest.mark.cli
 def test_two_workers_write_the_same_bytes_as_one(cohort, tmp_path):
     one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
     batch_here(str(cohort), "--out", str(one))
@@ -189,6 +191,7 @@ def test_resuming_a_csv_run_stopped_before_its_first_record_writes_one_header(tm
         assert done.returncode == 0 and part.read_bytes() == whole.read_bytes()
 
 
+@pytest.mark.cli
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
 def test_an_output_that_cannot_be_written_is_an_error_not_bad_input():
     """A full disk is an error of the run (exit 1); a device named as --out is refused before anything (exit 2)."""
@@ -305,6 +308,7 @@ def _start_until_midway(big, out):
     return process
 
 
+@pytest.mark.cli
 @pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM, signal.SIGINT])
 def test_an_interrupted_run_resumes_without_duplicating_or_skipping(big, tmp_path, how):
     big, whole = big
@@ -326,6 +330,7 @@ def _children(pid: int) -> list[int]:
     return [int(x) for x in path.read_text().split()] if path.exists() else []
 
 
+@pytest.mark.cli
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="finds the workers through /proc (Linux)")
 def test_a_worker_that_dies_ends_the_run_clearly_and_resume_completes_it(big, tmp_path):
     big, whole = big
@@ -345,6 +350,7 @@ def test_a_worker_that_dies_ends_the_run_clearly_and_resume_completes_it(big, tm
     assert done.returncode == 0 and out.read_bytes() == whole.read_bytes()
 
 
+@pytest.mark.cli
 def test_a_stop_at_any_moment_of_start_up_ends_the_run(big, tmp_path):
     """SIGTERM while the workers are being started or are busy: the run always ends, with whole lines.
     (multiprocessing.Pool.terminate() hung under load in 1 of 84 such stops.)"""
@@ -361,6 +367,7 @@ def test_a_stop_at_any_moment_of_start_up_ends_the_run(big, tmp_path):
         assert whole.read_bytes().startswith(written) and written.endswith(b"\n") or written == b""
 
 
+@pytest.mark.cli
 def test_a_reader_that_stops_early_ends_the_run_quietly(big):
     """`icitrace batch big.jsonl | head`: no error message, no traceback, no worker left behind."""
     big, _ = big
@@ -396,6 +403,7 @@ def _session_left(sid: int) -> list[int]:
     return left
 
 
+@pytest.mark.cli
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="finds the workers through /proc (Linux)")
 def test_ctrl_c_as_the_workers_start_stops_the_run_cleanly(big, tmp_path):
     """A terminal's Ctrl-C reaches the whole process group, workers included, even while they start."""
@@ -412,6 +420,7 @@ def test_ctrl_c_as_the_workers_start_stops_the_run_cleanly(big, tmp_path):
         assert _session_left(process.pid) == []
 
 
+@pytest.mark.cli
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="finds the workers through /proc (Linux)")
 def test_a_parent_killed_as_the_workers_start_leaves_no_worker(big, tmp_path):
     big, _ = big
@@ -427,6 +436,7 @@ def test_a_parent_killed_as_the_workers_start_leaves_no_worker(big, tmp_path):
         assert _session_left(process.pid) == [], f"workers left after a kill {delay} s in"
 
 
+@pytest.mark.cli
 def test_a_stop_while_a_slow_reader_holds_the_pipe_leaves_whole_lines(big):
     big, _ = big
     process = _started(["batch", str(big), "--workers", "2"], stdout=subprocess.PIPE)

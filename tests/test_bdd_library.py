@@ -159,6 +159,7 @@ def test_a_new_user_folder_runs_with_only_features_and_one_line(tmp_path):
     assert "4 passed" in done.stdout
 
 
+@pytest.mark.cli
 def test_the_plugin_registers_nothing_when_pytest_bdd_is_missing():
     code = ("import sys; sys.modules['pytest_bdd'] = None\n"
             "import icitrace.bdd.plugin as plugin; print(plugin.pytest_plugins)")
@@ -257,6 +258,7 @@ OVERLAP_FEATURE = """Feature: accounts
 """
 
 
+@pytest.mark.cli
 @pytest.mark.parametrize("steps, feature, failed", [(UNRELATED_STEPS, UNRELATED_FEATURE, 2),
                                                     (OVERLAP_STEPS, OVERLAP_FEATURE, 1)],
                          ids=["own-wording", "wording-like-icitrace"])
@@ -282,6 +284,7 @@ def test_an_unrelated_pytest_bdd_project_gives_the_same_results_with_icitrace_in
     assert "no icitrace step" not in text and "has no Then step" not in text and "is used at lines" not in text
 
 
+@pytest.mark.cli
 def test_the_plugin_loads_no_engine_and_no_models_in_a_session_that_may_not_use_them():
     """The pytest11 entry point is imported by every pytest session of every project with pytest-bdd:
     it must not load durable-rules' C engine, pydantic or the rules until an icitrace step runs."""

@@ -6,7 +6,6 @@ from pathlib import Path
 import pytest
 from conftest import PROFILES, ROOT, invoke, run_cli
 
-pytestmark = pytest.mark.cli
 
 CONTRACT = {
     "disclaimer": str, "profile": dict, "rules_version": str, "findings": list, "strategies": list,
@@ -108,6 +107,7 @@ def test_on_a_terminal_text_is_coloured_and_fits_the_terminal(columns, expected_
     assert expected_width - 10 < max(len(line) for line in lines) <= expected_width
 
 
+@pytest.mark.cli
 def test_output_is_byte_identical_across_runs_and_hash_seeds(all_json):
     again = run_cli("suggest", *map(str, PROFILES), "--format", "json", env={"PYTHONHASHSEED": "12345"})
     assert again.stdout == all_json.stdout  # every format: test_safety
@@ -164,6 +164,7 @@ def test_one_bad_profile_does_not_stop_the_others(tmp_path):
     assert b"1 of 3 profiles failed" in done.stderr
 
 
+@pytest.mark.cli
 def test_validate_reports_each_file(tmp_path):
     bad = tmp_path / "bad.json"
     bad.write_text('{"hypoxia": "severe"}')
@@ -218,6 +219,7 @@ def _coverage_table(stdout: bytes) -> dict[str, tuple[int, int, int]]:
     return {line.split()[0]: tuple(int(n) for n in line.split()[1:4]) for line in table}
 
 
+@pytest.mark.cli
 def test_rules_coverage_passes_on_the_project_scenarios(book):
     done = run_cli("rules", "coverage", "tests/features")
     assert done.returncode == 0, done.stdout.decode() + done.stderr.decode()
@@ -234,6 +236,7 @@ def test_rules_coverage_passes_on_the_project_scenarios(book):
         assert (ROOT / "tests" / "features" / name.replace(".yaml", ".feature")).is_file()
 
 
+@pytest.mark.cli
 def test_rules_coverage_counts_an_undecided_rule_as_untested_not_as_a_negative(tmp_path):
     features = tmp_path / "features"
     features.mkdir()
@@ -321,6 +324,7 @@ def test_the_app_narrowed_to_one_command_answers_as_the_whole_app(command, rest)
         [(b.exit_code, b.stdout_bytes, b.stderr_bytes) for b in answers[1:]]
 
 
+@pytest.mark.cli
 def test_version():
     from icitrace import __version__
 
@@ -328,6 +332,7 @@ def test_version():
     assert run_cli("-V").stdout.decode() == f"icitrace {__version__}\n"
 
 
+@pytest.mark.cli
 @pytest.mark.parametrize("words, expected", [
     ("icitrace explain profiles/cold-desert.json hyp", {"hypoxic_tme", "hypoxia_targeting"}),
     ("icitrace suggest x --set hyp", {"hypoxia="}),

@@ -12,7 +12,6 @@ from conftest import PROFILES, invoke, run_cli
 
 from icitrace.rulebase.wording import prescriptive
 
-pytestmark = pytest.mark.cli
 
 def catalogue_ids(book):
     return [*book.catalog.findings, *book.catalog.strategies]
@@ -85,6 +84,7 @@ def test_every_format_carries_the_disclaimer(outputs):
         assert text.count("not for clinical use") >= len(PROFILES), fmt
 
 
+@pytest.mark.cli
 def test_explain_and_why_not_give_the_same_answer(book):
     profile = str(PROFILES[0])
     for target in ("hypoxia_targeting", "high_tmb", "anti_tim3_combination"):
@@ -135,6 +135,7 @@ def test_bad_options_exit_2_with_a_clear_message(args, message):
     assert message in done.stderr.decode() and "Traceback" not in done.stderr.decode()
 
 
+@pytest.mark.cli
 def test_diff_names_gains_losses_and_the_deciding_rules():
     done = invoke("diff", "profiles/sparse-unknowns.json", "--set", "tmb=12", "--format", "json")
     data = json.loads(done.stdout)
@@ -151,6 +152,7 @@ def test_diff_names_gains_losses_and_the_deciding_rules():
     assert bad.returncode == 2 and b"profiles/missing.json: no such file" in bad.stderr and bad.stdout == b""
 
 
+@pytest.mark.cli
 def test_sweep_finds_where_conclusions_change():
     data = json.loads(run_cli("sweep", "profiles/cold-desert.json", "--field", "tmb", "--from", "0", "--to", "30",
                               "--step", "0.5", "--format", "json").stdout)
@@ -174,6 +176,7 @@ def test_markdown_report_is_self_contained(outputs):
 
 
 # .ci/run installs Graphviz; in CI a missing `dot` is a failure, not a skip.
+@pytest.mark.cli
 @pytest.mark.skipif(shutil.which("dot") is None and not os.environ.get("CI"), reason="Graphviz not installed")
 def test_dot_renders_with_graphviz(outputs, tmp_path):
     graphs = [g for g in outputs["dot"].split("digraph ")[1:]]

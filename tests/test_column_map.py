@@ -20,6 +20,7 @@ def _rows(text: bytes) -> list[dict]:
     return list(csv.DictReader(io.StringIO(records_of(text))))
 
 
+@pytest.mark.cli
 def test_a_cbioportal_clinical_file_through_the_real_command(tmp_path):
     out = tmp_path / "wide.csv"
     done = run_cli("batch", str(CBIO), "--map", str(CBIO_MAP), "--format", "wide", "--out", str(out))

@@ -13,7 +13,6 @@ import pytest
 from conftest import icitrace_command, invoke, records_of, run_cli
 
 distributed = pytest.importorskip("distributed")
-pytestmark = pytest.mark.cli
 
 BIN = Path(sys.executable).parent
 
@@ -40,6 +39,7 @@ def cluster(request):
             process.wait(timeout=30)
 
 
+@pytest.mark.cli
 def test_dask_gives_the_same_records_as_the_local_run(cluster, tmp_path):
     cohort = tmp_path / "cohort.jsonl"
     cohort.write_bytes(invoke("synth", "--n", "1200", "--seed", "8").stdout + b'{"tmb": "bad"}\n')
@@ -50,6 +50,7 @@ def test_dask_gives_the_same_records_as_the_local_run(cluster, tmp_path):
     assert records_of(remote.stdout).count("\n") == 1201  # after the provenance line
 
 
+@pytest.mark.cli
 def test_an_unreachable_cluster_is_a_clear_error():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -58,6 +59,7 @@ def test_an_unreachable_cluster_is_a_clear_error():
     assert done.returncode == 2 and b"--dask tcp://127.0.0.1:" in done.stderr and b"Traceback" not in done.stderr
 
 
+@pytest.mark.cli
 def test_a_malformed_or_unreachable_address_is_refused_before_the_output_is_touched(tmp_path):
     out = tmp_path / "earlier.jsonl"
     out.write_text("an earlier run's records\n")
@@ -72,6 +74,7 @@ def test_a_malformed_or_unreachable_address_is_refused_before_the_output_is_touc
         assert b"Traceback" not in done.stderr and out.read_text() == "an earlier run's records\n"
 
 
+@pytest.mark.cli
 def test_f14_a_live_port_that_is_not_a_scheduler_or_a_torn_address_is_refused_in_seconds(tmp_path):
     """A web server where the scheduler should be (its dashboard's 8787, say) accepts the connection and
     never speaks Dask: the run must be refused before the output is touched, not hang."""
@@ -104,6 +107,7 @@ def test_f14_a_live_port_that_is_not_a_scheduler_or_a_torn_address_is_refused_in
 
 
 @pytest.mark.skipif(os.environ.get("ICITRACE_STRESS") != "1", reason="kills a cluster mid-run (ICITRACE_STRESS=1)")
+@pytest.mark.cli
 @pytest.mark.parametrize("what", ["scheduler", "workers"])
 def test_a_cluster_lost_mid_run_ends_the_run_with_a_message(cluster, tmp_path, request, what):
     cohort = tmp_path / "cohort.jsonl"

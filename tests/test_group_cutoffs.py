@@ -61,6 +61,7 @@ def _read_in_a_child(path: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=20, text=True)
 
 
+@pytest.mark.cli
 def test_dev_zero_as_the_table_is_refused_at_once(tmp_path):
     done = _read_in_a_child("/dev/zero")
     assert done.returncode == 2, done.stderr[-500:]
@@ -68,6 +69,7 @@ def test_dev_zero_as_the_table_is_refused_at_once(tmp_path):
                            "or never end); expected a file\n")
 
 
+@pytest.mark.cli
 def test_a_fifo_as_the_table_is_refused_without_waiting_for_a_writer(tmp_path):
     fifo = tmp_path / "lines.csv"
     os.mkfifo(fifo)

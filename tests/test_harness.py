@@ -24,7 +24,6 @@ from pathlib import Path
 import pytest
 from conftest import PROFILES, icitrace_command, invoke
 
-pytestmark = pytest.mark.cli
 
 EXIT_CODES = {0, 1, 2}
 ESC = "\x1b]0;PWN\x07\x1b[31mred\nfake: ok"
@@ -120,6 +119,7 @@ def _args(command: str, files: dict[str, Path]) -> list[str]:
     return [a.format(**{k: str(v) for k, v in files.items()}) for a in COMMANDS[command]]
 
 
+@pytest.mark.cli
 @pytest.mark.parametrize("stream", ["stdout is /dev/full", "stdout closed", "stdin closed", "stderr closed"])
 @pytest.mark.parametrize("command", list(COMMANDS))
 def test_every_command_meets_full_and_closed_streams_with_a_message(world, command, stream):
@@ -173,6 +173,7 @@ PLACES = {
 FOLDER_OK = {"batch INPUT", "suggest --rules", "batch --rules", "rules lint --rules"}
 
 
+@pytest.mark.cli
 @pytest.mark.parametrize("kind", ["fifo", "/dev/zero", "folder", "missing", "name too long", "hostile name"])
 @pytest.mark.parametrize("place", list(PLACES))
 def test_every_file_place_refuses_odd_files_clearly_and_keeps_everything(world, place, kind):
@@ -201,6 +202,7 @@ def test_every_file_place_refuses_odd_files_clearly_and_keeps_everything(world, 
 
 # --- every file a batch run reads, offered as its output ------------------------------------------------------
 
+@pytest.mark.cli
 @pytest.mark.parametrize("which", ["cohort", "table", "map", "cutoffs", "folder entry", "stdin", "link to input"])
 def test_every_file_a_run_reads_is_refused_as_its_output(world, which):
     root, files, _ = world

@@ -24,7 +24,6 @@ from conftest import (
     run_cli,
 )
 
-pytestmark = pytest.mark.cli
 DISCLAIMER = "ILLUSTRATIVE ONLY - not for clinical use"
 
 
@@ -35,6 +34,7 @@ def jsonl(data: bytes) -> list[dict]:
 
 # 1. text the C engine cannot take ---------------------------------------------------------------------
 
+@pytest.mark.cli
 def test_a_lone_surrogate_is_a_bad_value_in_every_path_even_as_a_workers_first_record(cohort, tmp_path):
     poisoned = tmp_path / "poisoned.jsonl"
     poisoned.write_bytes(b'{"oncogenic_alterations": ["\\ud800"]}\n' + cohort.read_bytes())
@@ -100,6 +100,7 @@ def _stopped_run(source, out, *args):
     return out.read_bytes()
 
 
+@pytest.mark.cli
 @pytest.mark.parametrize("change, message", [
     (["--format", "csv"], "it was written as jsonl, this run writes csv"),
     (["--threshold", "tmb_high=12"], "the rules or --threshold differ"),
@@ -132,6 +133,7 @@ def test_a_resume_of_an_output_longer_than_its_input_is_refused(cohort, tmp_path
     assert done.returncode == 2 and "the output holds 600 records but the input has only 100" in no_traceback(done)
 
 
+@pytest.mark.cli
 def test_a_stop_in_a_one_worker_run_waits_for_its_chunk_and_resume_completes_it(long_cohort, tmp_path):
     """In-process, the engine runs between writes: a stop there used to fail a record and carry on."""
     cohort, whole, stopped = long_cohort, tmp_path / "whole.jsonl", 0
@@ -153,6 +155,7 @@ def test_a_stop_in_a_one_worker_run_waits_for_its_chunk_and_resume_completes_it(
     assert stopped, "no run was still going when it was stopped"
 
 
+@pytest.mark.cli
 def test_the_summary_after_a_resume_covers_the_whole_cohort(long_cohort, tmp_path):
     cohort, out, whole = long_cohort, tmp_path / "out.jsonl", tmp_path / "whole.jsonl"
     # real, both: these runs fork their workers (not from the threaded test process)
@@ -168,6 +171,7 @@ def test_the_summary_after_a_resume_covers_the_whole_cohort(long_cohort, tmp_pat
 
 # 6. two runs, one output -----------------------------------------------------------------------------
 
+@pytest.mark.cli
 def test_a_second_run_on_the_same_output_is_refused_while_the_first_goes_on(cohort, tmp_path):
     """The first run reads stdin, so it is still writing for as long as the test holds the pipe open."""
     out, whole = tmp_path / "out.jsonl", tmp_path / "whole.jsonl"
@@ -225,6 +229,7 @@ def large_profile(tmp_path_factory):
     return path
 
 
+@pytest.mark.cli
 def test_memory_stays_bounded_for_large_profiles_whatever_the_count(large_profile, tmp_path):
     sweep = _peak_mb("sweep", str(large_profile), "--field", "tmb", "--from", "0", "--to", "200", "--step", "1")
     many = _peak_mb("suggest", *[str(large_profile)] * 30, "--format", "json")
@@ -257,6 +262,7 @@ def test_sweep_refuses_infinite_ranges(args, message):
 # The nesting depths sit at the edge of the real command's fresh stack (there `validate` still decodes 978
 # levels and the depth check refuses them); in this process's deeper stack the decoder would give up first
 # on every case, and the depth check would go untested: those run for real.
+@pytest.mark.cli
 @pytest.mark.parametrize("body, message, run", [
     ('{"tmb": ' + "9" * 5001 + "}", "a number of 5,001 digits is not one icitrace accepts", invoke),
     ('{"description": ' + "[" * 978 + "]" * 978 + "}", "is nested too deeply", run_cli),
@@ -270,6 +276,7 @@ def test_hostile_json_is_refused_clearly_by_validate_and_suggest(tmp_path, body,
         assert done.returncode == 2 and message in no_traceback(done) and "--set" not in done.stderr.decode()
 
 
+@pytest.mark.cli
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
 def test_a_fifo_is_refused_not_waited_on(tmp_path):
     fifo = tmp_path / "profile.json"
@@ -279,6 +286,7 @@ def test_a_fifo_is_refused_not_waited_on(tmp_path):
         assert done.returncode == 2 and "not a regular file" in no_traceback(done)
 
 
+@pytest.mark.cli
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
 @pytest.mark.parametrize("entry", ["folder", "link loop", "fifo", "device"])
 def test_a_rule_directory_entry_that_is_not_a_file_is_refused(tmp_path, entry):
@@ -300,6 +308,7 @@ HOSTILE = {"id": "case\x1b[31m \"red\"\nline [/oops]", "description": "[/oops] `
            "tumor_type": "a|b", "oncogenic_alterations": ["PTEN loss\n```\n<script>x</script>", 'say "hi"'], "tmb": 3}
 
 
+@pytest.mark.cli
 def test_hostile_text_is_escaped_for_every_format(tmp_path):
     path = tmp_path / "hostile.json"
     path.write_text(json.dumps(HOSTILE))
@@ -343,6 +352,7 @@ def test_one_size_rule_for_every_input_path(tmp_path):
         assert not records[0]["ok"] and "1,000,000 bytes" in records[0]["error"], source
 
 
+@pytest.mark.cli
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
 def test_a_folder_reports_every_entry_it_skips(tmp_path):
     folder = tmp_path / "folder"
@@ -379,6 +389,7 @@ def test_minus_zero_is_zero():
 
 # 13. workers -----------------------------------------------------------------------------------------
 
+@pytest.mark.cli
 def test_workers_are_capped_at_what_the_input_and_cores_can_use():
     from icitrace.cli.cohort import _workers
 
@@ -390,6 +401,7 @@ def test_workers_are_capped_at_what_the_input_and_cores_can_use():
 
 # 14. BDD in any language, and folders that loop -------------------------------------------------------
 
+@pytest.mark.cli
 def test_bdd_duplicate_names_are_caught_in_any_language_and_coverage_counts_each_scenario_once(tmp_path):
     features = tmp_path / "features"
     features.mkdir()

@@ -18,7 +18,6 @@ from pathlib import Path
 import pytest
 from conftest import icitrace_command, invoke, no_traceback, records_of
 
-pytestmark = pytest.mark.cli
 
 
 def run(*args: str, stdin=None, stdout=subprocess.PIPE, limit_bytes: int | None = None, cwd=None):
@@ -50,6 +49,7 @@ def stopped(source: Path, out: Path, *args: str, stdin: Path | None = None) -> b
 
 # F1: the sidecar is written before the output is emptied; a failure there refuses the run -------------
 
+@pytest.mark.cli
 @pytest.mark.parametrize("obstacle", ["name too long", "sidecar is a folder", "file size limit"])
 def test_f1_a_sidecar_that_cannot_be_written_refuses_the_run_and_keeps_the_earlier_output(cohort, tmp_path,
                                                                                           obstacle):
@@ -67,6 +67,7 @@ def test_f1_a_sidecar_that_cannot_be_written_refuses_the_run_and_keeps_the_earli
 
 # F2, F18: the output is never the input, however it is reached ---------------------------------------
 
+@pytest.mark.cli
 def test_f2_stdin_that_is_the_output_is_refused_and_the_input_kept(cohort):
     before = cohort.read_bytes()
     with cohort.open("rb") as stdin:
@@ -75,6 +76,7 @@ def test_f2_stdin_that_is_the_output_is_refused_and_the_input_kept(cohort):
     assert cohort.read_bytes() == before
 
 
+@pytest.mark.cli
 def test_f18_stdout_appending_to_the_stdin_it_reads_is_refused_not_read_for_ever(cohort):
     before = cohort.read_bytes()
     with cohort.open("rb") as stdin, cohort.open("ab") as stdout:
@@ -83,6 +85,7 @@ def test_f18_stdout_appending_to_the_stdin_it_reads_is_refused_not_read_for_ever
     assert cohort.read_bytes() == before
 
 
+@pytest.mark.cli
 def test_stdout_that_is_an_input_file_is_refused(cohort, tmp_path):
     before = cohort.read_bytes()
     with cohort.open("ab") as stdout:
@@ -126,6 +129,7 @@ def test_f13_an_output_inside_an_input_folder_is_refused_whatever_its_name(tmp_p
 
 # F4: a regular-file stdout is locked like --out -------------------------------------------------------
 
+@pytest.mark.cli
 def test_f4_a_run_writing_stdout_to_a_file_and_a_run_with_that_file_as_out_never_interleave(cohort, tmp_path):
     out = tmp_path / "m.jsonl"
     lines = cohort.read_bytes().splitlines(keepends=True)
@@ -151,6 +155,7 @@ def test_f4_a_run_writing_stdout_to_a_file_and_a_run_with_that_file_as_out_never
 
 # F26 and the resume half of F4: a damaged output is never resumed ------------------------------------
 
+@pytest.mark.cli
 @pytest.mark.parametrize("damage", ["unparseable", "a foreign record", "a merged line"])
 def test_f26_a_resume_over_a_damaged_output_is_refused_naming_the_line(long_cohort, tmp_path, damage):
     out = tmp_path / "out.jsonl"
@@ -168,6 +173,7 @@ def test_f26_a_resume_over_a_damaged_output_is_refused_naming_the_line(long_coho
 
 # F33: the sidecar is replaced whole, never rewritten in place --------------------------------------------
 
+@pytest.mark.cli
 def test_f33_a_resume_that_fails_while_writing_the_sidecar_leaves_the_run_resumable(long_cohort, tmp_path):
     out, whole = tmp_path / "out.jsonl", tmp_path / "whole.jsonl"
     invoke("batch", str(long_cohort), "--out", str(whole), "--workers", "1")
@@ -185,6 +191,7 @@ def test_f33_a_resume_that_fails_while_writing_the_sidecar_leaves_the_run_resuma
 
 # F3: --resume on stdin proves it is the same stdin ---------------------------------------------------------
 
+@pytest.mark.cli
 def test_f3_a_resume_on_another_stdin_is_refused_and_the_same_stdin_resumes_exactly(long_cohort, tmp_path):
     other = tmp_path / "other.jsonl"
     other.write_bytes(invoke("synth", "--n", "6000", "--seed", "6").stdout)
@@ -202,6 +209,7 @@ def test_f3_a_resume_on_another_stdin_is_refused_and_the_same_stdin_resumes_exac
     assert out.read_bytes() == whole.read_bytes()
 
 
+@pytest.mark.cli
 def test_a_stdin_resume_after_several_chunks_and_a_torn_line_is_exact(long_cohort, tmp_path):
     """The sidecar keeps the digests of the last chunk: any whole-record prefix a stop leaves resumes."""
     out, whole = tmp_path / "out.jsonl", tmp_path / "whole.jsonl"
@@ -218,6 +226,7 @@ def test_a_stdin_resume_after_several_chunks_and_a_torn_line_is_exact(long_cohor
 
 # F19: a FIFO as --out is refused, never waited on ----------------------------------------------------------
 
+@pytest.mark.cli
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
 @pytest.mark.parametrize("resume", [[], ["--resume"]])
 def test_f19_a_fifo_as_out_is_refused_at_once(cohort, tmp_path, resume):

@@ -81,6 +81,7 @@ def test_an_output_written_before_provenance_lines_is_not_resumed(tmp_path):
     assert out.read_bytes() == written
 
 
+@pytest.mark.cli
 def test_cutoffs_by_a_kept_column_through_the_real_command(tmp_path):
     """TMB lines per cancer type: each record is judged by its group's line and says so; a group with no
     row is judged by the run's cut-offs; an error record by none."""

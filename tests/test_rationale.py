@@ -36,7 +36,6 @@ def shipped():
 
 # --- the reasons travel with every conclusion, in every format --------------------------------------
 
-@pytest.mark.cli
 def test_json_carries_explanation_summary_maturity_chain_and_borderline(shipped, book):
     for result in shipped["json"]:
         for f in result["findings"]:
@@ -63,7 +62,6 @@ def test_json_carries_explanation_summary_maturity_chain_and_borderline(shipped,
         assert set(result["references"]) == cited | {"review"}
 
 
-@pytest.mark.cli
 @pytest.mark.parametrize("index", range(len(PROFILES)), ids=[p.stem for p in PROFILES])
 def test_text_and_markdown_carry_every_reason_and_end_with_references(shipped, index):
     result = shipped["json"][index]
@@ -95,7 +93,6 @@ def test_text_and_markdown_carry_every_reason_and_end_with_references(shipped, i
     assert "## References" in markdown
 
 
-@pytest.mark.cli
 def test_brief_drops_the_explanations_but_keeps_maturity_chain_and_references():
     full = words(invoke("suggest", "profiles/cold-desert.json").stdout.decode())
     brief = words(invoke("suggest", "profiles/cold-desert.json", "--brief").stdout.decode())
@@ -235,7 +232,6 @@ def test_synth_never_generates_cps_below_tps():
     assert len(pairs) > 2_000 and all(cps >= tps for tps, cps in pairs)
 
 
-@pytest.mark.cli
 def test_margins_are_per_side_and_in_proportion_to_the_line():
     def borderline(**values):
         done = invoke("suggest", "-", "--format", "json", stdin=json.dumps(values).encode())
@@ -251,7 +247,6 @@ def test_margins_are_per_side_and_in_proportion_to_the_line():
     assert "why this margin: Near 1% a handful of stained cells decides" in text
 
 
-@pytest.mark.cli
 def test_a_rule_directory_with_one_margin_for_both_sides_still_loads(tmp_path):
     from icitrace.pipeline import shipped_dir
 
@@ -268,7 +263,6 @@ def test_a_rule_directory_with_one_margin_for_both_sides_still_loads(tmp_path):
         ("at or above", 3.0, "")]
 
 
-@pytest.mark.cli
 def test_desert_and_excluded_are_different_findings_with_different_strategies():
     def reached(phenotype):
         profile = {"t_cell_infiltration": phenotype, "mhc_class_i": "intact"}
@@ -283,7 +277,6 @@ def test_desert_and_excluded_are_different_findings_with_different_strategies():
     assert reached("inflamed") == (set(), set())
 
 
-@pytest.mark.cli
 @pytest.mark.parametrize("history, says", [
     ("primary_resistance", "Consistent with the history"),
     ("acquired_resistance", "At odds with the history"),
@@ -310,7 +303,6 @@ def test_the_ici_history_annotates_findings_tied_to_primary_or_adaptive_resistan
         assert "Not a contradiction" in checkpoints[0]["text"]
 
 
-@pytest.mark.cli
 def test_explain_says_derived_for_a_finding():
     text = invoke("explain", "profiles/cold-desert.json", "cancer_vaccine_combination").stdout.decode()
     assert "+ finding immune_desert derived" in text and "inferred" not in text
@@ -331,7 +323,6 @@ def test_the_schema_gives_the_sitc_definitions():
 NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8}
 
 
-@pytest.mark.cli
 def test_shipped_descriptions_count_what_the_output_shows(shipped):
     """A description that names a number of mechanisms must match the mechanisms derived."""
     checked = 0
@@ -360,7 +351,6 @@ def test_an_unknown_field_that_the_known_ones_rule_out_is_decided_not_undecided(
     assert "pd-l1-tps-negative" in {n.rule for n in capped.not_evaluated}  # TPS 0-5 could still be under 1
 
 
-@pytest.mark.cli
 def test_text_that_is_not_unicode_is_refused_in_every_path(tmp_path):
     bad = tmp_path / "surrogate.json"
     bad.write_text('{"oncogenic_alterations": ["\\ud800"]}')
@@ -377,7 +367,6 @@ def test_text_that_is_not_unicode_is_refused_in_every_path(tmp_path):
     assert "lone UTF-16 surrogate" in lines[0]["error"]
 
 
-@pytest.mark.cli
 def test_a_sweep_steps_over_values_the_rest_of_the_profile_rules_out():
     done = invoke("sweep", "profiles/cold-desert.json", "--field", "pd_l1_tps", "--from", "0", "--to", "10",
                    "--step", "1", "--format", "json")

@@ -81,6 +81,7 @@ def test_old_entries_are_removed_beyond_the_limit(rules, monkeypatch):
     assert len(_entries(rules)) == 2
 
 
+@pytest.mark.cli
 def test_the_command_gives_the_same_bytes_with_and_without_the_cache(tmp_path):
     args = ["suggest", str(ROOT / "profiles" / "cold-desert.json"), "--format", "json"]
     runs = [run_cli(*args, env={"ICITRACE_CACHE_DIR": setting})

@@ -45,6 +45,7 @@ def test_written_features_pass_as_written_for_generated_and_awkward_profiles(pyt
     result.assert_outcomes(passed=len(profiles))
 
 
+@pytest.mark.cli
 def test_the_real_command_writes_a_feature_naming_its_source_and_the_disclaimer():
     done = run_cli("scenario", "profiles/mhc-loss.json", "--name", "MHC loss")
     text = done.stdout.decode()
