@@ -16,9 +16,15 @@ from icitrace.rulebase.wording import prescriptive  # noqa: E402
 from icitrace.web.app import CSP, create_app, static_dir  # noqa: E402
 
 
+def _client(app) -> TestClient:
+    """A client as the page is one: at the address `icitrace serve` prints, sending JSON (the only body the
+    API reads, test_web_security.py)."""
+    return TestClient(app, base_url="http://127.0.0.1:8000", headers={"Content-Type": "application/json"})
+
+
 @pytest.fixture(scope="module")
 def client():
-    return TestClient(create_app())
+    return _client(create_app())
 
 
 def _named(path) -> bytes:
@@ -160,7 +166,7 @@ def test_engine_work_never_holds_up_the_page_or_its_files(monkeypatch):
         return real(*args, **kwargs)
 
     monkeypatch.setattr(web, "evaluate", held)
-    with TestClient(create_app()) as client:
+    with _client(create_app()) as client:
         answers = []
         slow = threading.Thread(target=lambda: answers.append(client.post("/api/evaluate", content=b'{"tmb": 12}')))
         slow.start()
