@@ -102,9 +102,18 @@ def rss_mb() -> float:
 
 
 @pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item):
+    return (yield from _processes_marked(item))
+
+
+@pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item):
-    """The `cli` marker says exactly which tests start a process (`pytest -m "not cli"` is the fast,
-    in-process run): a test that starts one without the marker, or carries it and starts none, fails."""
+    return (yield from _processes_marked(item))
+
+
+def _processes_marked(item):  # noqa: ANN001, ANN202
+    """The `cli` marker covers every test that starts a process, in its fixtures or itself, so that
+    `pytest -m "not cli"` is the in-process run: a test (or its fixture) that starts one unmarked fails."""
     started: list[int] = []
     real_init = subprocess.Popen.__init__
 
@@ -120,11 +129,6 @@ def pytest_runtest_call(item):
     if os.environ.get("ICITRACE_RECORD_PROCESSES"):
         with open(os.environ["ICITRACE_RECORD_PROCESSES"], "a") as record:
             record.write(f"{item.nodeid}\t{len(started)}\n")
-        return result
-    marked = item.get_closest_marker("cli") is not None
-    if started and not marked:
+    elif started and item.get_closest_marker("cli") is None:
         pytest.fail("this test starts a process: mark it @pytest.mark.cli", pytrace=False)
-    # a parametrized test may start one for some of its cases only: the marker is the function's
-    if marked and not started and not hasattr(item, "callspec"):
-        pytest.fail("this test is marked cli but starts no process: drop the marker", pytrace=False)
     return result

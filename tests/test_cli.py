@@ -30,6 +30,7 @@ def all_text():
     return done.stdout.decode()
 
 
+@pytest.mark.cli
 def test_json_contract_holds_for_every_shipped_profile(all_json):
     results = json.loads(all_json.stdout)
     assert [r["profile"]["id"] for r in results] == [p.stem for p in PROFILES]
@@ -51,12 +52,14 @@ def test_json_contract_holds_for_every_shipped_profile(all_json):
         assert {f["rule"] for f in result["findings"]} | {r for s in result["strategies"] for r in s["rules"]} == set(fired)
 
 
+@pytest.mark.cli
 def test_every_catalogue_entry_is_reached_by_a_shipped_profile(all_json, book):
     results = json.loads(all_json.stdout)
     reached = {f["id"] for r in results for f in r["findings"]} | {s["id"] for r in results for s in r["strategies"]}
     assert set(book.catalog.findings) | set(book.catalog.strategies) <= reached
 
 
+@pytest.mark.cli
 @pytest.mark.parametrize("profile", PROFILES, ids=[p.stem for p in PROFILES])
 def test_text_rationale_for_each_shipped_profile(all_text, profile):
     blocks = all_text.split("ILLUSTRATIVE ONLY - not for clinical use.")
@@ -65,6 +68,7 @@ def test_text_rationale_for_each_shipped_profile(all_text, profile):
     assert "Not evaluated" in block and "Trace (" in block
 
 
+@pytest.mark.cli
 def test_text_starts_with_the_disclaimer_and_has_no_colour_when_piped(all_text):
     assert all_text.startswith("ILLUSTRATIVE ONLY - not for clinical use.")
     assert "\x1b[" not in all_text

@@ -18,6 +18,8 @@ import urllib.request
 import pytest
 from conftest import icitrace_command
 
+pytestmark = pytest.mark.cli  # every test here talks to a real `icitrace serve` process
+
 pytest.importorskip("fastapi")
 
 SWEEP = json.dumps({"profile": {}, "field": "tmb", "from": 0, "to": 499, "step": 1}).encode()

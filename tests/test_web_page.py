@@ -27,6 +27,8 @@ from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
 
+pytestmark = pytest.mark.cli  # a real server and a real browser, each a process
+
 ARTIFACTS = Path(os.environ.get("ICITRACE_ARTIFACTS", ROOT / "build" / "test-artifacts" / "web"))
 BROWSER = shutil.which("chromium") or shutil.which("chromium-browser")
 DRIVER = shutil.which("chromedriver")

@@ -17,7 +17,8 @@ package is defined here, so the whole tree reads in one place::
     │   ├── OutputRefused          the output cannot be used for this run (nothing written)
     │   ├── ResumeMismatch         --resume on an output that is not this run's
     │   ├── DaskUnavailable        --dask: no extra, a bad address, not a scheduler
-    │   └── ScenarioError          a profile value a scenario's table cannot hold
+    │   ├── ScenarioError          a profile value a scenario's table cannot hold
+    │   └── TooLarge               a request to the page's server over the size rule
     ├── RulesProblem               a rule directory that cannot be used
     │   └── RulesError             ... with each problem at file:line
     ├── EngineProblem              exit 1: the engine, or a worker running it, failed
@@ -129,6 +130,10 @@ class DaskUnavailable(InputProblem):
 
 class ScenarioError(InputProblem):
     """A profile value that a scenario's table cannot hold as it is."""
+
+
+class TooLarge(InputProblem):
+    """A request body to the page's server over the size rule, however it was sent."""
 
 
 class RulesError(RulesProblem):

@@ -159,7 +159,8 @@ def always_below(first: float | Band, second: float | Band) -> bool:
 def _json(value: object) -> str:
     import json
 
-    return json.dumps(value, ensure_ascii=False, default=str)[:80]
+    # backslashreplace: a lone surrogate (a band key "\ud800") must still make a message that encodes
+    return json.dumps(value, ensure_ascii=False, default=str).encode("utf-8", "backslashreplace").decode()[:80]
 
 
 class Profile(BaseModel):

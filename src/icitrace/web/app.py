@@ -28,7 +28,7 @@ from typing import Any
 from fastapi import FastAPI, Query, Request
 from fastapi.responses import Response
 
-from icitrace.errors import IcitraceError, InputProblem
+from icitrace.errors import IcitraceError, InputProblem, TooLarge
 from icitrace.pipeline import evaluate, rulebook, shipped_dir
 from icitrace.profile.model import Profile
 from icitrace.profile.reading import MAX_BYTES, check_size, parse_json, validate
@@ -179,10 +179,6 @@ def create_app(rules: str | None = None, host: str = "127.0.0.1", port: int | No
         return Response(body, media_type=JSON_TYPE)
 
     return app
-
-
-class TooLarge(InputProblem):
-    """A body over the size rule, however it was sent."""
 
 
 async def _body(request: Request) -> bytes:
