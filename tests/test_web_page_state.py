@@ -130,8 +130,19 @@ def test_the_server_s_refusal_marks_the_fields_it_names(server, browser):
 
 
 def test_a_new_case_clears_the_old_sweep_and_why_not(server, browser):
+    """... and a refused sweep leaves no chart drawn for another question."""
     _open(browser, server)
     _load(browser, "hot-unsuppressed")
+    _click(browser, browser.find_element(By.ID, "sweep-run"))
+    _wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, '[data-sweep="tmb"]'))
+    step = browser.find_element(By.ID, "sweep-step")
+    step.clear()
+    step.send_keys("0")
+    _click(browser, browser.find_element(By.ID, "sweep-run"))
+    _wait(browser, lambda d: step.get_attribute("aria-invalid") == "true")
+    assert browser.find_elements(By.CSS_SELECTOR, "[data-sweep]") == []
+    step.clear()
+    step.send_keys("1")
     _click(browser, browser.find_element(By.ID, "sweep-run"))
     _wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, '[data-sweep="tmb"]'))
     _click(browser, browser.find_element(By.CSS_SELECTOR, '#catalogue [data-id="cancer_vaccine_combination"]'))

@@ -410,7 +410,7 @@ function sweep() {
   state.messages.sweep = "";
   const request = sweepRequest();
   if (request && !valid()) state.messages.sweep = "A value in the profile is refused: correct it, then sweep.";
-  if (!request || !valid()) { render(); return; }
+  if (!request || !valid()) { state.sweep = null; render(); return; }  // no chart for another question
   state.sweep = { request, edition: state.edition, answer: null, note: "" };
   runSweep(request, state.edition, clone(state.profile));
 }
@@ -460,6 +460,7 @@ async function loadText(text, from) {
     state.messages[WHERE[from]] = `${FROM[from]} cannot be used, and the profile was not changed: ${pageWords(error.message)}`;
     if (from === "paste") $("paste").setAttribute("aria-invalid", "true");
     render();
+    $(WHERE[from] + "-message").scrollIntoView({ block: "nearest" });
   }
 }
 
@@ -499,6 +500,7 @@ function fromAddress() {
     state.messages.case = "The shared link cannot be read: it was cut short or changed after it was copied. "
       + "Ask for the link again, or pick a case.";
     render();
+    $("case-message").scrollIntoView({ block: "nearest" });
     return;
   }
   loadText(text, "link");
@@ -976,7 +978,7 @@ async function start() {
     });
   }
   // skip links move the focus without touching the address, which holds the profile
-  for (const link of document.querySelectorAll(".skip a")) {
+  for (const link of document.querySelectorAll(".skip a, .jump a")) {
     link.addEventListener("click", (event) => {
       event.preventDefault();
       const target = $(link.getAttribute("href").slice(1));
