@@ -58,6 +58,7 @@ const state = {
   pending: false,        // an evaluation of the latest edition is on its way
   timer: null,
   shown: null,           // {edition, profile, result, svg}: the evaluation the result panels draw
+  caseEdition: 0,        // the edition that brought the case in the editor (what an edit is compared with)
   changes: null,         // {edition, field, diff}: what the latest edit gained and lost
   why: null,             // {id, origin, edition, answer, error}: the open why / why not
   pinned: null,          // a profile
@@ -312,6 +313,7 @@ function replaceProfile(profile) {
   state.started = true;
   for (const key of Object.keys(state.messages)) state.messages[key] = "";
   showProfile();
+  state.caseEdition = state.edition + 1;
   newEdition("case", null);
 }
 
@@ -319,7 +321,8 @@ function replaceProfile(profile) {
 
 async function evaluate() {
   const edition = state.edition, profile = clone(state.profile), whyId = state.why && state.why.id;
-  const before = state.origin === "edit" && state.shown ? state.shown.profile : null;  // what the reader saw
+  // what the reader saw before this edit (of this case: a case still loading is no "before")
+  const before = state.origin === "edit" && state.shown && state.shown.edition >= state.caseEdition ? state.shown.profile : null;
   const field = state.edited;
   try {
     const query = whyId ? "?why_not=" + encodeURIComponent(whyId) : "";
