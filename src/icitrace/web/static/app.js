@@ -35,7 +35,7 @@ const LABELS = {
   id: ["Case name", ""], description: ["Description", "free text, never reasoned on"],
   tumor_type: ["Tumour type", "free text, never reasoned on"],
   tmb: ["Tumour mutational burden (TMB)", "mut/Mb"], pd_l1_tps: ["PD-L1 tumour proportion score (TPS)", "%"],
-  pd_l1_cps: ["PD-L1 combined positive score (CPS)", "0 to 100"], il10: ["IL-10 level", ""],
+  pd_l1_cps: ["PD-L1 combined positive score (CPS)", "a score, capped at 100"], il10: ["IL-10 level", ""],
   tgf_beta: ["TGF-beta level", ""], tim3: ["TIM-3 expression", ""], lag3: ["LAG-3 expression", ""],
   vista: ["VISTA expression", ""], tregs: ["Regulatory T cells (Tregs)", ""],
   mdscs: ["Myeloid-derived suppressor cells (MDSCs)", ""], hypoxia: ["Tumour hypoxia", ""],
@@ -63,7 +63,7 @@ const state = {
   why: null,             // {id, origin, edition, answer, error}: the open why / why not
   pinned: null,          // a profile
   compare: null,         // {edition, diff, error}
-  sweep: null,           // {request, edition, answer, note}
+  sweep: null,           // {request, edition, answer}
   sweepRefused: {},      // sweep box -> message
   messages: { case: "", file: "", paste: "", pin: "", sweep: "" },
 };
@@ -229,8 +229,9 @@ function readField(field) {
 
 function readNumber(field, text) {
   if (text === "") return { value: undefined };
-  const arm = numberArm(field.spec), unit = (LABELS[field.name] || [])[1] || "";
-  const range = `a number from ${arm.minimum} to ${arm.maximum}${unit && unit !== "0 to 100" ? " " + unit : ""}, or a band such as >=1 <5`;
+  const arm = numberArm(field.spec);
+  const unit = Object.values(state.rules.cutoffs).filter((c) => c.field === field.name).map((c) => c.unit)[0] || "";
+  const range = `a number from ${arm.minimum} to ${arm.maximum}${unit ? " " + unit : ""}, or a band such as >=1 <5`;
   const number = (t) => {
     const n = Number(t);
     if (!Number.isFinite(n)) throw new Error(`${t} is not a finite number: give ${range}`);
@@ -414,7 +415,7 @@ function sweep() {
   const request = sweepRequest();
   if (request && !valid()) state.messages.sweep = "A value in the profile is refused: correct it, then sweep.";
   if (!request || !valid()) { state.sweep = null; render(); return; }  // no chart for another question
-  state.sweep = { request, edition: state.edition, answer: null, note: "" };
+  state.sweep = { request, edition: state.edition, answer: null };
   runSweep(request, state.edition, clone(state.profile));
 }
 
@@ -422,7 +423,7 @@ function runSweep(request, edition, profile) {
   render();
   api("/api/sweep", { profile, ...request }).then((answer) => {
     if (edition !== state.edition || !state.sweep || state.sweep.request !== request) return;  // dropped
-    state.sweep = { request, edition, answer, note: "" };
+    state.sweep = { request, edition, answer };
     render();
   }, (error) => {
     if (edition !== state.edition || !state.sweep || state.sweep.request !== request) return;
@@ -516,6 +517,9 @@ function render() {
   renderFields();
   renderStatus();
   $("start").hidden = state.started;
+  $("intro").hidden = state.started;
+  $("jump").textContent = state.started ? "Go to the result, below the profile" : "See the teaching cases, each with what it shows";
+  $("jump").setAttribute("href", state.started ? "#results" : "#start");
   for (const part of document.querySelectorAll("#results > section")) part.hidden = !state.started;
   renderGraph();
   renderCatalogue();
