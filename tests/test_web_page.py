@@ -207,13 +207,13 @@ def test_a_profile_the_cli_refuses_is_refused_on_the_page_not_changed(server, br
     browser.get(server + "#profile=" + quote(json.dumps({"id": "twelve", "tmb": 12})))
     _wait(browser, lambda d: "profile twelve" in d.find_element(By.ID, "versions").text)
     browser.get(server + "#profile=" + quote('{"tmb_value": 3, "hypoxia": "high"}'))
-    error = _wait(browser, lambda d: d.find_element(By.ID, "input-error").text)
-    assert 'profile: unknown field "tmb_value". icitrace takes hypothetical profiles only' in error
+    error = _wait(browser, lambda d: d.find_element(By.ID, "case-message").text)  # at the top of the profile
+    assert 'unknown field "tmb_value". icitrace takes hypothetical profiles only' in error
     assert browser.find_element(By.ID, "field-tmb").get_attribute("value") == "12"  # the case was not changed
     browser.get(server + "#profile=" + quote('{"tmb": 3, "tmb": 12}'))
-    _wait(browser, lambda d: 'field "tmb" appears more than once' in d.find_element(By.ID, "input-error").text)
-    _set(browser, "tmb", "1e400")
-    _wait(browser, lambda d: "tmb: 1e400 is not a finite number" in d.find_element(By.ID, "input-error").text)
+    _wait(browser, lambda d: 'field "tmb" appears more than once' in d.find_element(By.ID, "case-message").text)
+    _set(browser, "tmb", "1e400")  # beside its box from here on
+    _wait(browser, lambda d: "1e400 is not a finite number" in d.find_element(By.ID, "field-tmb-message").text)
     _set(browser, "tmb", ">=.5")
-    _wait(browser, lambda d: "a band such as >=1 <5" in d.find_element(By.ID, "input-error").text)
+    _wait(browser, lambda d: "a band such as >=1 <5" in d.find_element(By.ID, "field-tmb-message").text)
     _shot(browser, "09-refused-as-the-cli-refuses")
