@@ -41,7 +41,7 @@ def serve(
     try:
         web = create_app(str(rules) if rules else None, host=host, port=port)
     except RulesError as error:
-        fail("the rules cannot be used:\n" + "\n".join(f"  {p}" for p in error.problems))
+        fail("the rules cannot be used:", details=[str(p) for p in error.problems])
     if not _loopback(host):
         say(f"warning: listening on {host}: the page has no authentication, and anyone who "
                    "can reach this address can use it")
