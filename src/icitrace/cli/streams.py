@@ -15,14 +15,37 @@ import sys
 from icitrace.errors import StreamClosed
 
 
-class _Refusing(io.RawIOBase):
-    """A raw stream that refuses every byte: what a closed standard output becomes."""
+class _RefusingBytes(io.RawIOBase):
+    """The binary side of a closed standard output: an empty write passes (click probes with one), any
+    byte is refused, and there is never anything to flush (so Python's exit cannot fail on it)."""
 
     def writable(self) -> bool:
         return True
 
     def write(self, data) -> int:  # noqa: ANN001
+        if not len(data):
+            return 0
         raise StreamClosed("standard output is closed; nothing could be written to it")
+
+
+class _RefusingText(io.TextIOBase):
+    """What a closed ``sys.stdout`` becomes: every write with text in it raises ``StreamClosed`` (an
+    OSError, mapped to a message and exit 1), and nothing is ever held back to flush."""
+
+    encoding, errors = "utf-8", "strict"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.buffer = _RefusingBytes()
+
+    def writable(self) -> bool:
+        return True
+
+    def isatty(self) -> bool:
+        return False
+
+    def write(self, text: str) -> int:
+        return self.buffer.write(text.encode())
 
 
 def guard() -> None:
@@ -42,7 +65,7 @@ def guard() -> None:
         if name == "stderr":
             sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - for the process's life
         elif name == "stdout":
-            sys.stdout = io.TextIOWrapper(io.BufferedWriter(_Refusing()), write_through=True)
+            sys.stdout = _RefusingText()
 
 
 def quiet_stdout() -> None:
