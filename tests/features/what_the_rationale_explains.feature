@@ -32,11 +32,11 @@ Feature: What the rationale explains: why not, how close, what to measure, how f
       | 4   | is not |
       | 30  | is not |
 
-  Scenario: Where hypoxia alone is missing, measuring it would settle the most
+  Scenario: Where hypoxia alone is missing, it is the deciding unknown
     Given the profile "hot-unsuppressed"
     And the profile field "hypoxia" is unknown
     When the profile is evaluated
-    Then measuring "hypoxia" would settle the most
+    Then the deciding unknown is "hypoxia"
     And the strategy "hypoxia_targeting" is undecided
 
   Scenario: Hypoxia-targeting agents, as the review places them and as firmly as their chain allows

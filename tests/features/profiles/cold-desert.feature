@@ -1,4 +1,4 @@
-# Written by `icitrace scenario` from profiles/cold-desert.json (icitrace 0.1.0, rules 2026.12.1).
+# Written by `icitrace scenario` from profiles/cold-desert.json (icitrace 0.1.0, rules 2026.12.2).
 # ILLUSTRATIVE ONLY - not for clinical use: a hypothetical profile and one review's ideas.
 # id: cold-desert
 # tumour type: hypothetical pancreatic adenocarcinoma
