@@ -203,10 +203,11 @@ def test_a_count_route_is_as_firm_as_its_kth_firmest_finding(book, tmp_path):
     start = text.index("  elevated_checkpoint_ligands:")
     catalog.write_text(text[:start] + text[start:].replace("kind: biomarker signal", "kind: mechanism", 1))
     moved = load_rules(rules)
-    plenty = evaluate({"pd_l1_tps": 52, "pd_l1_cps": 60, "hypoxia": "high", "tgf_beta": "elevated"}, moved)
+    # the ligand reading needs a raised cytokine beside it (rules 2026.12.2), itself a firm mechanism
+    plenty = evaluate({"pd_l1_tps": 52, "pd_l1_cps": 60, "hypoxia": "high", "il10": "elevated"}, moved)
     several = route(plenty, "multi_pathway_combination", "several-mechanisms-to-multi-pathway")
     assert several.chain_evidence == "inferred-link" and several.rests_on_borderline == []
-    needed = evaluate({"pd_l1_tps": 52, "pd_l1_cps": 60, "hypoxia": "high"}, moved)
+    needed = evaluate({"pd_l1_tps": 52, "pd_l1_cps": 60, "il10": "elevated"}, moved)
     several = route(needed, "multi_pathway_combination", "several-mechanisms-to-multi-pathway")
     assert several.chain_evidence == "external-cutoff" and several.rests_on_borderline == ["pd_l1_tps"]
 

@@ -2,12 +2,12 @@ Feature: The shipped teaching profiles reach what a teacher expects
   Each hypothetical profile in profiles/ illustrates one idea of the review. These scenarios pin
   down what each one must (and must not) reach, so that a rule change that breaks a lesson fails.
 
-  Scenario: A hot, unsuppressed tumour shows favourable biomarkers, and PD-L1's other reading
+  Scenario: A hot, unsuppressed tumour shows favourable biomarkers, and no suppressive profile
     Given the profile "hot-unsuppressed"
     When the profile is evaluated
     Then the finding "high_tmb" is inferred by rule "tmb-high"
     And the finding "high_pdl1_expression" is inferred by rule "pd-l1-tps-high"
-    And the finding "elevated_checkpoint_ligands" is inferred by rule "pd-l1-high-as-checkpoint-ligand"
+    And the finding "elevated_checkpoint_ligands" is ruled out
     And the finding "low_immunogenicity" is not inferred
     And the finding "low_pdl1_expression" is not inferred
     And the finding "suppressive_immune_cells" is not inferred
@@ -53,6 +53,8 @@ Feature: The shipped teaching profiles reach what a teacher expects
     Given the profile "tgf-beta-primary-resistance"
     When the profile is evaluated
     Then the finding "immunosuppressive_cytokines" is inferred by rule "tgf-beta-elevated"
+    And the finding "elevated_checkpoint_ligands" is inferred by rule "pd-l1-high-as-checkpoint-ligand"
+    And the finding "high_pdl1_expression" is inferred by rule "pd-l1-tps-high"
     And the rule "il10-elevated" does not fire
     And the strategy "tgf_beta_inhibition" is suggested by rule "tgf-beta-to-tgf-beta-inhibition"
     And the strategy "multi_pathway_combination" is suggested
@@ -68,7 +70,7 @@ Feature: The shipped teaching profiles reach what a teacher expects
     And the strategy "anti_lag3_combination" is not suggested
     And the strategy "multi_pathway_combination" is suggested by rule "alt-checkpoints-to-multi-pathway"
     And the finding "high_tmb" is inferred
-    And the finding "elevated_checkpoint_ligands" is inferred
+    And the finding "elevated_checkpoint_ligands" is undecided
     And the rule "several-mechanisms-to-multi-pathway" is undecided
     And the rationale mentions "Acquired names the clinical timing, adaptive the mechanism"
 

@@ -142,7 +142,7 @@ def _summary(r: Result) -> list[str]:
                 out.append(f"  - {evidence}: {_ids(tier)}")
     else:
         out.append("- **Candidates**: none")
-    out += [f"- **Standing**: `{n.id}` ({STANDING_NOTE}; see the standing note)" for n in s.standing]
+    out += [f"- **Standing**: `{n.id}` ({STANDING_NOTE})" for n in s.standing]
     near = {(b.field, b.cutoff): b for b in r.borderline}
     out += [f"- **Borderline**: {_cell(near_line(near[b.field, b.cutoff]))}; {resting(b.findings, b.strategies)}"
             for b in s.borderline]

@@ -178,7 +178,7 @@ def _summary(out: Page, r: Result) -> None:
     else:
         out.say(2, "candidates: none")
     for note in s.standing:
-        out.say(2, f"standing: {note.id} ({STANDING_NOTE}; see the standing note)")
+        out.say(2, f"standing: {note.id} ({STANDING_NOTE})")
     near = {(b.field, b.cutoff): b for b in r.borderline}
     for b in s.borderline:
         out.say(2, f"borderline: {printable(near_line(near[b.field, b.cutoff]))}; {resting(b.findings, b.strategies)}")
@@ -297,6 +297,8 @@ def _borderline(out: Page, r: Result, show: Show) -> None:
 def _unknowns(out: Page, r: Result, show: Show) -> None:
     """Each deciding unknown in words: by default the first few, then the rest by name (``--full``: all,
     each with the rules it bears on; ``--brief``: all by name)."""
+    if show.brief and not r.not_evaluated:
+        return
     out.blank()
     banded = any(isinstance(v, Band) for v in r.profile.values.values())
     unknowns = r.deciding_unknowns

@@ -3,9 +3,9 @@
 # id: hot-unsuppressed
 # tumour type: hypothetical melanoma
 # description: A 'hot' inflamed tumour with many mutations, strong PD-L1 and no suppressive feature
-# + recorded. Its biomarker signals are associated with more responses in trials outside the review,
-# + and icitrace also shows its own reading of high PD-L1 as one of the review's raised checkpoint
-# + ligands.
+# + recorded. Its biomarker signals are associated with more responses in trials outside the review;
+# + with no suppressive cytokine raised, its high PD-L1 is not read as the review's suppressive
+# + profile.
 Feature: hot-unsuppressed
 
   Scenario: What hot-unsuppressed reaches, rules out and leaves undecided
@@ -36,7 +36,7 @@ Feature: hot-unsuppressed
     And the finding "antigen_presentation_loss" is ruled out
     And the finding "alternative_checkpoint_upregulation" is ruled out
     And the finding "immunosuppressive_cytokines" is ruled out
-    And the finding "elevated_checkpoint_ligands" is inferred by rule "pd-l1-high-as-checkpoint-ligand"
+    And the finding "elevated_checkpoint_ligands" is ruled out
     And the finding "oncogenic_pathway_evasion" is ruled out
     And the finding "epigenetic_immune_silencing" is ruled out
     And the finding "t_cell_exclusion" is ruled out
