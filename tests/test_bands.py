@@ -143,8 +143,9 @@ def test_a_banded_pd_l1_column_of_a_cbioportal_file_through_the_real_command(tmp
                   "--format", "wide")
     rows = {r["id"]: r for r in csv.DictReader(io.StringIO(records_of(done.stdout)))}
     got = {i: (r["low_pdl1_expression"], r["high_pdl1_expression"]) for i, r in rows.items()}
-    # S-0001 TC2+ (its CPS unknown: a CPS under 10 stays possible), S-0002 TC0, S-0003 TC1, S-0004 refused
-    assert got == {"S-0001": ("", ""), "S-0002": ("1", "0"), "S-0003": ("", "0"), "S-0004": ("", "")}
+    # S-0001 TC2+, S-0002 TC0, S-0003 TC1 (PD-L1 negative is the TPS's alone since rules 2026.12.2: a CPS
+    # under 10 is its own finding), S-0004 refused
+    assert got == {"S-0001": ("0", ""), "S-0002": ("1", "0"), "S-0003": ("0", "0"), "S-0004": ("", "")}
     one = invoke("suggest", str(DATA / "data_clinical_sample.txt"), "--map", str(DATA / "cbioportal-map.yaml"),
                  "--row", "S-0001", "--format", "json")
     result = json.loads(one.stdout)

@@ -141,17 +141,24 @@ def test_chain_evidence_is_the_weakest_link_from_value_to_strategy(book):
     assert route(vista, "multi_pathway_combination", "alt-checkpoints-to-multi-pathway").chain_evidence == "inferred-link"
 
 
-@pytest.mark.parametrize("values, rests", [
-    ({"tmb": 9}, ["tmb"]),
-    ({"tmb": 5}, []),
-    ({"pd_l1_tps": 0.8, "pd_l1_cps": 5}, []),  # the CPS route stands clear of its margin
-    ({"pd_l1_tps": 0.8, "pd_l1_cps": 9}, ["pd_l1_tps", "pd_l1_cps"]),  # every derivation is borderline
-    ({"pd_l1_tps": 0, "pd_l1_cps": 9}, []),  # TPS 0 is a clear negative
+@pytest.mark.parametrize("values, routes, strategy", [
+    ({"tmb": 9}, {"low-tmb-to-biomarker-guided": ["tmb"]}, ["tmb"]),
+    ({"tmb": 5}, {"low-tmb-to-biomarker-guided": []}, []),
+    # a CPS under 10 is its own finding (rules 2026.12.2): its route stands clear of the TPS margin
+    ({"pd_l1_tps": 0.8, "pd_l1_cps": 5}, {"low-pdl1-to-biomarker-guided": ["pd_l1_tps"],
+                                          "cps-below-line-to-biomarker-guided": []}, []),
+    ({"pd_l1_tps": 0.8, "pd_l1_cps": 9}, {"low-pdl1-to-biomarker-guided": ["pd_l1_tps"],
+                                          "cps-below-line-to-biomarker-guided": ["pd_l1_cps"]},
+     ["pd_l1_tps", "pd_l1_cps"]),  # every route is borderline
+    ({"pd_l1_tps": 0, "pd_l1_cps": 9}, {"low-pdl1-to-biomarker-guided": [],  # TPS 0 is a clear negative
+                                        "cps-below-line-to-biomarker-guided": ["pd_l1_cps"]}, []),
 ])
-def test_a_strategy_rests_on_a_borderline_value_only_when_its_finding_does(book, values, rests):
+def test_a_strategy_rests_on_a_borderline_value_only_when_every_route_does(book, values, routes, strategy):
     result = evaluate(values, book)
-    routes = [r for s in result.strategies if s.id == "biomarker_guided_personalization" for r in s.routes]
-    assert routes and all(r.rests_on_borderline == rests for r in routes)
+    (s,) = [s for s in result.strategies if s.id == "biomarker_guided_personalization"]
+    assert {r.rule: r.rests_on_borderline for r in s.routes} == routes
+    near = {b.field: b.strategies for b in result.summary.borderline}
+    assert [f for f, ids in near.items() if s.id in ids] == strategy
 
 
 def test_chain_strength_agrees_with_an_independent_reading_over_generated_profiles(book):
@@ -350,12 +357,12 @@ def test_shipped_descriptions_count_what_the_output_shows(shipped):
 # --- what the adversarial review found ------------------------------------------------------------------
 
 def test_an_unknown_field_that_the_known_ones_rule_out_is_decided_not_undecided(book):
-    result = evaluate({"pd_l1_tps": 60}, book, why_not=["low_pdl1_expression"])
+    result = evaluate({"pd_l1_tps": 60}, book, why_not=["cps_below_keynote355"])
     assert "pd-l1-cps-low" not in {n.rule for n in result.not_evaluated}  # CPS is at least 60 here
-    assert "pd_l1_cps" not in {m.field for m in result.next_measurements}
+    assert "pd_l1_cps" not in {m.field for m in result.deciding_unknowns}
     (why,) = result.why_not
     assert why.holds is False
-    assert why.routes[1].checks[-1].condition == ("needs pd_l1_cps < cps_keynote355 10 CPS; pd_l1_cps is unknown, "
+    assert why.routes[0].checks[-1].condition == ("needs pd_l1_cps < cps_keynote355 10 CPS; pd_l1_cps is unknown, "
                                                   "but pd_l1_cps is never below pd_l1_tps 60")
     # the other way round: a known CPS caps TPS
     capped = evaluate({"pd_l1_cps": 5}, book)

@@ -47,3 +47,21 @@ def test_a_histology_study_is_not_cited_for_trial_responses(book):
     assert text.index("Taube") < text.index("CheckMate 057")
     rule = book.by_id["pd-l1-high-as-checkpoint-ligand"]
     assert "taube_2012" not in rule.citations
+
+
+# --- [8]: a CPS under one trial's line is not low PD-L1 ----------------------------------------------------
+
+def test_a_cps_under_the_keynote355_line_is_its_own_finding_never_low_pdl1(book):
+    cps = evaluate({"pd_l1_cps": 5}, book)
+    assert findings(cps) == {"cps_below_keynote355"}
+    entry = book.catalog.findings["cps_below_keynote355"]
+    assert entry.kind == "biomarker signal" and "low" not in entry.label.lower()
+    assert "biomarker_guided_personalization" in strategies(cps)  # still a biomarker the review names
+    # TPS negative stays low PD-L1, and each finding says which line it is
+    both = evaluate({"pd_l1_tps": 0, "pd_l1_cps": 5}, book)
+    assert findings(both) == {"low_pdl1_expression", "cps_below_keynote355"}
+    assert [f.rule for f in both.findings if f.id == "low_pdl1_expression"] == ["pd-l1-tps-negative"]
+    # where a CPS of 5 is positive (head and neck, gastric), the text never calls it low
+    text = " ".join(invoke("suggest", "-", stdin=b'{"pd_l1_cps": 5, "tumor_type": "head and neck"}').stdout.decode().split())
+    assert "low_pdl1_expression" not in text and "PD-L1 below" not in text
+    assert "CheckMate 649" in text and "KEYNOTE-048" in text

@@ -23,7 +23,7 @@ Feature: The shipped teaching profiles reach what a teacher expects
     And the finding "t_cell_exclusion" is not inferred
     And the finding "low_immunogenicity" is inferred by rule "tmb-below-high"
     And the finding "low_pdl1_expression" is inferred by rule "pd-l1-tps-negative"
-    And the finding "low_pdl1_expression" is inferred by rule "pd-l1-cps-low"
+    And the finding "cps_below_keynote355" is inferred by rule "pd-l1-cps-low"
     And the finding "antigen_presentation_loss" is inferred by rule "tumor-antigens-down"
     And the strategy "oncolytic_virus_combination" is suggested by rule "desert-to-oncolytic-virus"
     And the strategy "tlr_agonist_adjuvant" is suggested
@@ -83,7 +83,8 @@ Feature: The shipped teaching profiles reach what a teacher expects
     And the strategy "adoptive_cell_transfer" is suggested by rule "mhc-loss-to-adoptive-cell-transfer"
     And the strategy "ici_plus_chemotherapy" is not suggested
     And the strategy "ici_plus_targeted_therapy" is undecided
-    And the finding "low_pdl1_expression" is undecided
+    And the finding "low_pdl1_expression" is ruled out
+    And the finding "cps_below_keynote355" is undecided
     And the finding "high_pdl1_expression" is not inferred
     And the rationale mentions "only CAR T cells bind their antigen directly, without MHC"
 
@@ -116,7 +117,8 @@ Feature: The shipped teaching profiles reach what a teacher expects
     And the finding "epigenetic_immune_silencing" is inferred by rule "epigenetic-silencing"
     And the strategy "ici_plus_targeted_therapy" is suggested by rule "oncogenic-to-targeted-therapy"
     And the strategy "ici_plus_targeted_therapy" is suggested by rule "epigenetic-to-targeted-therapy"
-    And the finding "low_pdl1_expression" is undecided
+    And the finding "low_pdl1_expression" is ruled out
+    And the finding "cps_below_keynote355" is undecided
 
   Scenario: LAG-3 and VISTA each reach their own inhibitor combination
     Given the profile "lag3-vista-checkpoints"

@@ -29,6 +29,13 @@ CHAIN_NOTE = "firmest chain first (its weakest link: review-stated > inferred-li
 STANDING_NOTE = "any measured biomarker draws it"
 UNKNOWNS_NOTE = ("The deciding unknowns, the one that would settle the most first: a guide to what stays "
                  "open, not a list of tests.")
+
+
+def unknowns_note(said: str | None = None) -> str:
+    """The note over the deciding unknowns; ``said``: the first, already given in the summary."""
+    if said is None:
+        return UNKNOWNS_NOTE
+    return f"The deciding unknowns after {said} (in the summary), most rules first: a guide to what stays open, not a list of tests."
 REFERENCES_NOTE = "[n] are the review's own reference numbers"
 OUTSIDE_NOTE = "Outside the review (outside knowledge, cited to its source):"
 BRIEF_NOTE = "--brief: the reasons, caveats and notes are left out; run without it to read them."

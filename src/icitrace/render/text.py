@@ -21,7 +21,6 @@ from icitrace.render.prose import (
     REFERENCES_NOTE,
     STANDING_NOTE,
     STRATEGY_NOTE,
-    UNKNOWNS_NOTE,
     UNKNOWNS_SHOWN,
     Show,
     because_line,
@@ -34,6 +33,7 @@ from icitrace.render.prose import (
     near_line,
     resting,
     split_references,
+    unknowns_note,
 )
 from icitrace.result.model import FindingOut, Result, Route, StrategyOut
 from icitrace.rulebase.model import EVIDENCE_ORDER
@@ -140,9 +140,14 @@ def _one(out: Page, r: Result, show: Show) -> None:
     standing = [by_id[s.id] for s in r.summary.standing]
     if standing:
         out.blank()
-        out.say(0, ("Standing note", "bold"), f" ({len(standing)})")
-        for s in standing:
-            _standing(out, s, show, said)
+        if show.brief:  # one paragraph each: what it is, its stage and what drew it here
+            for s in standing:
+                out.say(0, ("Standing note:", "bold"), f" {s.id} {maturity_stage(s)}, drawn here by {_drawn(s)}",
+                        hang=2)
+        else:
+            out.say(0, ("Standing note", "bold"), f" ({len(standing)})")
+            for s in standing:
+                _standing(out, s, show, said)
 
     if not show.brief:  # the summary names each borderline value and what rests on it
         _borderline(out, r, show)
@@ -258,12 +263,17 @@ def _standing(out: Page, s: StrategyOut, show: Show, said: dict[str, str]) -> No
         for route in s.routes:
             _route(out, route, show)
     else:
-        drawn = "; ".join(f"{r.rule} from {', '.join(r.from_findings)} (chain: {r.chain_evidence})" for r in s.routes)
-        out.say(4, f"drawn here by: {drawn}" + ("" if show.brief else f"; cites {printable(cites(s.citations))}"))
+        out.say(4, f"drawn here by: {_drawn(s)}; cites {printable(cites(s.citations))}")
         rests = [f for r in s.routes for f in r.rests_on_borderline]
         if rests:
             out.say(6, ("rests on a borderline value:", "yellow"), f" {', '.join(dict.fromkeys(rests))}")
     _open_questions(out, s, show, said)
+
+
+def _drawn(s: StrategyOut) -> str:
+    """``low-tmb-to-biomarker-guided from low_immunogenicity (chain: external-cutoff)``: the routes on one line."""
+    drawn = "; ".join(f"{r.rule} from {', '.join(r.from_findings)}" for r in s.routes)
+    return f"{drawn} (chain: {', '.join(dict.fromkeys(r.chain_evidence for r in s.routes))})"
 
 
 def _open_questions(out: Page, s: StrategyOut, show: Show, said: dict[str, str]) -> None:
@@ -299,23 +309,26 @@ def _unknowns(out: Page, r: Result, show: Show) -> None:
     each with the rules it bears on; ``--brief``: all by name)."""
     if show.brief and not r.not_evaluated:
         return
+    # the first is in the summary: by default the detail goes on from the second
+    first = 0 if show.full or show.brief else 1
     out.blank()
     banded = any(isinstance(v, Band) for v in r.profile.values.values())
     unknowns = r.deciding_unknowns
     out.say(0, ("Not evaluated", "bold"), f" ({len(r.not_evaluated)} rules undecided because a field is unknown"
             + (" or known only as a band across a cut-off)" if banded else ")")
             + ("" if r.not_evaluated else ": none"),
-            *([(f". {UNKNOWNS_NOTE}", "italic")] if unknowns and not show.brief else []))
-    shown = [] if show.brief else unknowns if show.full else unknowns[:UNKNOWNS_SHOWN]
+            *([(f". {unknowns_note(unknowns[0].field if first else None)}", "italic")]
+              if unknowns and not show.brief else []))
+    shown = [] if show.brief else unknowns if show.full else unknowns[first:UNKNOWNS_SHOWN]
     for m in shown:
-        out.say(2, f"- {printable(m.sentence)}")
+        out.say(2, f"- {printable(m.sentence)}", hang=4)
         if show.full:
             out.say(4, (f"rules: {', '.join(m.rules)}", "dim"))
-    rest = unknowns[len(shown):]
+    rest = unknowns[first + len(shown):]
     if rest:
         lead = "deciding unknowns (undecided rules)" if show.brief else "also waited on (undecided rules)"
         tail = "" if show.brief else "; --full gives each in words, with its rules"
-        out.say(2, f"- {lead}: {', '.join(f'{m.field} ({len(m.rules)})' for m in rest)}{tail}")
+        out.say(2, f"- {lead}: {', '.join(f'{m.field} ({len(m.rules)})' for m in rest)}{tail}", hang=4)
 
 
 def _references(out: Page, r: Result, show: Show) -> None:

@@ -212,9 +212,11 @@ def _firmest(s: StrategyOut) -> str:
 
 
 def _rests(s: StrategyOut) -> list[str]:
-    """The borderline fields every route to the strategy rests on: one route clear of them is enough."""
-    common = [f for f in s.routes[0].rests_on_borderline if all(f in r.rests_on_borderline for r in s.routes)]
-    return common
+    """The borderline fields the strategy rests on: those of its routes when every route rests on one (as
+    a finding does, ``chain_strength``); none when a route stands clear of every margin."""
+    if not all(r.rests_on_borderline for r in s.routes):
+        return []
+    return list(dict.fromkeys(f for r in s.routes for f in r.rests_on_borderline))
 
 
 def _extend(target: list, items: list) -> None:

@@ -139,7 +139,7 @@ class SummaryStrategy(BaseModel):
     label: str
     #: the firmest chain among its routes
     chain_evidence: str
-    #: borderline fields that every route to it rests on (empty: one route at least stands clear)
+    #: the borderline fields its routes rest on when every route rests on one (empty: a route stands clear)
     rests_on_borderline: list[str]
 
 

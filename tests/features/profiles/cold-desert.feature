@@ -35,7 +35,7 @@ Feature: cold-desert
     And the finding "immune_desert" is inferred by rule "t-cells-desert"
     And the finding "low_immunogenicity" is inferred by rule "tmb-below-high"
     And the finding "low_pdl1_expression" is inferred by rule "pd-l1-tps-negative"
-    And the finding "low_pdl1_expression" is inferred by rule "pd-l1-cps-low"
+    And the finding "cps_below_keynote355" is inferred by rule "pd-l1-cps-low"
     And the finding "high_tmb" is ruled out
     And the finding "high_pdl1_expression" is ruled out
     And the strategy "ici_plus_chemotherapy" is suggested by rule "antigen-loss-to-chemotherapy"
@@ -50,6 +50,7 @@ Feature: cold-desert
     And the strategy "hypoxia_targeting" is undecided
     And the strategy "biomarker_guided_personalization" is suggested by rule "low-tmb-to-biomarker-guided"
     And the strategy "biomarker_guided_personalization" is suggested by rule "low-pdl1-to-biomarker-guided"
+    And the strategy "biomarker_guided_personalization" is suggested by rule "cps-below-line-to-biomarker-guided"
     And the strategy "anti_tim3_combination" is undecided
     And the strategy "anti_lag3_combination" is undecided
     And the strategy "anti_vista_combination" is undecided

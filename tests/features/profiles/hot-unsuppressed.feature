@@ -43,6 +43,7 @@ Feature: hot-unsuppressed
     And the finding "immune_desert" is ruled out
     And the finding "low_immunogenicity" is ruled out
     And the finding "low_pdl1_expression" is ruled out
+    And the finding "cps_below_keynote355" is ruled out
     And the finding "high_tmb" is inferred by rule "tmb-high"
     And the finding "high_pdl1_expression" is inferred by rule "pd-l1-tps-high"
     And the strategy "ici_plus_chemotherapy" is ruled out

@@ -23,6 +23,7 @@ Feature: sparse-unknowns
     And the finding "immune_desert" is undecided
     And the finding "low_immunogenicity" is inferred by rule "tmb-below-high"
     And the finding "low_pdl1_expression" is undecided
+    And the finding "cps_below_keynote355" is undecided
     And the finding "high_tmb" is ruled out
     And the finding "high_pdl1_expression" is undecided
     And the strategy "ici_plus_chemotherapy" is undecided
