@@ -132,7 +132,7 @@ def test_chain_evidence_is_the_weakest_link_from_value_to_strategy(book):
     assert route(low, "biomarker_guided_personalization", "low-tmb-to-biomarker-guided").evidence == "review-stated"
     assert route(low, "biomarker_guided_personalization", "low-tmb-to-biomarker-guided").chain_evidence == "external-cutoff"
     # an inferred finding makes the whole chain inferred
-    desert = evaluate({"t_cell_infiltration": "desert", "mhc_class_i": "intact"}, book)
+    desert = evaluate({"t_cell_infiltration": "desert", "mhc_class_i": "intact", "tumor_antigens": "intact"}, book)
     assert route(desert, "cancer_vaccine_combination", "desert-to-vaccine").chain_evidence == "inferred-link"
     # a finding is as firm as its firmest derivation: TIM-3 (review-stated) carries VISTA's inferred one
     both = evaluate({"tim3": "elevated", "vista": "elevated"}, book)
@@ -281,7 +281,7 @@ def test_a_rule_directory_with_one_margin_for_both_sides_still_loads(tmp_path):
 @pytest.mark.cli
 def test_desert_and_excluded_are_different_findings_with_different_strategies():
     def reached(phenotype):
-        profile = {"t_cell_infiltration": phenotype, "mhc_class_i": "intact"}
+        profile = {"t_cell_infiltration": phenotype, "mhc_class_i": "intact", "tumor_antigens": "intact"}
         data = json.loads(invoke("suggest", "-", "--format", "json", stdin=json.dumps(profile).encode()).stdout)
         return {f["id"] for f in data["findings"]}, {s["id"] for s in data["strategies"]}
 

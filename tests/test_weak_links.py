@@ -65,3 +65,23 @@ def test_a_cps_under_the_keynote355_line_is_its_own_finding_never_low_pdl1(book)
     text = " ".join(invoke("suggest", "-", stdin=b'{"pd_l1_cps": 5, "tumor_type": "head and neck"}').stdout.decode().split())
     assert "low_pdl1_expression" not in text and "PD-L1 below" not in text
     assert "CheckMate 649" in text and "KEYNOTE-048" in text
+
+
+# --- [2], [6]: partners that act on what the tumour shows need it shown ---------------------------------------
+
+GUARDED = ("antigen-loss-to-chemotherapy", "antigen-loss-to-targeted-therapy", "low-tmb-to-vaccine", "desert-to-vaccine")
+
+
+def test_lost_tumour_antigens_stop_the_routes_that_need_antigens_the_tumour_shows(book):
+    lost = evaluate({"tumor_antigens": "lost", "mhc_class_i": "intact", "tmb": 3, "t_cell_infiltration": "desert"},
+                    book)
+    fired = {t.rule for t in lost.trace}
+    assert "tumor-antigens-down" in fired and not fired & set(GUARDED)
+    assert "desert-to-chemotherapy" in fired  # the route for activation, not presentation, stands
+    kept = evaluate({"tumor_antigens": "reduced", "mhc_class_i": "intact", "tmb": 3, "t_cell_infiltration": "desert"},
+                    book)
+    assert set(GUARDED) <= {t.rule for t in kept.trace}
+    for rid in GUARDED:
+        rule = book.by_id[rid]
+        assert any(c.field == "tumor_antigens" and c.arg == ["intact", "reduced"] for c in rule.when), rid
+        assert "antigen" in rule.explanation and "lost" in rule.explanation

@@ -4,6 +4,7 @@ Feature: Biomarker signals at their cut-offs (review [8]; cut-offs from outside 
   Scenario Outline: TMB either side of the TMB-high cut-off (10 mut/Mb)
     Given the profile field "tmb" is <tmb>
     And the profile field "mhc_class_i" is "intact"
+    And the profile field "tumor_antigens" is "intact"
     When the profile is evaluated
     Then the rule "tmb-below-high" <low>
     And the rule "low-tmb-to-biomarker-guided" <low>

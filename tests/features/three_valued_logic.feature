@@ -5,9 +5,10 @@ Feature: The three-valued logic, through real rules
 
   Scenario Outline: AND: low-tmb-to-vaccine needs low immunogenicity (TMB under 10) and MHC class I not lost
     Given a profile with:
-      | field       | value |
-      | tmb         | <tmb> |
-      | mhc_class_i | <mhc> |
+      | field          | value  |
+      | tmb            | <tmb>  |
+      | mhc_class_i    | <mhc>  |
+      | tumor_antigens | intact |
     When the profile is evaluated
     Then the rule "low-tmb-to-vaccine" <outcome>
 

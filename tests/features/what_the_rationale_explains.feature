@@ -9,9 +9,10 @@ Feature: What the rationale explains: why not, how close, what to measure, how f
 
   Scenario: A vaccine is ruled out by the missing finding first, then by MHC class I
     Given a profile with:
-      | field       | value  |
-      | tmb         | 20     |
-      | mhc_class_i | intact |
+      | field          | value  |
+      | tmb            | 20     |
+      | mhc_class_i    | intact |
+      | tumor_antigens | intact |
     When the profile is evaluated
     Then the rule "low-tmb-to-vaccine" is ruled out by "low_immunogenicity"
     And the field "tmb" is not borderline
