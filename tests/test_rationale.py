@@ -30,6 +30,8 @@ def shipped():
         out[fmt] = done.stdout.decode()
     out["json"] = json.loads(out["json"])
     out["text"] = out["text"].split("ILLUSTRATIVE ONLY - not for clinical use.")[1:]
+    done = invoke("suggest", *map(str, PROFILES), "--brief")
+    out["brief"] = done.stdout.decode().split("ILLUSTRATIVE ONLY - not for clinical use.")[1:]
     out["markdown"] = out["markdown"].split("\n---\n")
     return out
 
@@ -69,13 +71,17 @@ def test_text_and_markdown_carry_every_reason_and_end_with_references(shipped, i
     result = shipped["json"][index]
     text, markdown = words(shipped["text"][index]), words(shipped["markdown"][index])
     standing = {s["id"] for s in result["summary"]["standing"]}  # their routes in full: --full
+    brief = words(shipped["brief"][index])
+    for s in result["strategies"]:
+        assert f"[{s['maturity']['label']}]" in brief
     for report in (text, markdown):
         for f in result["findings"]:
             assert f["summary"] in report and f["explanation"] in report and f["title"] in report
             for caveat in f["caveats"]:
                 assert caveat["text"] in report
         for s in result["strategies"]:
-            assert s["summary"] in report and s["maturity"]["text"] in report and s["maturity"]["label"] in report
+            # the stage's label is said by the maturity's own words (the label alone: --brief)
+            assert s["summary"] in report and s["maturity"]["text"] in report
             if s["not_in_review"]:
                 assert s["not_in_review"] in report
             if s["outside_review"]:
@@ -86,7 +92,8 @@ def test_text_and_markdown_carry_every_reason_and_end_with_references(shipped, i
     # the References block closes the text: the review's title, each [n] used with its section, then each
     # outside source by the short cite the text uses (in full with --full: tests/test_reading.py)
     tail = text[text.rindex("References"):]
-    assert tail.startswith(f'References The review: "{result["references"]["review"]}"')
+    assert tail.startswith(f'References ([n]: the review\'s own reference numbers) The review: '
+                           f'"{result["references"]["review"]}"')
     for key, value in result["references"].items():
         if re.fullmatch(r"\[\d+\]|conclusion", key):
             assert f"{key} {value.split(': ', 1)[1]}" in tail

@@ -202,9 +202,10 @@ def test_the_trace_is_one_flag_away_and_kept_in_json(outputs, stem):
 def test_the_maturity_cite_never_runs_into_its_stage(outputs):
     text = words(outputs["many-mechanisms"]["text"])
     assert "not a therapy conclusion" not in text
-    assert ("maturity: as the review puts it: a research method, not a therapy (the review's conclusion). "
-            "The review closes") in text
-    assert "maturity: as the review puts it: in clinical trials ([7]). The review reports" in text
+    assert "maturity (the review's conclusion): The review closes" in text
+    assert "maturity ([7]): The review reports" in text
+    brief = words(outputs["many-mechanisms"]["brief"])
+    assert "[as the review puts it: a research method, not a therapy]" in brief
 
 
 # --- the standing candidate -------------------------------------------------------------------------------

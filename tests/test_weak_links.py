@@ -85,3 +85,58 @@ def test_lost_tumour_antigens_stop_the_routes_that_need_antigens_the_tumour_show
         rule = book.by_id[rid]
         assert any(c.field == "tumor_antigens" and c.arg == ["intact", "reduced"] for c in rule.when), rid
         assert "antigen" in rule.explanation and "lost" in rule.explanation
+
+
+# --- [5], [6]: a targeted partner named, not promised -----------------------------------------------------------
+
+def test_the_targeted_route_says_no_drug_restores_what_these_alterations_remove(book):
+    rule = book.by_id["oncogenic-to-targeted-therapy"]
+    text = rule.explanation
+    assert "tumour suppressors" in text and "PTEN" in text and "STK11" in text and "WNT" in text
+    assert "capivasertib" in text  # an AKT inhibitor is approved where PTEN is altered, not with an ICI
+    assert {"fda_capivasertib_2023", "pellegars_2024"} <= set(rule.citations)
+    assert "a drug aimed at the altered pathway joins" not in text
+
+
+# --- [9]: "may enhance", and VISTA's route stays an inference ----------------------------------------------------
+
+@pytest.mark.parametrize("rid", ["tim3-to-anti-tim3", "lag3-to-anti-lag3", "vista-to-anti-vista"])
+def test_the_new_checkpoint_routes_keep_the_reviews_may(book, rid):
+    text = book.by_id[rid].explanation
+    assert "may enhance" in text and "separate sentence" in text
+
+
+def test_the_vista_route_shows_as_inferred_even_when_lag3_raised_the_shared_finding(book):
+    both = evaluate({"lag3": "elevated", "vista": "elevated"}, book)
+    vista = route(both, "anti_vista_combination", "vista-to-anti-vista")
+    assert vista.evidence == "inferred-link" and vista.chain_evidence == "inferred-link"
+    assert route(both, "anti_lag3_combination", "lag3-to-anti-lag3").chain_evidence == "review-stated"
+
+
+def test_the_multi_pathway_count_states_no_engine_detail(book):
+    assert "derived" not in book.by_id["several-mechanisms-to-multi-pathway"].explanation
+
+
+# --- where the field has moved: outside notes, each with its verified source ---------------------------------------
+
+@pytest.mark.parametrize("strategy, cite, says", [
+    ("tlr_agonist_adjuvant", "ILLUMINATE-301, Diab et al., J Clin Oncol 2025", "tilsotolimod"),
+    ("tgf_beta_inhibition", "Cho et al., J Thorac Oncol 2023", "bintrafusp alfa"),
+    ("oncolytic_virus_combination", "FDA approval of T-VEC, 2015", "on its own"),
+    ("adoptive_cell_transfer", "FDA approval of afami-cel, 2024", "HLA"),
+])
+def test_outside_notes_where_the_field_has_moved(book, strategy, cite, says):
+    note = book.catalog.strategies[strategy].outside_review
+    assert says in note.text and cite in [book.cite(c) for c in note.cites]
+
+
+# --- glosses said precisely ------------------------------------------------------------------------------------------
+
+def test_glosses_say_what_their_sources_showed(book):
+    b2m = book.sources["sade_feldman_2017"].note
+    assert "three times" in b2m and "both copies" in b2m and "only in non-responders" in b2m
+    caveat = book.catalog.findings["alternative_checkpoint_upregulation"].caveat
+    assert {"anderson_2016", "lines_2014", "koyama_2016"} <= set(caveat.cites)
+    assert "myeloid" in caveat.text and "Lines" in caveat.text
+    presentation = book.catalog.findings["antigen_presentation_loss"].caveat.text
+    assert "often" in presentation and "likelier" not in presentation

@@ -14,7 +14,6 @@ from icitrace.render.prose import (
     OUTSIDE_NOTE,
     REFERENCES_NOTE,
     STANDING_NOTE,
-    STRATEGY_NOTE,
     UNKNOWNS_NOTE,
     UNKNOWNS_SHOWN,
     Show,
@@ -135,7 +134,7 @@ def _summary(r: Result) -> list[str]:
     else:
         out.append("- **Findings**: none derived from the known values")
     if s.strategies:
-        out.append(f"- **Candidates** ({len(s.strategies)}), {CHAIN_NOTE}; {STRATEGY_NOTE}:")
+        out.append(f"- **Candidates from the review** ({len(s.strategies)}), {CHAIN_NOTE}:")
         for evidence in EVIDENCE_ORDER:
             tier = [c.id for c in s.strategies if c.chain_evidence == evidence]
             if tier:
@@ -204,7 +203,7 @@ def _strategy(s: StrategyOut, show: Show, said: dict[str, str], routes: bool) ->
         out += [_cell(s.summary), ""]
         if s.standing:
             out += [_cell(s.standing), ""]
-    out.append(f"- **Maturity:** {_cell(maturity_line(s))}")
+    out.append(f"- **Maturity** {_cell(maturity_line(s))}")
     if routes:
         for route in s.routes:
             origin = ", ".join(f"`{f}`" for f in route.from_findings)
@@ -226,7 +225,7 @@ def _strategy(s: StrategyOut, show: Show, said: dict[str, str], routes: bool) ->
             said[s.not_in_review] = s.id
             out.append(f"- **Not in the review:** {_cell(s.not_in_review)}")
         if s.outside_review:
-            out.append(f"- **Outside the review:** {_cell(caveat_line(s.outside_review))}")
+            out.append(f"- **Outside the review:** {_cell(caveat_line(s.outside_review, set(s.citations)))}")
     out.append("")
     return out
 

@@ -23,8 +23,8 @@ class Show:
     full: bool = False
 
 
-#: the candidates' heading in the summary: what they are, and the chain legend, said once
-STRATEGY_NOTE = "research directions the review discusses, not a plan for any patient"
+#: the chain legend in the summary's heading, said once (that no candidate is a plan for anyone, the
+#: disclaimer above it says)
 CHAIN_NOTE = "firmest chain first (its weakest link: review-stated > inferred-link > external-cutoff)"
 STANDING_NOTE = "any measured biomarker draws it"
 UNKNOWNS_NOTE = ("The deciding unknowns, the one that would settle the most first: a guide to what stays "
@@ -36,11 +36,11 @@ def unknowns_note(said: str | None = None) -> str:
     if said is None:
         return UNKNOWNS_NOTE
     return f"The deciding unknowns after {said} (in the summary), most rules first: a guide to what stays open, not a list of tests."
-REFERENCES_NOTE = "[n] are the review's own reference numbers"
+REFERENCES_NOTE = "[n]: the review's own reference numbers"
 OUTSIDE_NOTE = "Outside the review (outside knowledge, cited to its source):"
 BRIEF_NOTE = "--brief: the reasons, caveats and notes are left out; run without it to read them."
 #: the deciding unknowns given one by one in the default text; the rest are named on one line
-UNKNOWNS_SHOWN = 3
+UNKNOWNS_SHOWN = 2
 
 
 def cites(citations: list[str]) -> str:
@@ -82,14 +82,15 @@ def caveat_line(caveat: Caveat, given: set[str] | frozenset[str] = frozenset()) 
 
 
 def maturity_line(s: StrategyOut) -> str:
-    """The stage in the review's hedge, the paragraph that says so, then what it says: ``as the review
-    puts it: in clinical trials ([7]). The review reports ...``. The cite stands apart, so it never runs
+    """What the review says of the approach, after the paragraph that says it: ``([7]): The review
+    reports ...``. Its words carry the review's hedge, so the stage's label is not said again beside
+    them (``--brief`` shows the label alone, ``maturity_stage``); the cite stands apart, so it never runs
     into the stage ("a research method, not a therapy conclusion")."""
     m = s.maturity
     if not m:
         return "not given in this rule base"
     where = "the review's conclusion" if m.citation == "conclusion" else m.citation
-    return f"{m.label} ({where}). {m.text}"
+    return f"({where}): {m.text}"
 
 
 def maturity_stage(s: StrategyOut) -> str:

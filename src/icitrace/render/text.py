@@ -20,7 +20,6 @@ from icitrace.render.prose import (
     OUTSIDE_NOTE,
     REFERENCES_NOTE,
     STANDING_NOTE,
-    STRATEGY_NOTE,
     UNKNOWNS_SHOWN,
     Show,
     because_line,
@@ -175,7 +174,7 @@ def _summary(out: Page, r: Result) -> None:
     else:
         out.say(2, "findings: none derived from the known values")
     if s.strategies:
-        out.say(2, f"candidates ({len(s.strategies)}), {CHAIN_NOTE}; {STRATEGY_NOTE}:")
+        out.say(2, f"candidates from the review ({len(s.strategies)}), {CHAIN_NOTE}:")
         for evidence in EVIDENCE_ORDER:
             tier = [c.id for c in s.strategies if c.chain_evidence == evidence]
             if tier:
@@ -235,7 +234,7 @@ def _strategy_head(out: Page, s: StrategyOut, show: Show) -> None:
         out.say(2, (s.id, "bold magenta"), f"  {printable(s.label)}  ", (printable(maturity_stage(s)), "dim"), hang=4)
         return
     out.say(2, (s.id, "bold magenta"), f"  {printable(s.label)}: {printable(s.summary)}", hang=4)
-    out.say(4, f"maturity: {printable(maturity_line(s))}")
+    out.say(4, f"maturity {printable(maturity_line(s))}")
 
 
 def _route(out: Page, route: Route, show: Show) -> None:
@@ -271,9 +270,9 @@ def _standing(out: Page, s: StrategyOut, show: Show, said: dict[str, str]) -> No
 
 
 def _drawn(s: StrategyOut) -> str:
-    """``low-tmb-to-biomarker-guided from low_immunogenicity (chain: external-cutoff)``: the routes on one line."""
-    drawn = "; ".join(f"{r.rule} from {', '.join(r.from_findings)}" for r in s.routes)
-    return f"{drawn} (chain: {', '.join(dict.fromkeys(r.chain_evidence for r in s.routes))})"
+    """``low-tmb-to-biomarker-guided (chain: external-cutoff)``: the routes on one line (each rule's id
+    names the finding it starts from)."""
+    return f"{', '.join(s.rules)} (chain: {', '.join(dict.fromkeys(r.chain_evidence for r in s.routes))})"
 
 
 def _open_questions(out: Page, s: StrategyOut, show: Show, said: dict[str, str]) -> None:
@@ -286,8 +285,8 @@ def _open_questions(out: Page, s: StrategyOut, show: Show, said: dict[str, str])
     elif s.not_in_review:
         said[s.not_in_review] = s.id
         out.say(4, f"not in the review: {printable(s.not_in_review)}")
-    if s.outside_review:
-        out.say(4, f"outside the review: {printable(caveat_line(s.outside_review))}")
+    if s.outside_review:  # its sources, less those the routes above already cite
+        out.say(4, f"outside the review: {printable(caveat_line(s.outside_review, set(s.citations)))}")
 
 
 def _borderline(out: Page, r: Result, show: Show) -> None:
@@ -343,8 +342,8 @@ def _references(out: Page, r: Result, show: Show) -> None:
         out.say(0, ("References", "bold"), f": the review {' '.join(k for k, _ in review)}"
                 + (f"; outside the review: {printable('; '.join(k for k, _ in outside))}" if outside else ""))
         return
-    out.say(0, ("References", "bold"))
-    out.say(2, f'The review: "{printable(r.references["review"])}" ({REFERENCES_NOTE})')
+    out.say(0, ("References", "bold"), f" ({REFERENCES_NOTE})")
+    out.say(2, f'The review: "{printable(r.references["review"])}"')
     for key, text in review:
         out.say(4, f"{printable(key)} {printable(text)}")
     if not outside:
