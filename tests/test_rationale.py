@@ -122,7 +122,7 @@ def test_dot_tooltips_carry_summaries_and_explanations_into_svg(book):
     svg = subprocess.run(["dot", "-Tsvg"], input=dot, capture_output=True, text=True, timeout=60).stdout
     titles = " ".join(re.findall(r'xlink:title="([^"]*)"', svg)).replace("&#39;", "'")
     assert words(book.catalog.findings["low_immunogenicity"].summary) in titles
-    assert "A vaccine cannot add antigens to a tumour" in titles
+    assert "a vaccine cannot add antigens to a tumour" in titles
 
 
 # --- how firm the chain is ----------------------------------------------------------------------------

@@ -140,3 +140,23 @@ def test_glosses_say_what_their_sources_showed(book):
     assert "myeloid" in caveat.text and "Lines" in caveat.text
     presentation = book.catalog.findings["antigen_presentation_loss"].caveat.text
     assert "often" in presentation and "likelier" not in presentation
+
+
+# --- coverage the review has: [10] a desert to cell therapy, [2] the epigenetic cause of lost presentation -----------
+
+def test_a_desert_with_antigens_reaches_adoptive_cell_transfer_as_an_inference(book):
+    desert = evaluate({"t_cell_infiltration": "desert", "tumor_antigens": "reduced"}, book)
+    act = route(desert, "adoptive_cell_transfer", "desert-to-adoptive-cell-transfer")
+    assert act.evidence == "inferred-link" and act.from_findings == ["immune_desert"]
+    gone = evaluate({"t_cell_infiltration": "desert", "tumor_antigens": "lost"}, book)
+    assert "adoptive_cell_transfer" not in strategies(gone)
+
+
+def test_epigenetic_silencing_beside_lowered_mhc_reads_as_the_reviews_epigenetic_cause(book):
+    both = evaluate({"epigenetic_silencing": True, "mhc_class_i": "reduced"}, book)
+    r = route(both, "ici_plus_targeted_therapy", "epigenetic-cause-of-presentation-loss")
+    assert r.evidence == "inferred-link"
+    assert set(r.from_findings) == {"antigen_presentation_loss", "epigenetic_immune_silencing"}
+    assert "topper_2020" in book.by_id[r.rule].citations
+    lost = evaluate({"epigenetic_silencing": True, "mhc_class_i": "lost"}, book)
+    assert "epigenetic-cause-of-presentation-loss" not in {t.rule for t in lost.trace}

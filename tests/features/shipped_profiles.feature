@@ -31,10 +31,11 @@ Feature: The shipped teaching profiles reach what a teacher expects
     And the strategy "cancer_vaccine_combination" is suggested by rule "desert-to-vaccine"
     And the strategy "ici_plus_chemotherapy" is suggested by rule "antigen-loss-to-chemotherapy"
     And the strategy "ici_plus_chemotherapy" is suggested by rule "desert-to-chemotherapy"
-    And the strategy "adoptive_cell_transfer" is not suggested
+    And the strategy "adoptive_cell_transfer" is suggested by rule "desert-to-adoptive-cell-transfer"
+    And the rule "mhc-loss-to-adoptive-cell-transfer" does not fire
     And the strategy "multi_pathway_combination" is suggested by rule "several-mechanisms-to-multi-pathway"
     And the rationale mentions "tmb 1.2 < tmb_high 10 mut/Mb"
-    And the rationale mentions "A vaccine cannot add antigens to a tumour"
+    And the rationale mentions "a vaccine cannot add antigens to a tumour"
 
   Scenario: A hypoxic, acidic, excluded tumour has three microenvironment mechanisms
     Given the profile "hypoxic-tumour"

@@ -35,12 +35,13 @@ def unknowns_note(said: str | None = None) -> str:
     """The note over the deciding unknowns; ``said``: the first, already given in the summary."""
     if said is None:
         return UNKNOWNS_NOTE
-    return f"The deciding unknowns after {said} (in the summary), most rules first: a guide to what stays open, not a list of tests."
+    return (f"The deciding unknowns after {said} (in the summary), most rules first: a guide to what stays "
+            "open, not a list of tests.")
 REFERENCES_NOTE = "[n]: the review's own reference numbers"
 OUTSIDE_NOTE = "Outside the review (outside knowledge, cited to its source):"
 BRIEF_NOTE = "--brief: the reasons, caveats and notes are left out; run without it to read them."
-#: the deciding unknowns given one by one in the default text; the rest are named on one line
-UNKNOWNS_SHOWN = 2
+#: the deciding unknowns given one by one in the Markdown report; the rest are named on one line
+UNKNOWNS_SHOWN = 3
 
 
 def cites(citations: list[str]) -> str:
@@ -71,7 +72,7 @@ def resting(findings: list[str], strategies: list[str]) -> str:
 
 def because_line(evidence: str, citations: list[str], conditions: list[str]) -> str:
     """``review-stated, cites [2]; because tumor_antigens is reduced (reduced or lost)``."""
-    text = f"{evidence}, cites {cites(citations)}"
+    text = f"{evidence}, cites {cites(citations)}" if citations else evidence
     return text + (f"; because {' and '.join(conditions)}" if conditions else "")
 
 

@@ -20,7 +20,6 @@ from icitrace.render.prose import (
     OUTSIDE_NOTE,
     REFERENCES_NOTE,
     STANDING_NOTE,
-    UNKNOWNS_SHOWN,
     Show,
     because_line,
     caveat_line,
@@ -224,8 +223,9 @@ def _brief_finding(out: Page, group: list[FindingOut]) -> None:
 
 def _strategy(out: Page, s: StrategyOut, show: Show, said: dict[str, str]) -> None:
     _strategy_head(out, s, show)
+    cited: set[str] = set()  # a source a route above already cited is not cited again
     for route in s.routes:
-        _route(out, route, show)
+        _route(out, route, show, cited)
     _open_questions(out, s, show, said)
 
 
@@ -237,7 +237,7 @@ def _strategy_head(out: Page, s: StrategyOut, show: Show) -> None:
     out.say(4, f"maturity {printable(maturity_line(s))}")
 
 
-def _route(out: Page, route: Route, show: Show) -> None:
+def _route(out: Page, route: Route, show: Show, cited: set[str] | None = None) -> None:
     origin = ", ".join(route.from_findings)
     conditions = [b.condition for b in route.because if b.on_profile]
     # the chain is named once; the rule's own evidence only where it is firmer than the chain
@@ -247,8 +247,11 @@ def _route(out: Page, route: Route, show: Show) -> None:
         out.say(4, f"route from {origin}, by rule {route.rule}: {strength}"
                    + (f"; because {printable(' and '.join(conditions))}" if conditions else ""))
     else:
+        cites_here = [c for c in route.citations if cited is None or c not in cited]
+        if cited is not None:
+            cited.update(route.citations)
         out.say(4, f"route from {origin}, by rule {route.rule}: "
-                   + printable(because_line(strength, route.citations, conditions)) + f". why: {printable(route.explanation)}")
+                   + printable(because_line(strength, cites_here, conditions)) + f". why: {printable(route.explanation)}")
     if route.rests_on_borderline:
         out.say(6, ("rests on a borderline value:", "yellow"), f" {', '.join(route.rests_on_borderline)}")
 
@@ -304,30 +307,30 @@ def _borderline(out: Page, r: Result, show: Show) -> None:
 
 
 def _unknowns(out: Page, r: Result, show: Show) -> None:
-    """Each deciding unknown in words: by default the first few, then the rest by name (``--full``: all,
-    each with the rules it bears on; ``--brief``: all by name)."""
+    """The deciding unknowns. By default the first is in the summary, in words, and the rest are named
+    with the number of undecided rules each bears on; ``--full`` gives each in words with its rules;
+    ``--brief`` only the count of undecided rules."""
     if show.brief and not r.not_evaluated:
         return
-    # the first is in the summary: by default the detail goes on from the second
-    first = 0 if show.full or show.brief else 1
     out.blank()
     banded = any(isinstance(v, Band) for v in r.profile.values.values())
     unknowns = r.deciding_unknowns
     out.say(0, ("Not evaluated", "bold"), f" ({len(r.not_evaluated)} rules undecided because a field is unknown"
             + (" or known only as a band across a cut-off)" if banded else ")")
             + ("" if r.not_evaluated else ": none"),
-            *([(f". {unknowns_note(unknowns[0].field if first else None)}", "italic")]
+            *([(f". {unknowns_note(None if show.full else unknowns[0].field)}", "italic")]
               if unknowns and not show.brief else []))
-    shown = [] if show.brief else unknowns if show.full else unknowns[first:UNKNOWNS_SHOWN]
-    for m in shown:
-        out.say(2, f"- {printable(m.sentence)}", hang=4)
-        if show.full:
+    if show.full:
+        for m in unknowns:
+            out.say(2, f"- {printable(m.sentence)}", hang=4)
             out.say(4, (f"rules: {', '.join(m.rules)}", "dim"))
-    rest = unknowns[first + len(shown):]
+        return
+    rest = unknowns if show.brief else unknowns[1:]
     if rest:
-        lead = "deciding unknowns (undecided rules)" if show.brief else "also waited on (undecided rules)"
-        tail = "" if show.brief else "; --full gives each in words, with its rules"
-        out.say(2, f"- {lead}: {', '.join(f'{m.field} ({len(m.rules)})' for m in rest)}{tail}", hang=4)
+        if show.brief:  # the profile's unknown line names them; the summary gives the one that decides most
+            return
+        named = ", ".join(f"{m.field} ({len(m.rules)})" for m in rest)
+        out.say(2, f"- then (undecided rules): {named}; --full gives each in words, with its rules", hang=4)
 
 
 def _references(out: Page, r: Result, show: Show) -> None:

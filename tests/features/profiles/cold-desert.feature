@@ -55,7 +55,7 @@ Feature: cold-desert
     And the strategy "anti_lag3_combination" is undecided
     And the strategy "anti_vista_combination" is undecided
     And the strategy "multi_pathway_combination" is suggested by rule "several-mechanisms-to-multi-pathway"
-    And the strategy "adoptive_cell_transfer" is ruled out
+    And the strategy "adoptive_cell_transfer" is suggested by rule "desert-to-adoptive-cell-transfer"
     And the strategy "tlr_agonist_adjuvant" is suggested by rule "desert-to-tlr-agonist"
     And the strategy "sting_agonist_adjuvant" is suggested by rule "desert-to-sting-agonist"
     And the strategy "single_cell_and_ml_profiling" is undecided

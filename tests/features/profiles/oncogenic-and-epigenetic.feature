@@ -46,7 +46,7 @@ Feature: oncogenic-and-epigenetic
     And the strategy "anti_lag3_combination" is undecided
     And the strategy "anti_vista_combination" is undecided
     And the strategy "multi_pathway_combination" is suggested by rule "several-mechanisms-to-multi-pathway"
-    And the strategy "adoptive_cell_transfer" is ruled out
+    And the strategy "adoptive_cell_transfer" is undecided
     And the strategy "tlr_agonist_adjuvant" is undecided
     And the strategy "sting_agonist_adjuvant" is undecided
     And the strategy "single_cell_and_ml_profiling" is undecided
