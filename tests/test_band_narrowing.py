@@ -52,7 +52,7 @@ def test_a_rule_fired_through_a_narrowed_band_says_how_the_band_was_narrowed(boo
 
 
 def test_a_rule_the_narrowed_band_fails_says_why_in_why_not(book):
-    result = evaluate(TPS_60 | {"pd_l1_cps": {"at_least": 5, "below": 70}}, book, why_not=["low_pdl1_expression"])
+    result = evaluate(TPS_60 | {"pd_l1_cps": {"at_least": 5, "below": 70}}, book, why_not=["cps_below_keynote355"])
     (explained,) = result.why_not
     (route,) = [r for r in explained.routes if r.rule == "pd-l1-cps-low"]
     assert route.status == "failed"

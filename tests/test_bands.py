@@ -84,7 +84,8 @@ def test_bands_are_shown_as_bands_in_every_format(tmp_path):
     text = _out("suggest", str(path))
     assert "known:   tmb <10, pd_l1_tps >=1 <5" in text
     assert "because tmb <10 (a band, wholly < tmb_high 10 mut/Mb)" in text
-    assert "pd_l1_cps is unknown" in text
+    assert "pd_l1_cps (" in text  # named among the deciding unknowns; in words one flag away
+    assert "pd_l1_cps is unknown" in _out("suggest", str(path), "--full")
     data = json.loads(_out("suggest", str(path), "--format", "json"))
     assert data["profile"]["values"] == {"tmb": {"below": 10.0}, "pd_l1_tps": {"at_least": 1.0, "below": 5.0}}
     low = next(s for s in data["findings"] if s["id"] == "low_immunogenicity")
@@ -143,8 +144,9 @@ def test_a_banded_pd_l1_column_of_a_cbioportal_file_through_the_real_command(tmp
                   "--format", "wide")
     rows = {r["id"]: r for r in csv.DictReader(io.StringIO(records_of(done.stdout)))}
     got = {i: (r["low_pdl1_expression"], r["high_pdl1_expression"]) for i, r in rows.items()}
-    # S-0001 TC2+ (its CPS unknown: a CPS under 10 stays possible), S-0002 TC0, S-0003 TC1, S-0004 refused
-    assert got == {"S-0001": ("", ""), "S-0002": ("1", "0"), "S-0003": ("", "0"), "S-0004": ("", "")}
+    # S-0001 TC2+, S-0002 TC0, S-0003 TC1 (PD-L1 negative is the TPS's alone since rules 2026.12.2: a CPS
+    # under 10 is its own finding), S-0004 refused
+    assert got == {"S-0001": ("0", ""), "S-0002": ("1", "0"), "S-0003": ("0", "0"), "S-0004": ("", "")}
     one = invoke("suggest", str(DATA / "data_clinical_sample.txt"), "--map", str(DATA / "cbioportal-map.yaml"),
                  "--row", "S-0001", "--format", "json")
     result = json.loads(one.stdout)

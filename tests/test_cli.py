@@ -64,8 +64,8 @@ def test_every_catalogue_entry_is_reached_by_a_shipped_profile(all_json, book):
 def test_text_rationale_for_each_shipped_profile(all_text, profile):
     blocks = all_text.split("ILLUSTRATIVE ONLY - not for clinical use.")
     block = next(b for b in blocks[1:] if f"Profile {profile.stem}\n" in b)
-    assert "Findings (" in block and "Candidate strategies named in the review" in block
-    assert "Not evaluated" in block and "Trace (" in block
+    assert "\nSummary\n" in block and "Findings (" in block and "Candidate strategies named in the review" in block
+    assert "Not evaluated" in block and "Trace (" not in block  # the trace is for --trace (JSON keeps it)
 
 
 @pytest.mark.cli

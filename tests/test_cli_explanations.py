@@ -170,7 +170,7 @@ def test_sweep_finds_where_conclusions_change():
 def test_markdown_report_is_self_contained(outputs):
     report = outputs["markdown"].split("\n---\n")[0]
     for heading in ("# icitrace report:", "## Profile", "## Chain", "```mermaid", "flowchart LR", "## Findings",
-                    "## Candidate strategies named in the review", "## Not evaluated", "## Trace", "## References"):
+                    "## Candidate strategies named in the review", "## Not evaluated", "## Summary", "## References"):
         assert heading in report, heading
     assert "| field | value |" in report and "-->|" in report
 

@@ -173,7 +173,7 @@ def test_a_negative_group_value_is_refused_at_its_line(tmp_path):
 
 SHIPPED_TITLES = {
     "pd-l1-tps-negative": "PD-L1 TPS under 1%: PD-L1 negative (KEYNOTE-042 line)",
-    "pd-l1-cps-low": "PD-L1 CPS under 10: below the KEYNOTE-355 line",
+    "pd-l1-cps-low": "PD-L1 CPS under 10: below the KEYNOTE-355 line, not PD-L1 negative",
     "pd-l1-tps-high": "PD-L1 TPS of 50% or more: high expression (KEYNOTE-024 line)",
 }
 
@@ -189,7 +189,7 @@ def test_titles_name_their_cutoffs_by_placeholder_and_read_as_before_with_the_sh
     ({"pd_l1_negative": 0.5}, "pd-l1-tps-negative",
      "PD-L1 TPS under 0.5% (moved from 1% for this run): PD-L1 negative (KEYNOTE-042 line)"),
     ({"cps_keynote355": 20}, "pd-l1-cps-low", "PD-L1 CPS under 20 (moved from 10 for this run): below the "
-                                               "KEYNOTE-355 line"),
+                                               "KEYNOTE-355 line, not PD-L1 negative"),
     ({"pd_l1_high": 40}, "pd-l1-tps-high",
      "PD-L1 TPS of 40% (moved from 50% for this run) or more: high expression (KEYNOTE-024 line)"),
     ({"pd_l1_high": 50}, "pd-l1-tps-high", "PD-L1 TPS of 50% or more: high expression (KEYNOTE-024 line)"),

@@ -14,7 +14,7 @@ from selenium.webdriver.support.ui import Select
 from test_web_page import _cards, _click, _set, _shot, _wait, browser, server  # noqa: F401
 
 from icitrace.reasoning.borderline import ASSAY_NOTE
-from icitrace.render.prose import OUTSIDE_NOTE, STRATEGY_NOTE, UNKNOWNS_NOTE, caveat_line, closeness, maturity_line
+from icitrace.render.prose import CHAIN_NOTE, OUTSIDE_NOTE, UNKNOWNS_NOTE, caveat_line, closeness, maturity_line
 from icitrace.result.model import Result
 
 pytestmark = pytest.mark.cli  # a real server and a real browser, each a process
@@ -291,8 +291,8 @@ def test_the_page_teaches_what_the_cli_teaches(server, browser):
                                                "--format", "json").stdout)
     page = browser.find_element(By.TAG_NAME, "body").text
     noted = [s for s in result.strategies if s.outside_review]
-    assert len(noted) == 3
-    for s in noted:  # outside-review notes: the 2022 LAG-3 approval, MASTERKEY-265, KEYNOTE-189 ...
+    assert len(noted) == 4
+    for s in noted:  # outside-review notes: the 2022 LAG-3 approval, MASTERKEY-265, KEYNOTE-189, afami-cel ...
         card = browser.find_element(By.CSS_SELECTOR, f'[data-strategy="{s.id}"]')
         assert caveat_line(s.outside_review) in card.text
     for s in result.strategies:  # maturity with one pair of brackets
@@ -300,7 +300,12 @@ def test_the_page_teaches_what_the_cli_teaches(server, browser):
     assert "[[" not in page
     (b,) = result.borderline  # how close, and why that margin
     assert closeness(b) in page and b.margin_reason in page and ASSAY_NOTE in page
-    assert UNKNOWNS_NOTE in page and STRATEGY_NOTE in page and OUTSIDE_NOTE in page
+    assert UNKNOWNS_NOTE in page and CHAIN_NOTE in page and OUTSIDE_NOTE in page
+    summary = browser.find_element(By.ID, "summary").text  # the answer first, as the CLI's summary gives it
+    order = [summary.index(c.id) for c in result.summary.strategies]
+    assert order == sorted(order) and all(m in summary for m in result.summary.mechanisms)
+    assert f"The deciding unknown: {result.summary.deciding_unknown}" in summary
+    assert all(f"{b.field} near {b.cutoff}" in summary for b in result.summary.borderline)
     refs = [e.text for e in browser.find_elements(By.CSS_SELECTOR, "#references li")]
     cited = {c for f in result.findings for c in f.citations if c.startswith("[")}
     for key in cited:  # [n] beside "cites [n]", matching

@@ -26,14 +26,14 @@ Feature: What the tumour shows the immune system, and its genes (review [2] and 
       | mhc_class_i    | intact     |
     When the profile is evaluated
     Then the rule "tumor-antigens-down" <outcome>
-    And the rule "antigen-loss-to-chemotherapy" <outcome>
-    And the rule "antigen-loss-to-targeted-therapy" <outcome>
+    And the rule "antigen-loss-to-chemotherapy" <partners>
+    And the rule "antigen-loss-to-targeted-therapy" <partners>
 
-    Examples:
-      | antigens | outcome       |
-      | lost     | fires         |
-      | reduced  | fires         |
-      | intact   | does not fire |
+    Examples: antigens lost outright leave nothing for a partner to help present
+      | antigens | outcome       | partners      |
+      | lost     | fires         | does not fire |
+      | reduced  | fires         | fires         |
+      | intact   | does not fire | does not fire |
 
   Scenario: MHC and antigens both lost leave a CAR nothing to bind
     Given a profile with:

@@ -4,6 +4,7 @@ Feature: Biomarker signals at their cut-offs (review [8]; cut-offs from outside 
   Scenario Outline: TMB either side of the TMB-high cut-off (10 mut/Mb)
     Given the profile field "tmb" is <tmb>
     And the profile field "mhc_class_i" is "intact"
+    And the profile field "tumor_antigens" is "intact"
     When the profile is evaluated
     Then the rule "tmb-below-high" <low>
     And the rule "low-tmb-to-biomarker-guided" <low>
@@ -24,12 +25,12 @@ Feature: Biomarker signals at their cut-offs (review [8]; cut-offs from outside 
     Then the rule "pd-l1-tps-negative" <outcome>
     And the rule "low-pdl1-to-biomarker-guided" <guided>
 
-    Examples: with CPS unknown, a TPS at or over 1% leaves low PD-L1 open (a CPS under 10 would still give it)
-      | tps | outcome                | guided       |
-      | 0   | fires                  | fires        |
-      | 0.9 | fires                  | fires        |
-      | 1   | is decided not to fire | is undecided |
-      | 1.1 | is decided not to fire | is undecided |
+    Examples: only the TPS decides PD-L1 negative (a CPS under 10 is its own finding)
+      | tps | outcome                | guided                 |
+      | 0   | fires                  | fires                  |
+      | 0.9 | fires                  | fires                  |
+      | 1   | is decided not to fire | is decided not to fire |
+      | 1.1 | is decided not to fire | is decided not to fire |
 
   Scenario Outline: PD-L1 TPS around the high cut-off (50%)
     Given the profile field "pd_l1_tps" is <tps>
@@ -43,13 +44,16 @@ Feature: Biomarker signals at their cut-offs (review [8]; cut-offs from outside 
       | 50   | fires                  |
       | 100  | fires                  |
 
-  Scenario Outline: PD-L1 CPS around 10
+  Scenario Outline: PD-L1 CPS around 10: below one trial's line, never PD-L1 negative
     Given the profile field "pd_l1_cps" is <cps>
     When the profile is evaluated
     Then the rule "pd-l1-cps-low" <outcome>
+    And the rule "cps-below-line-to-biomarker-guided" <outcome>
+    And the finding "low_pdl1_expression" is not inferred
 
     Examples:
       | cps  | outcome                |
+      | 5    | fires                  |
       | 9.9  | fires                  |
       | 10   | is decided not to fire |
       | 10.1 | is decided not to fire |

@@ -23,17 +23,20 @@ Feature: Alternative checkpoints and the pre-existing suppressive profile (revie
       | tgf_beta | elevated | tgf-beta-elevated | fires         |
       | tgf_beta | low      | tgf-beta-elevated | does not fire |
 
-  Scenario Outline: High PD-L1 is read two ways: a favourable biomarker and a raised checkpoint ligand
+  Scenario Outline: High PD-L1 is a biomarker; beside a raised cytokine, also the review's suppressive profile
     Given the profile field "pd_l1_tps" is <tps>
+    And the profile field "il10" is "<il10>"
+    And the profile field "tgf_beta" is "normal"
     When the profile is evaluated
-    Then the rule "pd-l1-high-as-checkpoint-ligand" <outcome>
-    And the rule "pd-l1-tps-high" <outcome>
+    Then the rule "pd-l1-high-as-checkpoint-ligand" <ligand>
+    And the rule "pd-l1-tps-high" <high>
 
     Examples:
-      | tps  | outcome       |
-      | 49.9 | does not fire |
-      | 50   | fires         |
-      | 80   | fires         |
+      | tps  | il10     | ligand                 | high                   |
+      | 49.9 | elevated | is decided not to fire | is decided not to fire |
+      | 50   | elevated | fires                  | fires                  |
+      | 80   | elevated | fires                  | fires                  |
+      | 80   | normal   | is decided not to fire | fires                  |
 
   Scenario: The ICI history annotates what the review ties to primary or adaptive resistance
     Given a profile with:

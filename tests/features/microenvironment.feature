@@ -88,6 +88,7 @@ Feature: The tumour microenvironment (review [2] and [7])
   Scenario Outline: A desert tumour has few or no T cells, a different barrier from exclusion
     Given the profile field "t_cell_infiltration" is "<phenotype>"
     And the profile field "mhc_class_i" is "intact"
+    And the profile field "tumor_antigens" is "intact"
     When the profile is evaluated
     Then the rule "t-cells-desert" <outcome>
     And the rule "desert-to-chemotherapy" <outcome>

@@ -2,12 +2,12 @@ Feature: The shipped teaching profiles reach what a teacher expects
   Each hypothetical profile in profiles/ illustrates one idea of the review. These scenarios pin
   down what each one must (and must not) reach, so that a rule change that breaks a lesson fails.
 
-  Scenario: A hot, unsuppressed tumour shows favourable biomarkers, and PD-L1's other reading
+  Scenario: A hot, unsuppressed tumour shows favourable biomarkers, and no suppressive profile
     Given the profile "hot-unsuppressed"
     When the profile is evaluated
     Then the finding "high_tmb" is inferred by rule "tmb-high"
     And the finding "high_pdl1_expression" is inferred by rule "pd-l1-tps-high"
-    And the finding "elevated_checkpoint_ligands" is inferred by rule "pd-l1-high-as-checkpoint-ligand"
+    And the finding "elevated_checkpoint_ligands" is ruled out
     And the finding "low_immunogenicity" is not inferred
     And the finding "low_pdl1_expression" is not inferred
     And the finding "suppressive_immune_cells" is not inferred
@@ -23,7 +23,7 @@ Feature: The shipped teaching profiles reach what a teacher expects
     And the finding "t_cell_exclusion" is not inferred
     And the finding "low_immunogenicity" is inferred by rule "tmb-below-high"
     And the finding "low_pdl1_expression" is inferred by rule "pd-l1-tps-negative"
-    And the finding "low_pdl1_expression" is inferred by rule "pd-l1-cps-low"
+    And the finding "cps_below_keynote355" is inferred by rule "pd-l1-cps-low"
     And the finding "antigen_presentation_loss" is inferred by rule "tumor-antigens-down"
     And the strategy "oncolytic_virus_combination" is suggested by rule "desert-to-oncolytic-virus"
     And the strategy "tlr_agonist_adjuvant" is suggested
@@ -31,10 +31,11 @@ Feature: The shipped teaching profiles reach what a teacher expects
     And the strategy "cancer_vaccine_combination" is suggested by rule "desert-to-vaccine"
     And the strategy "ici_plus_chemotherapy" is suggested by rule "antigen-loss-to-chemotherapy"
     And the strategy "ici_plus_chemotherapy" is suggested by rule "desert-to-chemotherapy"
-    And the strategy "adoptive_cell_transfer" is not suggested
+    And the strategy "adoptive_cell_transfer" is suggested by rule "desert-to-adoptive-cell-transfer"
+    And the rule "mhc-loss-to-adoptive-cell-transfer" does not fire
     And the strategy "multi_pathway_combination" is suggested by rule "several-mechanisms-to-multi-pathway"
     And the rationale mentions "tmb 1.2 < tmb_high 10 mut/Mb"
-    And the rationale mentions "A vaccine cannot add antigens to a tumour"
+    And the rationale mentions "a vaccine cannot add antigens to a tumour"
 
   Scenario: A hypoxic, acidic, excluded tumour has three microenvironment mechanisms
     Given the profile "hypoxic-tumour"
@@ -53,6 +54,8 @@ Feature: The shipped teaching profiles reach what a teacher expects
     Given the profile "tgf-beta-primary-resistance"
     When the profile is evaluated
     Then the finding "immunosuppressive_cytokines" is inferred by rule "tgf-beta-elevated"
+    And the finding "elevated_checkpoint_ligands" is inferred by rule "pd-l1-high-as-checkpoint-ligand"
+    And the finding "high_pdl1_expression" is inferred by rule "pd-l1-tps-high"
     And the rule "il10-elevated" does not fire
     And the strategy "tgf_beta_inhibition" is suggested by rule "tgf-beta-to-tgf-beta-inhibition"
     And the strategy "multi_pathway_combination" is suggested
@@ -68,7 +71,7 @@ Feature: The shipped teaching profiles reach what a teacher expects
     And the strategy "anti_lag3_combination" is not suggested
     And the strategy "multi_pathway_combination" is suggested by rule "alt-checkpoints-to-multi-pathway"
     And the finding "high_tmb" is inferred
-    And the finding "elevated_checkpoint_ligands" is inferred
+    And the finding "elevated_checkpoint_ligands" is undecided
     And the rule "several-mechanisms-to-multi-pathway" is undecided
     And the rationale mentions "Acquired names the clinical timing, adaptive the mechanism"
 
@@ -81,7 +84,8 @@ Feature: The shipped teaching profiles reach what a teacher expects
     And the strategy "adoptive_cell_transfer" is suggested by rule "mhc-loss-to-adoptive-cell-transfer"
     And the strategy "ici_plus_chemotherapy" is not suggested
     And the strategy "ici_plus_targeted_therapy" is undecided
-    And the finding "low_pdl1_expression" is undecided
+    And the finding "low_pdl1_expression" is ruled out
+    And the finding "cps_below_keynote355" is undecided
     And the finding "high_pdl1_expression" is not inferred
     And the rationale mentions "only CAR T cells bind their antigen directly, without MHC"
 
@@ -114,7 +118,8 @@ Feature: The shipped teaching profiles reach what a teacher expects
     And the finding "epigenetic_immune_silencing" is inferred by rule "epigenetic-silencing"
     And the strategy "ici_plus_targeted_therapy" is suggested by rule "oncogenic-to-targeted-therapy"
     And the strategy "ici_plus_targeted_therapy" is suggested by rule "epigenetic-to-targeted-therapy"
-    And the finding "low_pdl1_expression" is undecided
+    And the finding "low_pdl1_expression" is ruled out
+    And the finding "cps_below_keynote355" is undecided
 
   Scenario: LAG-3 and VISTA each reach their own inhibitor combination
     Given the profile "lag3-vista-checkpoints"

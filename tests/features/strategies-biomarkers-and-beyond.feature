@@ -25,6 +25,7 @@ Feature: Biomarker-guided selection, cell therapy and adjuvants (review [8] and 
       | low-pdl1-to-biomarker-guided             | cold-desert              | acquired-resistance-tim3 |
       | high-pdl1-to-biomarker-guided            | acquired-resistance-tim3 | cold-desert              |
       | mhc-loss-to-adoptive-cell-transfer       | many-mechanisms          | cold-desert              |
+      | desert-to-adoptive-cell-transfer         | cold-desert              | acquired-resistance-tim3 |
       | desert-to-tlr-agonist                    | cold-desert              | acquired-resistance-tim3 |
       | desert-to-sting-agonist                  | cold-desert              | acquired-resistance-tim3 |
       | many-mechanisms-to-single-cell-profiling | hypoxic-tumour           | hot-unsuppressed         |

@@ -49,6 +49,36 @@ Feature: Combination partners for checkpoint inhibitors (review [3], [6] and its
     And the rule "low-tmb-to-vaccine" is not evaluated because "mhc_class_i" is unknown
     And the strategy "cancer_vaccine_combination" is undecided
 
+  Scenario Outline: Epigenetic silencing beside lowered MHC class I: the review's epigenetic cause, a partner that acts on it
+    Given a profile with:
+      | field                | value  |
+      | epigenetic_silencing | true   |
+      | mhc_class_i          | <mhc>  |
+    When the profile is evaluated
+    Then the rule "epigenetic-cause-of-presentation-loss" <outcome>
+    And the rule "epigenetic-to-targeted-therapy" fires
+
+    Examples: MHC class I lost outright is often genetic: no epigenetic reading of it
+      | mhc     | outcome                |
+      | reduced | fires                  |
+      | lost    | is decided not to fire |
+      | intact  | is decided not to fire |
+
+  Scenario: Antigens the tumour has lost leave nothing for presentation, priming or vaccines to act on
+    Given a profile with:
+      | field               | value  |
+      | tumor_antigens      | lost   |
+      | mhc_class_i         | intact |
+      | tmb                 | 3      |
+      | t_cell_infiltration | desert |
+    When the profile is evaluated
+    Then the finding "antigen_presentation_loss" is inferred by rule "tumor-antigens-down"
+    And the rule "antigen-loss-to-chemotherapy" is ruled out by "tumor_antigens"
+    And the rule "antigen-loss-to-targeted-therapy" is ruled out by "tumor_antigens"
+    And the rule "low-tmb-to-vaccine" is ruled out by "tumor_antigens"
+    And the rule "desert-to-vaccine" is ruled out by "tumor_antigens"
+    And the strategy "ici_plus_chemotherapy" is suggested by rule "desert-to-chemotherapy"
+
   Scenario Outline: Each rule of this file fires on one teaching profile and is decided not to fire on another
     Given the profile "<fires on>"
     When the profile is evaluated

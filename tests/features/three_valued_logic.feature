@@ -5,9 +5,10 @@ Feature: The three-valued logic, through real rules
 
   Scenario Outline: AND: low-tmb-to-vaccine needs low immunogenicity (TMB under 10) and MHC class I not lost
     Given a profile with:
-      | field       | value |
-      | tmb         | <tmb> |
-      | mhc_class_i | <mhc> |
+      | field          | value  |
+      | tmb            | <tmb>  |
+      | mhc_class_i    | <mhc>  |
+      | tumor_antigens | intact |
     When the profile is evaluated
     Then the rule "low-tmb-to-vaccine" <outcome>
 
@@ -23,22 +24,22 @@ Feature: The three-valued logic, through real rules
       | unknown | intact  | unknown AND true    | is undecided           |
       | unknown | unknown | unknown AND unknown | is undecided           |
 
-  Scenario Outline: OR: low PD-L1 comes from a TPS under 1% or from a CPS under 10 (two rules, one finding)
+  Scenario Outline: OR: reduced antigen presentation comes from MHC class I or from the antigens (two rules, one finding)
     Given a profile with:
-      | field     | value |
-      | pd_l1_tps | <tps> |
-      | pd_l1_cps | <cps> |
+      | field          | value      |
+      | mhc_class_i    | <mhc>      |
+      | tumor_antigens | <antigens> |
     When the profile is evaluated
-    Then the finding "low_pdl1_expression" <outcome>
+    Then the finding "antigen_presentation_loss" <outcome>
 
     Examples:
-      | tps     | cps     | or                 | outcome        |
-      | 0       | 2       | true OR true       | is inferred    |
-      | 0.5     | 20      | true OR false      | is inferred    |
-      | 5       | 8       | false OR true      | is inferred    |
-      | 5       | 20      | false OR false     | is ruled out   |
-      | 0       | unknown | true OR unknown    | is inferred    |
-      | unknown | 5       | unknown OR true    | is inferred    |
-      | 5       | unknown | false OR unknown   | is undecided   |
-      | unknown | 20      | unknown OR false   | is undecided   |
-      | unknown | unknown | unknown OR unknown | is undecided   |
+      | mhc     | antigens | or                 | outcome      |
+      | reduced | lost     | true OR true       | is inferred  |
+      | lost    | intact   | true OR false      | is inferred  |
+      | intact  | reduced  | false OR true      | is inferred  |
+      | intact  | intact   | false OR false     | is ruled out |
+      | reduced | unknown  | true OR unknown    | is inferred  |
+      | unknown | lost     | unknown OR true    | is inferred  |
+      | intact  | unknown  | false OR unknown   | is undecided |
+      | unknown | intact   | unknown OR false   | is undecided |
+      | unknown | unknown  | unknown OR unknown | is undecided |

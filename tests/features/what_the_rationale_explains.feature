@@ -9,9 +9,10 @@ Feature: What the rationale explains: why not, how close, what to measure, how f
 
   Scenario: A vaccine is ruled out by the missing finding first, then by MHC class I
     Given a profile with:
-      | field       | value  |
-      | tmb         | 20     |
-      | mhc_class_i | intact |
+      | field          | value  |
+      | tmb            | 20     |
+      | mhc_class_i    | intact |
+      | tumor_antigens | intact |
     When the profile is evaluated
     Then the rule "low-tmb-to-vaccine" is ruled out by "low_immunogenicity"
     And the field "tmb" is not borderline
@@ -32,11 +33,11 @@ Feature: What the rationale explains: why not, how close, what to measure, how f
       | 4   | is not |
       | 30  | is not |
 
-  Scenario: Where hypoxia alone is missing, measuring it would settle the most
+  Scenario: Where hypoxia alone is missing, it is the deciding unknown
     Given the profile "hot-unsuppressed"
     And the profile field "hypoxia" is unknown
     When the profile is evaluated
-    Then measuring "hypoxia" would settle the most
+    Then the deciding unknown is "hypoxia"
     And the strategy "hypoxia_targeting" is undecided
 
   Scenario: Hypoxia-targeting agents, as the review places them and as firmly as their chain allows

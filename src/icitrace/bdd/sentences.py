@@ -97,11 +97,18 @@ THEN_BORDERLINE = Sentence(
     "The field's value sits (or does not sit) within the margin of a cut-off a rule reads: a conclusion "
     "that could flip with a small measurement difference.",
     (_FIELD, _NOT))
+THEN_DECIDING_UNKNOWN = Sentence(
+    "Then", r'the deciding unknown is "(?P<name>[^"]+)"',
+    ('the deciding unknown is "hypoxia"',),
+    "Of the unknown fields, this one would settle the most undecided rules: first of the result's "
+    "deciding unknowns.",
+    (_FIELD,))
+#: the wording before rules 2026.12.2 ("measuring" read as ordering a test), kept for one release
 THEN_NEXT_MEASUREMENT = Sentence(
     "Then", r'measuring "(?P<name>[^"]+)" would settle the most',
     ('measuring "hypoxia" would settle the most',),
-    "Of the unknown fields, this one is first in the result's next measurements (the one that the most "
-    "undecided reasoning waits on).",
+    'Deprecated, kept for one release: the old wording of Then the deciding unknown is "..." (the same '
+    "check).",
     (_FIELD,))
 THEN_MATURITY = Sentence(
     "Then", r'the strategy "(?P<sid>[^"]+)" is at the stage "(?P<stage>[^"]+)"',
@@ -133,7 +140,7 @@ CATALOGUE: tuple[Sentence, ...] = (
     GIVEN_PROFILE_FILE, GIVEN_TABLE, GIVEN_FIELD, WHEN_EVALUATED,
     THEN_FINDING, THEN_STRATEGY, THEN_RULED_OUT, THEN_UNDECIDED,
     THEN_RULE, THEN_RULED_OUT_BY, THEN_NOT_EVALUATED,
-    THEN_BORDERLINE, THEN_NEXT_MEASUREMENT, THEN_MATURITY, THEN_EVIDENCE, THEN_REFUSED,
+    THEN_BORDERLINE, THEN_DECIDING_UNKNOWN, THEN_NEXT_MEASUREMENT, THEN_MATURITY, THEN_EVIDENCE, THEN_REFUSED,
     THEN_NO_FINDING, THEN_MENTIONS, THEN_CITES,
 )
 

@@ -388,13 +388,18 @@ def then_borderline(name: str, neg: str | None, icitrace_case: Case) -> None:
               + (f"it is: {closeness(near[0])}" if near else "it is not within the margin of any cut-off a rule reads"))
 
 
-@_step(say.THEN_NEXT_MEASUREMENT)
-def then_next_measurement(name: str, icitrace_case: Case) -> None:
+@_step(say.THEN_DECIDING_UNKNOWN)
+def then_deciding_unknown(name: str, icitrace_case: Case) -> None:
     _choose("profile field", name, _fields())
-    ranked = _result(icitrace_case).next_measurements
+    ranked = _result(icitrace_case).deciding_unknowns
     if not ranked or ranked[0].field != name:
         order = ", ".join(m.field for m in ranked[:5]) or "none (no undecided rule waits on an unknown field)"
-        _fail(f"expected measuring {name!r} to settle the most, but the next measurements are: {order}")
+        _fail(f"expected {name!r} to be the deciding unknown, but the deciding unknowns are: {order}")
+
+
+@_step(say.THEN_NEXT_MEASUREMENT)
+def then_next_measurement(name: str, icitrace_case: Case) -> None:
+    then_deciding_unknown(name, icitrace_case)
 
 
 def _suggested(sid: str, case: Case) -> Any:

@@ -228,7 +228,8 @@ def report_errors(errors: list[IcitraceError]) -> int:
 
 # --- writing results ----------------------------------------------------------------------------
 
-def emit(items: Iterable, format: ReportFormat, as_list: bool, brief: bool = False) -> list[IcitraceError]:
+def emit(items: Iterable, format: ReportFormat, as_list: bool, brief: bool = False, trace: bool = False,
+         full: bool = False) -> list[IcitraceError]:
     """Write each result as it comes (so that many large profiles are never held at once), report each
     error on stderr in its place, and return the errors."""
     errors: list[IcitraceError] = []
@@ -241,14 +242,15 @@ def emit(items: Iterable, format: ReportFormat, as_list: bool, brief: bool = Fal
             else:
                 yield item
 
-    chunks = _chunks(format, results(), as_list=as_list, brief=brief)
+    chunks = _chunks(format, results(), as_list=as_list, brief=brief, trace=trace, full=full)
     for chunk in chunks:
         sys.stdout.write(chunk)
         sys.stdout.flush()
     return errors
 
 
-def _chunks(format: ReportFormat, results: Iterable, as_list: bool, brief: bool) -> Iterator[str]:
+def _chunks(format: ReportFormat, results: Iterable, as_list: bool, brief: bool, trace: bool,
+            full: bool) -> Iterator[str]:
     # each renderer imported only when its format is asked for (start-up time)
     if format is ReportFormat.json:
         from icitrace.render.json import json_chunks
@@ -257,14 +259,14 @@ def _chunks(format: ReportFormat, results: Iterable, as_list: bool, brief: bool)
     if format is ReportFormat.markdown:
         from icitrace.render.markdown import markdown_chunks
 
-        return markdown_chunks(results, brief=brief)
+        return markdown_chunks(results, brief=brief, trace=trace, full=full)
     if format is ReportFormat.dot:
         from icitrace.render.dot import dot_chunks
 
         return dot_chunks(results)
     from icitrace.render.text import text_chunks
 
-    return text_chunks(results, color=color(), width=width(), brief=brief)
+    return text_chunks(results, color=color(), width=width(), brief=brief, trace=trace, full=full)
 
 
 def color() -> bool:

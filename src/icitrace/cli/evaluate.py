@@ -41,6 +41,7 @@ from icitrace.errors import IcitraceError
     "icitrace suggest profiles/sparse-unknowns.json --set hypoxia=high --why-not hypoxia_targeting",
     "icitrace suggest profiles/cold-desert.json --format markdown > report.md",
     "icitrace suggest profiles/mhc-loss.json --brief",
+    "icitrace suggest profiles/mhc-loss.json --trace",
     "cat my.json | icitrace suggest -",
     "icitrace suggest data_clinical_sample.txt --map cohort-map.yaml --row S-0001",
 ))
@@ -50,9 +51,15 @@ def suggest(
                                         help="text (a rationale to read), json, markdown (a report with a "
                                              "Mermaid chart) or dot (Graphviz)."),
     why_not: Optional[list[str]] = WHY_NOT_OPTION,
-    brief: bool = typer.Option(False, "--brief", help="Text and markdown: leave out the summaries and rule "
-                                                      "explanations (maturity, chain, caveats and references "
-                                                      "stay)."),
+    brief: bool = typer.Option(False, "--brief", help="Text and markdown: the summary and the chain without "
+                                                      "the prose (summaries, explanations, caveats and notes "
+                                                      "left out; maturity stage, chain and references stay)."),
+    trace: bool = typer.Option(False, "--trace", help="Text and markdown: add the trace, every firing in the "
+                                                      "engine's order (JSON always has it)."),
+    full: bool = typer.Option(False, "--full", help="Text and markdown: everything, each thing still said once: "
+                                                    "the trace, every deciding unknown with its rules, the "
+                                                    "standing strategies' routes, each outside reference in "
+                                                    "full with what icitrace takes from it."),
     sets: Optional[list[str]] = SET_OPTION,
     column_map: Optional[Path] = typer.Option(None, "--map", metavar="MAP.yaml",
                                               help="Read PROFILE as a table through a column map (as batch "
@@ -71,7 +78,7 @@ def suggest(
         sources = _mapped_rows(profiles, column_map, row, book, sets, why_not)
     else:
         sources = evaluate_sources(profiles, book, edits(sets), why_not or None)
-    errors = emit(sources, format, as_list=len(profiles) > 1, brief=brief)
+    errors = emit(sources, format, as_list=len(profiles) > 1, brief=brief, trace=trace, full=full)
     if errors:
         say(f"{len(errors)} of {len(profiles)} profiles failed")
         raise typer.Exit(max(e.exit_code for e in errors))

@@ -31,21 +31,24 @@ class Page:
     def rule(self) -> None:
         self._add(0, [("─" * self.width, "dim")])
 
-    def say(self, indent: int, *spans: Span) -> None:
-        """One paragraph, wrapped to the page at ``indent``; continuation lines keep the indent."""
-        self._add(indent, [(s, "") if isinstance(s, str) else s for s in spans])
+    def say(self, indent: int, *spans: Span, hang: int | None = None) -> None:
+        """One paragraph, wrapped to the page at ``indent``; continuation lines keep the indent, or take
+        ``hang`` (a deeper indent, so that a heading's own words never line up with the next heading)."""
+        self._add(indent, [(s, "") if isinstance(s, str) else s for s in spans], indent if hang is None else hang)
 
     def text(self) -> str:
         return "".join(line + "\n" for line in self.lines)
 
-    def _add(self, indent: int, spans: list[tuple[str, str]]) -> None:
+    def _add(self, indent: int, spans: list[tuple[str, str]], hang: int | None = None) -> None:
         plain = "".join(text for text, _ in spans)
         # the style of each character (only a coloured page shows them)
         styles = [style for text, style in spans for _ in text] if self.color else []
-        for start, end in _breaks(plain, max(1, self.width - indent)):
+        hang = indent if hang is None else hang
+        for number, (start, end) in enumerate(_breaks(plain, max(1, self.width - indent), max(1, self.width - hang))):
             while end > start and plain[end - 1].isspace():  # trailing blanks help no reader
                 end -= 1
-            self.lines.append(" " * indent + self._styled(plain, styles, start, end) if end > start else "")
+            margin = " " * (hang if number else indent)
+            self.lines.append(margin + self._styled(plain, styles, start, end) if end > start else "")
 
     def _styled(self, plain: str, styles: list[str], start: int, end: int) -> str:
         if not self.color:
@@ -62,11 +65,19 @@ class Page:
         return "".join(out)
 
 
-def _breaks(text: str, width: int) -> list[tuple[int, int]]:
-    """(start, end) of each line of ``text`` wrapped greedily to ``width`` cells."""
+def _breaks(text: str, width: int, rest: int | None = None) -> list[tuple[int, int]]:
+    """(start, end) of each line of ``text`` wrapped greedily to ``width`` cells, the lines after the
+    first to ``rest`` (a hanging indent leaves them fewer cells)."""
     if len(text) <= width and cells(text) <= width:  # fits whole (most lines): nothing to measure
         return [(0, len(text))]
+    rest = width if rest is None else rest
     lines: list[tuple[int, int]] = []
+
+    def close(at: int) -> None:
+        nonlocal width
+        lines.append((line_start, at))
+        width = rest
+
     line_start, used = 0, 0
     for match in _WORD.finditer(text):
         start, word = match.start(), match.group()
@@ -76,16 +87,16 @@ def _breaks(text: str, width: int) -> list[tuple[int, int]]:
             continue
         if needed > width:  # longer than any line: cut it into line-sized pieces
             if start > line_start:
-                lines.append((line_start, start))
+                close(start)
             line_start, used = start, 0
             for position, char in enumerate(word, start):
                 size = cells(char)
                 if used + size > width:
-                    lines.append((line_start, position))
+                    close(position)
                     line_start, used = position, 0
                 used += size
         elif used and start > line_start:
-            lines.append((line_start, start))
+            close(start)
             line_start, used = start, cells(word)
     lines.append((line_start, len(text)))
     return lines

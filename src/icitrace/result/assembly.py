@@ -11,7 +11,7 @@ from icitrace.profile.model import Narrowed, Profile, narrowed
 from icitrace.reasoning.borderline import Borderline, borderline, borderline_fields
 from icitrace.reasoning.chain_strength import ChainStrength
 from icitrace.reasoning.explain import explain_many
-from icitrace.reasoning.next_measurements import next_measurements
+from icitrace.reasoning.deciding_unknowns import DecidingUnknown, deciding_unknowns
 from icitrace.reasoning.verdicts import Verdict
 from icitrace.result.model import (
     FINDING_EDGE,
@@ -24,11 +24,15 @@ from icitrace.result.model import (
     ProfileOut,
     Result,
     Route,
+    StandingNote,
     StrategyOut,
+    Summary,
+    SummaryBorderline,
+    SummaryStrategy,
     TraceStep,
 )
 from icitrace.rulebase.book import RuleBook
-from icitrace.rulebase.model import Rule
+from icitrace.rulebase.model import EVIDENCE_ORDER, Rule
 from icitrace.rulebase.operators import describe
 
 
@@ -49,6 +53,7 @@ def build_result(profile: Profile, book: RuleBook, firings: list[Firing], verdic
         TraceStep(step=i, rule=f.rule, concludes=book.by_id[f.rule].then.id, kind=book.by_id[f.rule].then.kind)
         for i, f in enumerate(firings, start=1)
     ]
+    unknowns = deciding_unknowns(book, verdicts, {s.id for s in strategies}, profile.bands())
     return Result(
         disclaimer=DISCLAIMER,
         icitrace_version=__version__,
@@ -61,11 +66,13 @@ def build_result(profile: Profile, book: RuleBook, firings: list[Firing], verdic
         findings=findings,
         strategies=strategies,
         not_evaluated=not_evaluated,
-        next_measurements=next_measurements(book, verdicts, {s.id for s in strategies}, profile.bands()),
+        deciding_unknowns=unknowns,
         borderline=near,
         why_not=None if why_not is None else explain_many(book, profile, verdicts, why_not),
         references=_references(book, assembly.cited),
+        reference_notes={book.cite(c): n for c in assembly.cited if (n := book.reference_note(c))},
         trace=trace,
+        summary=assembly.summary(findings, strategies, near, unknowns),
     )
 
 
@@ -102,6 +109,29 @@ class _Assembly:
             out.because.extend(b for b in because if b not in out.because)
         return findings, list(strategies.values())
 
+    def summary(self, findings: list[FindingOut], strategies: list[StrategyOut], near: list[Borderline],
+                unknowns: list[DecidingUnknown]) -> Summary:
+        """The answer first. Candidates firmest chain first, then in catalogue order, so that the order
+        never depends on which rule happened to fire first; a standing strategy apart, as a note."""
+        ids = list(dict.fromkeys(f.id for f in findings))
+        order = list(self.book.catalog.strategies)
+        ranked = sorted((s for s in strategies if not s.standing),
+                        key=lambda s: (EVIDENCE_ORDER.index(_firmest(s)), order.index(s.id)))
+        standing = [s for s in strategies if s.standing]
+        shown = [*ranked, *standing]
+        return Summary(
+            mechanisms=[f for f in ids if self.book.finding_kind(f) == "mechanism"],
+            biomarker_signals=[f for f in ids if self.book.finding_kind(f) == "biomarker signal"],
+            strategies=[SummaryStrategy(id=s.id, label=s.label, chain_evidence=_firmest(s),
+                                        rests_on_borderline=_rests(s)) for s in ranked],
+            standing=[StandingNote(id=s.id, label=s.label, note=s.standing or "", rules=s.rules) for s in standing],
+            borderline=[SummaryBorderline(field=b.field, cutoff=b.cutoff,
+                                          findings=[f for f in ids if b.field in self.strength.of_finding(f).borderline],
+                                          strategies=[s.id for s in shown if b.field in _rests(s)])
+                        for b in near],
+            deciding_unknown=unknowns[0].field if unknowns else None,
+        )
+
     def _finding(self, rule: Rule, because: list[Because]) -> FindingOut:
         fid = rule.then.finding or ""
         entry = self.book.catalog.findings[fid]
@@ -131,7 +161,8 @@ class _Assembly:
         return StrategyOut(id=sid, label=entry.label, summary=entry.summary, maturity=maturity,
                            not_in_review=entry.not_in_review,
                            outside_review=outside and Caveat(text=outside.text, citations=self._cites(outside.cites)),
-                           rules=[], from_findings=[], evidence=[], citations=[], because=[], routes=[])
+                           rules=[], from_findings=[], evidence=[], citations=[], because=[], routes=[],
+                           standing=entry.standing)
 
     def _route(self, rule: Rule, firing: Firing, because: list[Because]) -> Route:
         strength = self.strength.of_firing(firing)
@@ -173,6 +204,19 @@ def _references(book: RuleBook, cited: dict[str, None]) -> dict[str, str]:
     review = sorted((c for c in cited if c in book.catalog.review.sections), key=sections.index)
     outside = [c for c in cited if c not in book.catalog.review.sections]
     return {"review": book.catalog.review.title} | dict(book.reference(c) for c in [*review, *outside])
+
+
+def _firmest(s: StrategyOut) -> str:
+    """A strategy is as firm as its firmest route."""
+    return min((r.chain_evidence for r in s.routes), key=EVIDENCE_ORDER.index)
+
+
+def _rests(s: StrategyOut) -> list[str]:
+    """The borderline fields the strategy rests on: those of its routes when every route rests on one (as
+    a finding does, ``chain_strength``); none when a route stands clear of every margin."""
+    if not all(r.rests_on_borderline for r in s.routes):
+        return []
+    return list(dict.fromkeys(f for r in s.routes for f in r.rests_on_borderline))
 
 
 def _extend(target: list, items: list) -> None:

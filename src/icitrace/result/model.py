@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, computed_field
 
 from icitrace.profile.editing import Change
 from icitrace.reasoning.borderline import Borderline
 from icitrace.reasoning.explain import Explanation
-from icitrace.reasoning.next_measurements import NextMeasurement
+from icitrace.reasoning.deciding_unknowns import DecidingUnknown
 from icitrace.rulebase.book import Override
 
 #: `Because.field` of a condition on a finding, and of a count of findings (the rest name profile fields)
@@ -108,6 +108,9 @@ class StrategyOut(BaseModel):
     citations: list[str]
     because: list[Because]
     routes: list[Route]
+    #: what draws it whatever else the profile shows (null: it is particular to the profile's findings);
+    #: a standing strategy is summarised as a standing note, not as a candidate
+    standing: str | None = None
 
 
 class NotEvaluated(BaseModel):
@@ -131,6 +134,47 @@ class ProfileOut(BaseModel):
     unknown: list[str]
 
 
+class SummaryStrategy(BaseModel):
+    id: str
+    label: str
+    #: the firmest chain among its routes
+    chain_evidence: str
+    #: the borderline fields its routes rest on when every route rests on one (empty: a route stands clear)
+    rests_on_borderline: list[str]
+
+
+class StandingNote(BaseModel):
+    id: str
+    label: str
+    #: what draws it, whatever else the profile shows
+    note: str
+    rules: list[str]
+
+
+class SummaryBorderline(BaseModel):
+    """A borderline value and what rests on it: the findings and strategies it cannot do without."""
+
+    field: str
+    cutoff: str
+    findings: list[str]
+    strategies: list[str]
+
+
+class Summary(BaseModel):
+    """The answer first: what a reader needs before the detail, each item by the id the detail uses."""
+
+    #: finding ids by kind, in the order the detail shows them
+    mechanisms: list[str]
+    biomarker_signals: list[str]
+    #: the candidates particular to this profile, firmest chain first, then in catalogue order
+    strategies: list[SummaryStrategy]
+    #: candidates that any measured biomarker draws (listed once, as a note)
+    standing: list[StandingNote]
+    borderline: list[SummaryBorderline]
+    #: the unknown field that would settle the most undecided rules (first of `deciding_unknowns`)
+    deciding_unknown: str | None
+
+
 class Result(BaseModel):
     disclaimer: str
     icitrace_version: str
@@ -142,13 +186,24 @@ class Result(BaseModel):
     findings: list[FindingOut]
     strategies: list[StrategyOut]
     not_evaluated: list[NotEvaluated]
-    next_measurements: list[NextMeasurement]
+    #: the unknown fields undecided rules wait on, the one that would settle the most first
+    deciding_unknowns: list[DecidingUnknown]
     borderline: list[Borderline]
     #: only when asked for (`explain`, `suggest --why-not`)
     why_not: list[Explanation] | None = None
     #: what each citation above refers to: review paragraphs and outside sources
     references: dict[str, str]
+    #: what icitrace takes from an outside source beyond the reference (said beside its conclusions)
+    reference_notes: dict[str, str] = {}
     trace: list[TraceStep]
+    #: the answer first: findings by kind, candidates firmest chain first, borderline, deciding unknown
+    summary: Summary
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def next_measurements(self) -> list[DecidingUnknown]:
+        """The old name of `deciding_unknowns`, kept in the JSON for one release (rules 2026.12.2)."""
+        return self.deciding_unknowns
 
     def reached_by(self, cid: str) -> list[str]:
         """The rules that reached finding or strategy ``cid`` (empty: it was not reached)."""

@@ -138,6 +138,11 @@ class RuleBook:
         entry = self.cutoffs.get(citation) or self.sources[citation]
         return entry.cite, entry.source
 
+    def reference_note(self, citation: str) -> str | None:
+        """What icitrace takes from an outside source beyond the reference itself (none for a cut-off)."""
+        source = self.sources.get(citation)
+        return source.note if source else None
+
 
 class Override(BaseModel):
     cutoff: str

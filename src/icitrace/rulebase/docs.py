@@ -42,6 +42,8 @@ def rule_doc(book: RuleBook, rule: Rule) -> str:
     ]
     for cite in rule.citations:
         short, text = book.reference(cite)
+        note = book.reference_note(cite)
+        text = f"{text} {note}" if note else text
         lines.append(wrap(text if short == cite else f"{short}, {text}"))
     for name in book.cutoffs_of(rule):
         cutoff = book.cutoffs[name]

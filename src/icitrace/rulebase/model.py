@@ -132,7 +132,11 @@ class Source(_Strict):
 
     name: str = ""
     cite: str = Field(min_length=3, description="short citation shown next to conclusions")
+    #: the reference itself (authors, title, journal), as the References list it
     source: Prose = Field(min_length=10)
+    #: what icitrace takes from it; said beside the conclusions that cite it, so the References give it
+    #: only on request (`--full`) and the JSON under `reference_notes`
+    note: Prose | None = None
 
 
 class Note(_Strict):
@@ -172,6 +176,9 @@ class StrategyEntry(_Strict):
     not_in_review: Prose | None = None
     #: where the field stands beyond the review (outside knowledge, cited)
     outside_review: Note | None = None
+    #: set for a strategy that any measured biomarker draws, whatever else the profile shows: what draws
+    #: it, in words. Outputs list it once as a standing note, not as a candidate particular to the profile.
+    standing: Prose | None = None
 
 
 class Review(_Strict):

@@ -1,10 +1,11 @@
-# Written by `icitrace scenario` from profiles/acquired-resistance-tim3.json (icitrace 0.1.0, rules 2026.12.1).
+# Written by `icitrace scenario` from profiles/acquired-resistance-tim3.json (icitrace 0.1.0, rules 2026.12.2).
 # ILLUSTRATIVE ONLY - not for clinical use: a hypothetical profile and one review's ideas.
 # id: acquired-resistance-tim3
 # tumour type: hypothetical non-small-cell lung cancer
 # description: Responded to PD-1 blockade, then progressed (SITC acquired resistance) with TIM-3
-# + raised: adaptive resistance through another checkpoint. The high PD-L1 is shown both as a
-# + biomarker and as icitrace's reading of the review's raised checkpoint ligands.
+# + raised: adaptive resistance through another checkpoint. The high PD-L1 is shown as a biomarker;
+# + with IL-10 and TGF-beta unknown, whether it belongs to the review's suppressive profile stays
+# + undecided.
 Feature: acquired-resistance-tim3
 
   Scenario: What acquired-resistance-tim3 reaches, rules out and leaves undecided
@@ -26,13 +27,14 @@ Feature: acquired-resistance-tim3
     And the finding "antigen_presentation_loss" is undecided
     And the finding "alternative_checkpoint_upregulation" is inferred by rule "tim3-elevated"
     And the finding "immunosuppressive_cytokines" is undecided
-    And the finding "elevated_checkpoint_ligands" is inferred by rule "pd-l1-high-as-checkpoint-ligand"
+    And the finding "elevated_checkpoint_ligands" is undecided
     And the finding "oncogenic_pathway_evasion" is undecided
     And the finding "epigenetic_immune_silencing" is undecided
     And the finding "t_cell_exclusion" is ruled out
     And the finding "immune_desert" is ruled out
     And the finding "low_immunogenicity" is ruled out
     And the finding "low_pdl1_expression" is ruled out
+    And the finding "cps_below_keynote355" is ruled out
     And the finding "high_tmb" is inferred by rule "tmb-high"
     And the finding "high_pdl1_expression" is inferred by rule "pd-l1-tps-high"
     And the strategy "ici_plus_chemotherapy" is undecided

@@ -1,4 +1,4 @@
-# Written by `icitrace scenario` from profiles/cold-desert.json (icitrace 0.1.0, rules 2026.12.1).
+# Written by `icitrace scenario` from profiles/cold-desert.json (icitrace 0.1.0, rules 2026.12.2).
 # ILLUSTRATIVE ONLY - not for clinical use: a hypothetical profile and one review's ideas.
 # id: cold-desert
 # tumour type: hypothetical pancreatic adenocarcinoma
@@ -35,7 +35,7 @@ Feature: cold-desert
     And the finding "immune_desert" is inferred by rule "t-cells-desert"
     And the finding "low_immunogenicity" is inferred by rule "tmb-below-high"
     And the finding "low_pdl1_expression" is inferred by rule "pd-l1-tps-negative"
-    And the finding "low_pdl1_expression" is inferred by rule "pd-l1-cps-low"
+    And the finding "cps_below_keynote355" is inferred by rule "pd-l1-cps-low"
     And the finding "high_tmb" is ruled out
     And the finding "high_pdl1_expression" is ruled out
     And the strategy "ici_plus_chemotherapy" is suggested by rule "antigen-loss-to-chemotherapy"
@@ -50,11 +50,12 @@ Feature: cold-desert
     And the strategy "hypoxia_targeting" is undecided
     And the strategy "biomarker_guided_personalization" is suggested by rule "low-tmb-to-biomarker-guided"
     And the strategy "biomarker_guided_personalization" is suggested by rule "low-pdl1-to-biomarker-guided"
+    And the strategy "biomarker_guided_personalization" is suggested by rule "cps-below-line-to-biomarker-guided"
     And the strategy "anti_tim3_combination" is undecided
     And the strategy "anti_lag3_combination" is undecided
     And the strategy "anti_vista_combination" is undecided
     And the strategy "multi_pathway_combination" is suggested by rule "several-mechanisms-to-multi-pathway"
-    And the strategy "adoptive_cell_transfer" is ruled out
+    And the strategy "adoptive_cell_transfer" is suggested by rule "desert-to-adoptive-cell-transfer"
     And the strategy "tlr_agonist_adjuvant" is suggested by rule "desert-to-tlr-agonist"
     And the strategy "sting_agonist_adjuvant" is suggested by rule "desert-to-sting-agonist"
     And the strategy "single_cell_and_ml_profiling" is undecided

@@ -1,11 +1,11 @@
-# Written by `icitrace scenario` from profiles/hot-unsuppressed.json (icitrace 0.1.0, rules 2026.12.1).
+# Written by `icitrace scenario` from profiles/hot-unsuppressed.json (icitrace 0.1.0, rules 2026.12.2).
 # ILLUSTRATIVE ONLY - not for clinical use: a hypothetical profile and one review's ideas.
 # id: hot-unsuppressed
 # tumour type: hypothetical melanoma
 # description: A 'hot' inflamed tumour with many mutations, strong PD-L1 and no suppressive feature
-# + recorded. Its biomarker signals are associated with more responses in trials outside the review,
-# + and icitrace also shows its own reading of high PD-L1 as one of the review's raised checkpoint
-# + ligands.
+# + recorded. Its biomarker signals are associated with more responses in trials outside the review;
+# + with no suppressive cytokine raised, its high PD-L1 is not read as the review's suppressive
+# + profile.
 Feature: hot-unsuppressed
 
   Scenario: What hot-unsuppressed reaches, rules out and leaves undecided
@@ -36,13 +36,14 @@ Feature: hot-unsuppressed
     And the finding "antigen_presentation_loss" is ruled out
     And the finding "alternative_checkpoint_upregulation" is ruled out
     And the finding "immunosuppressive_cytokines" is ruled out
-    And the finding "elevated_checkpoint_ligands" is inferred by rule "pd-l1-high-as-checkpoint-ligand"
+    And the finding "elevated_checkpoint_ligands" is ruled out
     And the finding "oncogenic_pathway_evasion" is ruled out
     And the finding "epigenetic_immune_silencing" is ruled out
     And the finding "t_cell_exclusion" is ruled out
     And the finding "immune_desert" is ruled out
     And the finding "low_immunogenicity" is ruled out
     And the finding "low_pdl1_expression" is ruled out
+    And the finding "cps_below_keynote355" is ruled out
     And the finding "high_tmb" is inferred by rule "tmb-high"
     And the finding "high_pdl1_expression" is inferred by rule "pd-l1-tps-high"
     And the strategy "ici_plus_chemotherapy" is ruled out

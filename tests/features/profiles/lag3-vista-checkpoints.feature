@@ -1,4 +1,4 @@
-# Written by `icitrace scenario` from profiles/lag3-vista-checkpoints.json (icitrace 0.1.0, rules 2026.12.1).
+# Written by `icitrace scenario` from profiles/lag3-vista-checkpoints.json (icitrace 0.1.0, rules 2026.12.2).
 # ILLUSTRATIVE ONLY - not for clinical use: a hypothetical profile and one review's ideas.
 # id: lag3-vista-checkpoints
 # tumour type: hypothetical renal cell carcinoma
@@ -31,6 +31,7 @@ Feature: lag3-vista-checkpoints
     And the finding "immune_desert" is undecided
     And the finding "low_immunogenicity" is inferred by rule "tmb-below-high"
     And the finding "low_pdl1_expression" is ruled out
+    And the finding "cps_below_keynote355" is ruled out
     And the finding "high_tmb" is ruled out
     And the finding "high_pdl1_expression" is ruled out
     And the strategy "ici_plus_chemotherapy" is undecided

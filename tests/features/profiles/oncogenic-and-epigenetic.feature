@@ -1,4 +1,4 @@
-# Written by `icitrace scenario` from profiles/oncogenic-and-epigenetic.json (icitrace 0.1.0, rules 2026.12.1).
+# Written by `icitrace scenario` from profiles/oncogenic-and-epigenetic.json (icitrace 0.1.0, rules 2026.12.2).
 # ILLUSTRATIVE ONLY - not for clinical use: a hypothetical profile and one review's ideas.
 # id: oncogenic-and-epigenetic
 # tumour type: hypothetical hepatocellular carcinoma
@@ -28,7 +28,8 @@ Feature: oncogenic-and-epigenetic
     And the finding "t_cell_exclusion" is undecided
     And the finding "immune_desert" is undecided
     And the finding "low_immunogenicity" is inferred by rule "tmb-below-high"
-    And the finding "low_pdl1_expression" is undecided
+    And the finding "low_pdl1_expression" is ruled out
+    And the finding "cps_below_keynote355" is undecided
     And the finding "high_tmb" is ruled out
     And the finding "high_pdl1_expression" is ruled out
     And the strategy "ici_plus_chemotherapy" is undecided
@@ -45,7 +46,7 @@ Feature: oncogenic-and-epigenetic
     And the strategy "anti_lag3_combination" is undecided
     And the strategy "anti_vista_combination" is undecided
     And the strategy "multi_pathway_combination" is suggested by rule "several-mechanisms-to-multi-pathway"
-    And the strategy "adoptive_cell_transfer" is ruled out
+    And the strategy "adoptive_cell_transfer" is undecided
     And the strategy "tlr_agonist_adjuvant" is undecided
     And the strategy "sting_agonist_adjuvant" is undecided
     And the strategy "single_cell_and_ml_profiling" is undecided

@@ -1,4 +1,4 @@
-# Written by `icitrace scenario` from profiles/suppressive-cells.json (icitrace 0.1.0, rules 2026.12.1).
+# Written by `icitrace scenario` from profiles/suppressive-cells.json (icitrace 0.1.0, rules 2026.12.2).
 # ILLUSTRATIVE ONLY - not for clinical use: a hypothetical profile and one review's ideas.
 # id: suppressive-cells
 # tumour type: hypothetical ovarian carcinoma
@@ -31,7 +31,8 @@ Feature: suppressive-cells
     And the finding "t_cell_exclusion" is ruled out
     And the finding "immune_desert" is ruled out
     And the finding "low_immunogenicity" is inferred by rule "tmb-below-high"
-    And the finding "low_pdl1_expression" is undecided
+    And the finding "low_pdl1_expression" is ruled out
+    And the finding "cps_below_keynote355" is undecided
     And the finding "high_tmb" is ruled out
     And the finding "high_pdl1_expression" is ruled out
     And the strategy "ici_plus_chemotherapy" is undecided

@@ -17,13 +17,11 @@ const MAX_SWEEP = 500;  // the most values the server sweeps for the page (web/a
 
 // The CLI's framing sentences (render/prose.py, reasoning/borderline.py); a test holds them equal.
 const NOTES = {
-  strategies: "These are approaches the review discusses, listed because of the findings above. "
-    + "They describe research directions, not a plan for any patient.",
-  chain: "chain: the weakest evidence from profile value to strategy; review-stated is firmer than "
-    + "inferred-link, which is firmer than a premise resting on a cut-off from outside the review.",
-  unknowns: "Which unknown would settle the most of the reasoning below: a guide to what stays undecided, "
-    + "not a list of tests to order.",
-  references: "[n] are the review's own reference numbers",
+  chain: "firmest chain first (its weakest link: review-stated > inferred-link > external-cutoff)",
+  standing: "any measured biomarker draws it",
+  unknowns: "The deciding unknowns, the one that would settle the most first: a guide to what stays "
+    + "open, not a list of tests.",
+  references: "[n]: the review's own reference numbers",
   outside: "Outside the review (outside knowledge, cited to its source):",
   assay: "Assays, samples and laboratories differ around such cut-offs: a value this close could "
     + "fall on the other side when measured again.",
@@ -153,11 +151,39 @@ function closeness(b) {
     + `(borderline within ${showNumber(b.margin)} ${b.side} the line)`;
 }
 
+// The deciding unknowns (the JSON's older key, next_measurements, is read while it is the only one).
+function unknownsOf(r) { return r.deciding_unknowns || r.next_measurements || []; }
+
+// The answer first, as the CLI's summary gives it: findings by kind, candidates firmest chain first,
+// the standing candidate as a note, what rests on a borderline value, the deciding unknown.
+function summaryLines(r) {
+  const s = r.summary;
+  if (!s) return [];
+  const ids = (list) => (list.length ? list.join(", ") : "none");
+  const lines = [
+    el("li", {}, `Mechanisms: ${ids(s.mechanisms)}`),
+    el("li", {}, `Biomarker signals: ${ids(s.biomarker_signals)}`),
+    el("li", {}, `Candidate strategies (${NOTES.chain}): `
+      + (s.strategies.length ? s.strategies.map((c) => `${c.id} [${c.chain_evidence}]`
+        + (c.rests_on_borderline.length ? ` (rests on borderline ${c.rests_on_borderline.join(", ")})` : "")).join("; ")
+        : "none")),
+  ];
+  for (const st of s.standing || []) lines.push(el("li", {}, `Standing candidate, ${NOTES.standing}: ${st.id}`));
+  for (const b of s.borderline || []) {
+    const resting = [...(b.findings || []), ...(b.strategies || [])];
+    lines.push(el("li", {}, `Borderline: ${b.field} near ${b.cutoff}; `
+      + (resting.length ? `${resting.join(", ")} rest${resting.length === 1 ? "s" : ""} on it` : "nothing derived rests on it")));
+  }
+  lines.push(el("li", {}, `The deciding unknown: ${s.deciding_unknown || "none (no undecided rule waits on an unknown field)"}`));
+  return [el("ul", { "data-summary": "" }, lines)];
+}
+
 function caveatLine(c) { return `${c.text} (${cites(c.citations)})`; }
 
 function maturityLine(s) {
   const m = s.maturity;
-  return m ? `${m.label} ${m.citation}: ${m.text}` : "not given in this rule base";
+  if (!m) return "not given in this rule base";
+  return `(${m.citation === "conclusion" ? "the review's conclusion" : m.citation}): ${m.text}`;
 }
 
 // --- the profile editor: built from the schema once; the profile is data, each box writes one field ---
@@ -883,14 +909,15 @@ function sweepChart(s, narrow) {
 function renderDetails() {
   once("details", state.shown, () => {
     const r = state.shown && state.shown.result;
-    for (const id of ["findings", "strategies", "borderline", "unknowns", "references"]) $(id).replaceChildren();
+    for (const id of ["summary", "findings", "strategies", "borderline", "unknowns", "references"]) $(id).replaceChildren();
     if (!r) return;
+    $("summary").replaceChildren(...summaryLines(r));
     const near = new Map(r.borderline.flatMap((b) => Object.keys(b.rules).map((rule) => [rule, b])));
     const ids = [...new Set(r.findings.map((f) => f.id))];
     $("findings").replaceChildren(...(ids.length ? ids.map((id) => findingCard(r.findings.filter((f) => f.id === id), near))
       : [el("p", { class: "muted" }, "No finding: none follows from the values known so far.")]));
     $("strategies").replaceChildren(...(r.strategies.length
-      ? [...r.strategies.map(strategyCard), el("p", { class: "muted" }, NOTES.strategies), el("p", { class: "muted" }, NOTES.chain)]
+      ? [...r.strategies.map(strategyCard), el("p", { class: "muted" }, "Order: " + NOTES.chain)]
       : [el("p", { class: "muted" }, "No strategy: the review's strategies are listed for findings, and no finding reaches one.")]));
     $("borderline").replaceChildren(...(r.borderline.length ? [el("ul", {}, r.borderline.map((b) => el("li", { "data-borderline": b.field },
       `${closeness(b)}: ${Object.entries(b.rules).map(([rule, did]) => `${rule} ${did ? "fired" : "did not fire"}`).join(", ")}`,
@@ -900,8 +927,8 @@ function renderDetails() {
     put($("unknowns"),
       el("p", {}, `${r.not_evaluated.length} rules undecided because a field is unknown`
         + (banded ? " or known only as a band across a cut-off" : "") + (r.not_evaluated.length ? "." : ": none.")),
-      r.next_measurements.length ? el("p", { class: "muted" }, NOTES.unknowns) : null,
-      el("ul", {}, r.next_measurements.map((m) => el("li", {}, m.sentence, el("div", { class: "muted" }, "rules: " + m.rules.join(", "))))));
+      unknownsOf(r).length ? el("p", { class: "muted" }, NOTES.unknowns) : null,
+      el("ul", {}, unknownsOf(r).map((m) => el("li", {}, m.sentence, el("div", { class: "muted" }, "rules: " + m.rules.join(", "))))));
     const review = Object.entries(r.references).filter(([k]) => REVIEW_CITATION.test(k)).map(([k, v]) => [k, v.split(": ").slice(1).join(": ")]);
     const outside = Object.entries(r.references).filter(([k]) => k !== "review" && !REVIEW_CITATION.test(k));
     put($("references"),

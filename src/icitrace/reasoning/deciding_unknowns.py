@@ -1,5 +1,5 @@
-"""Which unknown field would settle the most: the rules each one would bear on, and the strategies
-it is the only remaining route to. A field known only as a band that straddles a cut-off counts too:
+"""The deciding unknowns: for each unknown field, the undecided rules it bears on and the strategies it
+is the only remaining route to, the one that would settle the most first. A field known only as a band that straddles a cut-off counts too:
 an exact value would settle what the band leaves open."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from icitrace.rulebase.book import RuleBook
 from icitrace.rulebase.model import Rule
 
 
-class NextMeasurement(BaseModel):
+class DecidingUnknown(BaseModel):
     field: str
     #: undecided rules that need this field (it alone, or with others)
     rules: list[str]
@@ -27,8 +27,8 @@ class NextMeasurement(BaseModel):
     sentence: str
 
 
-def next_measurements(book: RuleBook, verdicts: dict[str, Verdict], reached: set[str],
-                      bands: Mapping[str, Band] = MappingProxyType({})) -> list[NextMeasurement]:
+def deciding_unknowns(book: RuleBook, verdicts: dict[str, Verdict], reached: set[str],
+                      bands: Mapping[str, Band] = MappingProxyType({})) -> list[DecidingUnknown]:
     open_rules = [r for r in book.rules if verdicts[r.id].holds is None]
     needs = _Necessary(book, verdicts)
     fields = list(dict.fromkeys(f for r in open_rules for f in verdicts[r.id].missing))
@@ -38,10 +38,14 @@ def next_measurements(book: RuleBook, verdicts: dict[str, Verdict], reached: set
         decides = [r.id for r in rules if verdicts[r.id].missing == (field,)]
         candidates = dict.fromkeys(r.then.strategy for r in rules if r.then.strategy and r.then.strategy not in reached)
         only = [s for s in candidates if all(field in needs.rule(r) for r in open_rules if r.then.strategy == s)]
-        out.append(NextMeasurement(field=field, rules=[r.id for r in rules], decides=decides, only_route_to=only,
+        out.append(DecidingUnknown(field=field, rules=[r.id for r in rules], decides=decides, only_route_to=only,
                                    sentence=_sentence(field, len(rules), len(decides), only, bands.get(field))))
     # Most rules first; ties keep the order in which the fields first appear among the rules.
     return sorted(out, key=lambda m: -len(m.rules))
+
+
+#: the names before issue 22 ("next measurements" read as tests to order), kept for one release
+NextMeasurement, next_measurements = DecidingUnknown, deciding_unknowns
 
 
 class _Necessary:
