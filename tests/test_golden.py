@@ -29,3 +29,21 @@ def test_output_matches_its_golden_file(profile, fmt):
     assert golden.exists(), f"no golden file {golden.name}: run with ICITRACE_UPDATE_GOLDEN=1 and review it"
     assert done.stdout.decode() == golden.read_text(), (
         f"{golden.name} differs; if the change is meant, update with ICITRACE_UPDATE_GOLDEN=1 and review the diff")
+
+
+def test_the_json_contract_schema_matches_its_golden_file():
+    """The JSON contract's schema, one name per model (two models once shared the name `Route` and
+    leaked into the schema as `icitrace__reasoning__explain__Route`): a change to the contract shows here."""
+    import json
+
+    from icitrace.result.model import Result
+
+    schema = Result.model_json_schema()
+    assert not [name for name in schema.get("$defs", {}) if "__" in name], "two models share a name"
+    text = json.dumps(schema, indent=2, sort_keys=True) + "\n"
+    golden = GOLDEN / "result.schema.json"
+    if UPDATE:
+        golden.write_text(text)
+        pytest.skip("golden file written")
+    assert golden.exists(), "no golden schema: run with ICITRACE_UPDATE_GOLDEN=1 and review it"
+    assert text == golden.read_text(), "the JSON contract's schema changed: update with ICITRACE_UPDATE_GOLDEN=1 and review"

@@ -36,7 +36,10 @@ class ConditionCheck(BaseModel):
     finding: Explanation | None = None
 
 
-class Route(BaseModel):
+class RuleTry(BaseModel):
+    """One rule's try at a conclusion, for "why" and "why not": fired, failed at a condition, or undecided
+    (the strategy's way through a fired rule, in the result, is ``result.model.Route``)."""
+
     rule: str
     status: Literal["fired", "failed", "undecided"]
     #: fired: every condition; failed: the conditions up to the first that fails; undecided: the unknown ones
@@ -50,7 +53,7 @@ class Explanation(BaseModel):
     label: str
     holds: bool | None
     summary: str
-    routes: list[Route]
+    routes: list[RuleTry]
 
 
 ConditionCheck.model_rebuild()
@@ -70,7 +73,7 @@ def explain_many(book: RuleBook, profile: Profile, verdicts: dict[str, Verdict],
     return [explainer.explain(t) for t in targets]
 
 
-def rule_route(book: RuleBook, profile: Profile, verdicts: dict[str, Verdict], rule_id: str) -> Route:
+def rule_route(book: RuleBook, profile: Profile, verdicts: dict[str, Verdict], rule_id: str) -> RuleTry:
     """One rule's route, whatever its conclusion's state: for a rule decided not to fire, its
     conditions up to the first that fails (why not)."""
     return _Explainer(book, profile, verdicts).route(book.by_id[rule_id])
@@ -97,7 +100,7 @@ class _Explainer:
         return Explanation(id=target, kind=kind, label=self.book.label(target), holds=verdict.holds,
                            summary=self._summary(target, kind, verdict, routes), routes=routes)
 
-    def route(self, rule: Rule) -> Route:
+    def route(self, rule: Rule) -> RuleTry:
         verdict = self.verdicts[rule.id]
         status = {True: "fired", False: "failed", None: "undecided"}[verdict.holds]
         checks = [self._check(c) for c in rule.when]
@@ -106,7 +109,7 @@ class _Explainer:
             checks = checks[: first + 1]
         elif status == "undecided":
             checks = [c for c in checks if c.status == "unknown"]
-        return Route(rule=rule.id, status=status, checks=checks, missing=list(verdict.missing))
+        return RuleTry(rule=rule.id, status=status, checks=checks, missing=list(verdict.missing))
 
     def _check(self, cond: Condition) -> ConditionCheck:
         verdict = condition_verdict(cond, self.known, self.findings, self.book)
@@ -132,7 +135,7 @@ class _Explainer:
         text = describe(cond, self.book.cutoffs, held) if status == "holds" else f"needs {need}; has {len(held)}"
         return ConditionCheck(condition=text, status=status, value=held, missing=list(verdict.missing))
 
-    def _summary(self, target: str, kind: str, verdict: Verdict, routes: list[Route]) -> str:
+    def _summary(self, target: str, kind: str, verdict: Verdict, routes: list[RuleTry]) -> str:
         # "derived", not "inferred": a finding's rule may be review-stated, and `inferred-link` is an evidence kind
         verb = "derived" if kind == "finding" else "reached"
         if verdict.holds:
