@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import tempfile
@@ -51,6 +52,42 @@ def invoke(*args: str, stdin: bytes | None = None, env: dict | None = None, cwd:
     finally:
         os.chdir(here)
     return subprocess.CompletedProcess(list(args), done.exit_code, done.stdout_bytes, done.stderr_bytes)
+
+
+@contextlib.contextmanager
+def serving():
+    """The real `icitrace serve` on a free loopback port, once it answers; the port. It must stop within
+    20 s of SIGTERM. Yields (port, process): its stderr can be read once it has stopped."""
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen(icitrace_command() + ["serve", "--port", str(port)], stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE)
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/schema", timeout=2).read()
+            break
+        except OSError:
+            if process.poll() is not None:
+                pytest.fail(f"icitrace serve ended: {process.stderr.read().decode()}")
+            time.sleep(0.1)
+    else:
+        process.kill()
+        pytest.fail("icitrace serve did not answer within 30 s")
+    try:
+        yield port, process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            pytest.fail("icitrace serve did not stop within 20 s of SIGTERM")
 
 
 def no_traceback(done) -> str:

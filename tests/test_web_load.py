@@ -8,15 +8,12 @@ requests and in seconds, and the figures are printed (`pytest -s`)."""
 
 import http.client
 import json
-import socket
 import statistics
-import subprocess
 import threading
 import time
-import urllib.request
 
 import pytest
-from conftest import icitrace_command
+from conftest import serving
 
 pytestmark = pytest.mark.cli  # every test here talks to a real `icitrace serve` process
 
@@ -30,36 +27,10 @@ CLIENTS, MOST_REQUESTS, MOST_SECONDS, PROBES, BOUND = 60, 20_000, 25.0, 9, 0.5
 PAUSE = 0.1
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server():
-    port = _free_port()
-    process = subprocess.Popen(icitrace_command() + ["serve", "--port", str(port)], stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE)
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/schema", timeout=2).read()
-            break
-        except OSError:
-            if process.poll() is not None:
-                pytest.fail(f"icitrace serve ended: {process.stderr.read().decode()}")
-            time.sleep(0.1)
-    else:
-        process.kill()
-        pytest.fail("icitrace serve did not answer within 30 s")
-    yield port
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        pytest.fail("icitrace serve did not stop within 20 s of SIGTERM")
+    with serving() as (port, process):
+        yield port
     assert "Traceback" not in process.stderr.read().decode()
 
 

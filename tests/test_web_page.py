@@ -9,15 +9,12 @@ missing browser fails them: CI must never pass by skipping its browser."""
 import json
 import os
 import shutil
-import socket
-import subprocess
 import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from conftest import ROOT, icitrace_command, invoke
+from conftest import ROOT, invoke, serving
 
 webdriver = pytest.importorskip("selenium.webdriver")
 pytest.importorskip("fastapi")
@@ -34,33 +31,10 @@ BROWSER = shutil.which("chromium") or shutil.which("chromium-browser")
 DRIVER = shutil.which("chromedriver")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server():
-    port = _free_port()
-    process = subprocess.Popen(icitrace_command() + ["serve", "--port", str(port)], stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(url + "api/schema", timeout=2).read()
-            break
-        except OSError:
-            if process.poll() is not None:
-                pytest.fail(f"icitrace serve ended: {process.stderr.read().decode()}")
-            time.sleep(0.1)
-    else:
-        process.kill()
-        pytest.fail("icitrace serve did not answer within 30 s")
-    yield url
-    process.terminate()
-    process.wait(timeout=10)
+    with serving() as (port, _):
+        yield f"http://127.0.0.1:{port}/"
 
 
 @pytest.fixture(scope="module")

@@ -36,6 +36,7 @@ batch run), ``StreamClosed`` (an OSError: a closed standard stream), ``YamlProbl
 from __future__ import annotations
 
 import difflib
+import errno
 from collections.abc import Iterable
 
 from icitrace.text import printable
@@ -210,10 +211,6 @@ def from_os_error(error: OSError) -> IcitraceError:
     code: one that names a file is a path the command was given and cannot use (exit 2, the file named,
     escaped for the terminal); one that names none is a write to standard output that failed, a full
     disk or a closed stream (exit 1)."""
-    import errno
-
-    from icitrace.text import printable
-
     if isinstance(error, StreamClosed):
         return OutputProblem(str(error))
     reason = {errno.ENOSPC: "No space left on device", errno.EFBIG: "the file size limit was reached",

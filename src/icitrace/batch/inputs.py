@@ -81,12 +81,9 @@ class Trail:
 
     def note(self) -> None:
         self.count += 1
-        self.digests[self.count] = self.hasher.copy().hexdigest()[:32] if self.hashed else ""
-
-    hashed = False
+        self.digests[self.count] = self.hasher.copy().hexdigest()[:32]
 
     def reader(self, stream: BinaryIO) -> _Hashed:
-        self.hashed = True
         return _Hashed(stream, self.hasher)
 
     def span(self, first: int, last: int) -> list[str]:
@@ -164,7 +161,7 @@ def _file_record(path: Path) -> Record:
         with open_input(path) as handle:
             return Record(str(path), path.stem, "json", handle.read(MAX_BYTES + 1))
     except UnreadableInput as error:
-        return Record(str(path), path.stem, "error", str(error).removeprefix(f"{printable(str(path))}: "))
+        return Record(str(path), path.stem, "error", error.reason)
     except OSError as error:
         return Record(str(path), path.stem, "error", f"cannot be read ({error.strerror or error})")
 

@@ -157,7 +157,7 @@ def prepare_output(out: Path | None, reads: Reads) -> Output:
     anything changes when it cannot be right."""
     if out is None:
         return _stdout(reads)
-    _stdout_not_read(reads)  # a summary may still go there
+    _stdout_not_read(reads, getattr(sys.stdout, "buffer", None))  # a summary may still go there
     name = f"--out {printable(str(out))}"
     for path, what in ((out, ""), (run_record_path(out), f" (its run record {printable(run_record_path(out).name)})")):
         why = reads.clash(path)
@@ -196,15 +196,14 @@ def _stdout(reads: Reads) -> Output:
     stream = getattr(sys.stdout, "buffer", None)
     if stream is None:
         raise OutputRefused("standard output is closed; give --out FILE")
-    identity = _stdout_not_read(reads)
+    identity = _stdout_not_read(reads, stream)
     if identity is not None:
         _lock(stream, "standard output: another icitrace run is writing it; wait for it, or write elsewhere")
     return Output(stream, None, regular=identity is not None, owned=False)
 
 
-def _stdout_not_read(reads: Reads) -> tuple[int, int] | None:
+def _stdout_not_read(reads: Reads, stream: Any) -> tuple[int, int] | None:
     """Standard output's identity when it is a regular file, refused when the run reads that file."""
-    stream = getattr(sys.stdout, "buffer", None)
     identity = _fd_identity(stream.fileno()) if stream is not None and _has_fd(stream) else None
     if identity is not None and (identity in reads.files or identity == reads.stdin):
         what = "standard input" if identity == reads.stdin else f"the input {printable(reads.files[identity])}"
