@@ -94,8 +94,9 @@ def _changes(out: Page, r: Result) -> None:
 def _why(out: Page, e: Explanation) -> None:
     out.blank()
     out.say(0, (f"Why{'' if e.holds else ' not'}:", "bold"), f" {e.id}  {printable(e.label)}")
-    for indent, line in explanation_lines(e):
-        out.say(indent, printable(line))
+    for number, (indent, line) in enumerate(explanation_lines(e)):
+        # a wrapped step hangs under its own words, past its mark (+ x ?), not under the mark
+        out.say(indent, printable(line), hang=indent + 2 if number else None)
 
 
 def _one(out: Page, r: Result, show: Show) -> None:
