@@ -19,7 +19,6 @@ catalogue's size.
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib import resources
@@ -33,6 +32,7 @@ from icitrace.errors import IcitraceError, InputProblem, TooLarge
 from icitrace.pipeline import evaluate, shipped_dir
 from icitrace.profile.model import Profile
 from icitrace.profile.reading import MAX_BYTES, check_size, parse_json, validate
+from icitrace.render.json import data_json
 from icitrace.service import check_ids, load_rules, plan_sweep
 from icitrace.web.security import CSP, HEADERS, TOO_LARGE, Guard, error_body, json_text
 from icitrace.web.work import MOST_EVALUATIONS, RETRY_AFTER, Busy, EngineQueue, Shed
@@ -250,7 +250,7 @@ def _profile_of(value: Any, name: str) -> Profile:
 
 
 def _json(data: Any) -> bytes:
-    return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    return data_json(data).encode("utf-8")
 
 
 def _catalogue(book: Any) -> dict:
