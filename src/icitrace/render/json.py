@@ -1,5 +1,5 @@
-"""JSON as the commands write it: the contract (see README), one object per profile and an array for
-several, and any other data a command prints as JSON."""
+"""JSON as the commands write it: the contract (see docs/json.md), one object per profile and an array
+for several, and any other data a command prints as JSON."""
 
 from __future__ import annotations
 
