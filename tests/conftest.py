@@ -123,6 +123,17 @@ def records_of(data: bytes | str) -> str:
     return rest
 
 
+def read_provenance(line: str) -> dict:
+    """The data of a provenance line, read as batch/provenance.py documents its two forms (a JSON record
+    ``{"icitrace_run": {...}}``, or a comment ``# icitrace_run {...}`` before a table's header)."""
+    import json
+
+    from icitrace.batch.provenance import KEY
+
+    comment = f"# {KEY} "
+    return json.loads(line.removeprefix(comment)) if line.startswith(comment) else json.loads(line)[KEY]
+
+
 def but_deciding(summary: dict) -> dict:
     """A summary without its deciding unknowns, overall and per group: the one part a resumed run counts
     over the records it evaluated itself (the output it resumes does not hold it)."""

@@ -289,6 +289,24 @@ def test_rules_lint_passes_on_the_shipped_rules_and_reports_a_broken_directory(t
     assert f"{path}:18: rule `hypoxia-high`: duplicate rule id" in err
 
 
+
+def test_rules_lint_names_each_rule_the_reading_and_the_engine_disagree_on_then_fails(monkeypatch, book):
+    """The differential check's report (render.rules): the directory's line on stdout, then on stderr a
+    line per drifting rule and the failure last."""
+    from icitrace.rulebase import operators
+
+    monkeypatch.setattr(operators.Is, "holds", lambda self, cond, value, cutoffs: False)
+    done = invoke("rules", "lint", "--profiles", "300")
+    lines = done.stderr.decode().splitlines()
+    assert done.returncode == 2 and done.stdout.decode() == (
+        f"{book.directory}: ok ({len(book.rules)} rules, {len(book.catalog.findings)} findings, "
+        f"{len(book.catalog.strategies)} strategies, {len(book.cutoffs)} cut-offs)\n")
+    assert any(line.startswith("icitrace: rule `hypoxia-high`: the engine fired it where the reading says it does "
+                               "not hold on ") for line in lines), lines
+    drifting = sum(line.startswith("icitrace: rule `") for line in lines)
+    assert lines[-1] == (f"icitrace: differential check: the engine and the reading disagree on {drifting} rule(s) "
+                         "over 300 generated profiles")
+
 COMMANDS = [[], ["suggest"], ["explain"], ["diff"], ["sweep"], ["batch"], ["synth"], ["validate"], ["schema"],
             ["scenario"], ["rules"], ["rules", "list"], ["rules", "show"], ["rules", "lint"], ["rules", "coverage"],
             ["bdd"], ["bdd", "steps"]]

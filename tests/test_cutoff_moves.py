@@ -195,12 +195,12 @@ def test_titles_name_their_cutoffs_by_placeholder_and_read_as_before_with_the_sh
     ({"pd_l1_high": 50}, "pd-l1-tps-high", "PD-L1 TPS of 50% or more: high expression (KEYNOTE-024 line)"),
 ], ids=["tps-negative", "cps", "tps-high", "not-really-moved"])
 def test_a_title_shows_the_cutoff_in_force_and_says_when_it_was_moved_for_the_run(book, moved, rule_id, title):
-    from icitrace.rulebase.docs import rule_doc
+    from icitrace.render.rules import render_rule
 
     moved_book = with_overrides(book, moved)
     rule = moved_book.by_id[rule_id]
     assert moved_book.title(rule) == title
-    shown = " ".join(rule_doc(moved_book, rule).split())  # `rules show` wraps its lines
+    shown = " ".join(render_rule(moved_book, rule).split())  # `rules show` wraps its lines
     assert shown.startswith(f"{rule_id} (version {rule.version}): {title} defined at")
 
 

@@ -114,7 +114,7 @@ def test_the_direct_driver_fires_as_durable_rules_own_host_does(book):
     """The lean driver calls durable-rules' undocumented C API; its Host API is the reference. Same
     firings, same order, same matched facts (the Host's Closure stamps "sid" on facts asserted from an
     action; nothing reads it), and an empty session after every profile, on either path."""
-    from icitrace.engine.durable_host import HostEngine
+    from durable_host import HostEngine
 
     compiled = compile_rules(book)
     lean, host = engine_for(compiled), HostEngine(compiled)

@@ -4,10 +4,9 @@ import io
 import math
 
 import pytest
-from conftest import ROOT, invoke
+from conftest import ROOT, invoke, read_provenance
 
 import icitrace
-from icitrace.batch.provenance import read_provenance
 
 pd = pytest.importorskip("pandas")  # the test extra installs it; icitrace itself does not need it
 DATA = ROOT / "tests" / "data"

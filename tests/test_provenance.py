@@ -6,10 +6,10 @@ import io
 import json
 
 import pytest
-from conftest import ROOT, invoke, records_of, run_cli
+from conftest import ROOT, invoke, read_provenance, records_of, run_cli
 
 from icitrace import __version__
-from icitrace.batch.provenance import is_provenance, read_provenance
+from icitrace.batch.provenance import is_provenance
 from icitrace.pipeline import rulebook
 
 DATA = ROOT / "tests" / "data"

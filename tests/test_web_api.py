@@ -44,7 +44,10 @@ def test_why_not_is_the_answer_of_explain(client):
     answer = client.post("/api/evaluate", params={"why_not": "anti_tim3_combination"}, content=_named(path))
     assert answer.content == invoke("explain", str(path), "anti_tim3_combination", "--format", "json").stdout
     unknown = client.post("/api/evaluate", params={"why_not": "anti_tim4"}, content=_named(path))
-    assert unknown.status_code == 404 and unknown.json() == {"error": "no finding or strategy 'anti_tim4'"}
+    refused = invoke("explain", str(path), "anti_tim4")  # the CLI's words, whole (test_service.py)
+    assert unknown.status_code == 404 and refused.returncode == 2
+    assert unknown.json() == {"error": refused.stderr.decode().removeprefix("icitrace: ").removesuffix("\n")}
+    assert unknown.json()["error"].startswith("no finding or strategy `anti_tim4`. Ids: hypoxic_tme, ")
 
 
 def test_diff_and_sweep_are_the_json_of_the_commands(client):

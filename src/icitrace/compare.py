@@ -3,22 +3,13 @@
 
 from __future__ import annotations
 
-import math
-from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel
 
 from icitrace import DISCLAIMER
 from icitrace.profile.editing import EditError, apply_changes
-from icitrace.profile.model import (
-    Profile,
-    field_bounds,
-    field_kind,
-    field_levels,
-    implied_bounds,
-    reasoned_fields,
-)
+from icitrace.profile.model import Profile, field_bounds, field_kind, implied_bounds
 from icitrace.reasoning.explain import explain
 from icitrace.reasoning.verdicts import assess
 from icitrace.result.model import Result
@@ -92,33 +83,9 @@ class Sweep(BaseModel):
     impossible: list[dict[str, Any]] = []
 
 
-MAX_STEPS = 10_000
-
-
-def sweep_values(field: str, start: float | None, stop: float | None, step: float | None) -> list[Any]:
-    """The values to try: a numeric range, or every level (and unknown) of a categorical field."""
-    if field not in reasoned_fields():
-        raise ValueError(f"{field} is echoed text, not a field the rules read; it cannot be swept")
-    kind = field_kind(field)
-    if kind == "number":
-        if start is None or stop is None or step is None or step <= 0 or stop < start:
-            raise ValueError(f"sweeping {field} needs --from, --to and a positive --step, with --from <= --to")
-        if not all(math.isfinite(x) for x in (start, stop, step)):
-            raise ValueError("--from, --to and --step must be finite numbers")
-        count = int((Decimal(str(stop)) - Decimal(str(start))) / Decimal(str(step))) + 1
-        if count > MAX_STEPS:
-            raise ValueError(f"{count} steps is more than {MAX_STEPS}; use a larger --step")
-        return [float(Decimal(str(start)) + i * Decimal(str(step))) for i in range(count)]
-    if kind == "level":
-        return [*field_levels(field), None]
-    if kind == "bool":
-        return [False, True, None]
-    raise ValueError(f"{field} is a list field and cannot be swept")
-
-
 def sweep_profile(book: RuleBook, base: Profile, field: str, values: list[Any]) -> Sweep:
-    """Evaluate ``base`` with ``field`` set to each value; a value the rest of the profile rules out
-    (a TPS above its CPS) is not evaluated and is reported with the reason."""
+    """Evaluate ``base`` with ``field`` set to each of ``values`` (``service.plan_sweep``); a value the
+    rest of the profile rules out (a TPS above its CPS) is not evaluated and is reported with the reason."""
     from icitrace.pipeline import evaluate
 
     others = {k: v for k, v in base.known().items() if k != field}

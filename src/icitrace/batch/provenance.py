@@ -55,12 +55,5 @@ def is_provenance(line: str) -> bool:
     return line.startswith(_JSON_START) or line.startswith(_COMMENT_START)
 
 
-def read_provenance(line: str) -> dict[str, Any]:
-    """The data of a provenance line, either form."""
-    if line.startswith(_COMMENT_START):
-        return json.loads(line[len(_COMMENT_START):])
-    return json.loads(line)[KEY]
-
-
 def _file_digest(path: str) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16]

@@ -104,30 +104,3 @@ def feature_files(features: Path) -> list[str]:
             if name.endswith(".feature") and path.is_file():
                 found.setdefault(str(path.resolve()))
     return list(found)
-
-
-def report(coverage: Coverage, book: RuleBook) -> str:
-    """Per rule, then per rule file: scenarios where it fires, is decided not to fire, stays undecided."""
-    width = max(len(r.id) for r in book.rules)
-    head = ["fires", "decided not", "undecided"]
-    lines = [f"{'rule'.ljust(width)}  {'  '.join(head)}"]
-    for rule in book.rules:
-        mark = "" if coverage.fired[rule.id] and coverage.decided_not[rule.id] else "  <- needs a scenario"
-        counts = (coverage.fired[rule.id], coverage.decided_not[rule.id], coverage.undecided[rule.id])
-        lines.append(f"{rule.id.ljust(width)}  " + "  ".join(f"{n:>{len(h)}}" for n, h in zip(counts, head)) + mark)
-    gaps = set(coverage.gaps(book))
-    files: dict[str, list[str]] = {}
-    for rule in book.rules:
-        files.setdefault(Path(rule.where.rsplit(":", 1)[0]).stem, []).append(rule.id)
-    # a rule file's own feature (rules/X.yaml <-> X.feature) is where its rules are meant to be tested
-    lines += ["", "rule file".ljust(max(width, 9)) + "  rules  covered  by its own feature"]
-    for stem, ids in files.items():
-        covered = sum(rule_id not in gaps for rule_id in ids)
-        fired, decided_not = coverage.by_feature.get(stem, (set(), set()))
-        own = sum(rule_id in fired and rule_id in decided_not for rule_id in ids)
-        lines.append(f"{(stem + '.yaml').ljust(max(width, 9))}  {len(ids):>5}  {covered:>7}  "
-                     f"{own:>18}" + ("" if covered == len(ids) else "  <- gaps"))
-    lines.append(f"{len(book.rules)} rules, {coverage.scenarios} evaluated scenarios: "
-                 + ("every rule both fires and is decided not to fire." if not gaps
-                    else f"{len(gaps)} rules lack a scenario."))
-    return "\n".join(lines) + "\n"

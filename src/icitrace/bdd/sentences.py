@@ -1,7 +1,8 @@
 """The step library's sentences: each one's pattern, what it means, its parameters and examples.
 
 The one list behind the steps (``steps.py`` registers each pattern), the nearest-sentence hint for a
-typo, docs/bdd.md's table and ``icitrace bdd steps`` (plain and JSON, for people and for editors).
+typo, docs/bdd.md's table and ``icitrace bdd steps`` (its JSON data here; its text and the editors' step
+file in ``render.steps``).
 Kept free of pytest so that printing the catalogue needs neither pytest nor the engine.
 """
 
@@ -153,27 +154,3 @@ def catalogue_data() -> list[dict]:
     return [{"keyword": s.keyword, "sentence": s.face, "pattern": s.pattern, "means": s.means,
              "parameters": [{"name": n, "takes": t} for n, t in s.parameters],
              "examples": [f"{s.keyword} {e}" for e in s.examples]} for s in CATALOGUE]
-
-
-def editor_glue() -> str:
-    """A Python file of behave-style decorators, one per sentence, for an editor's step index (the
-    Cucumber extension reads Python/Behave step definitions from the files its `cucumber.glue`
-    setting names). Never imported or run. Each pattern is written as the Cucumber language service
-    reads a regular expression in Python (its source: a string whose text is /.../; its JavaScript
-    engine wants groups as (?<name>...)); \\s+ becomes a space and +, so no string needs an escape."""
-    lines = ['"""icitrace\'s step sentences, for an editor\'s autocompletion only: written by',
-             "`icitrace bdd steps --format python`; never imported or run (the steps live in icitrace).",
-             '"""', "", "from behave import given, then, when  # noqa: F401 - read by editors, never run", ""]
-    for number, sentence in enumerate(CATALOGUE, start=1):
-        pattern = editor_pattern(sentence)
-        lines += ["", f"@{sentence.keyword.lower()}('/{pattern}/')", f"def step_{number}():",
-                  f"    {sentence.means!r}", ""]
-    return "\n".join(lines).rstrip("\n") + "\n"
-
-
-def editor_pattern(sentence: Sentence) -> str:
-    """The sentence's pattern anchored, with JavaScript's group syntax and no backslash or quote."""
-    pattern = "^" + sentence.pattern.replace("(?P<", "(?<").replace("\\s+", " +").replace("\\s", " ") + "$"
-    if "\\" in pattern or "'" in pattern:
-        raise ValueError(f"a step pattern the editor file cannot hold as written: {pattern}")
-    return pattern

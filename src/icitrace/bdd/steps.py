@@ -227,10 +227,15 @@ def _fields() -> tuple[str, ...]:
 
 
 def _book():  # noqa: ANN202
-    """The rule base the scenarios speak about: $ICITRACE_RULES, else the shipped rules."""
-    from icitrace.pipeline import rulebook
+    """The rule base the scenarios speak about: $ICITRACE_RULES, else the shipped rules. One that cannot
+    be used fails the step with the CLI's words, a problem a line."""
+    from icitrace.errors import RulesError
+    from icitrace.service import load_rules, rules_refusal
 
-    return rulebook(os.environ.get(RULES_ENV) or None)
+    try:
+        return load_rules(os.environ.get(RULES_ENV) or None)
+    except RulesError as error:
+        _fail("\n  ".join(rules_refusal(error)))
 
 
 # --- Then --------------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ import typer
 from typer.core import TyperCommand
 
 from icitrace import __version__
-from icitrace.errors import EXIT_BAD_INPUT, EXIT_FAILED, IcitraceError, from_os_error
+from icitrace.errors import EXIT_BAD_INPUT, EXIT_FAILED, IcitraceError, RulesError, from_os_error
 from icitrace.text import printable
 
 #: piped text is this wide in every command, so that output is byte-identical everywhere
@@ -101,6 +101,11 @@ def command(group: typer.Typer, name: str | None = None, *, epilog: str) -> Call
         def run(*args: Any, **kwargs: Any) -> None:
             try:
                 function(*args, **kwargs)
+            except RulesError as error:  # a problem a line, under the words every surface uses
+                from icitrace.service import rules_refusal
+
+                heading, *problems = rules_refusal(error)
+                fail(heading, error.exit_code, problems)
             except IcitraceError as error:
                 fail(str(error), error.exit_code)
             except BrokenPipeError:
@@ -189,15 +194,11 @@ RULE_ID_ARGUMENT = typer.Argument(..., metavar="RULE_ID", autocompletion=_comple
 
 
 def load_rules(directory: Optional[Path], thresholds: Optional[list[str]] = None):  # noqa: ANN201
-    """The rule base of ``--rules`` (default: shipped), with ``--threshold`` applied."""
-    from icitrace.pipeline import rulebook
-    from icitrace.rulebase.book import RulesError, parse_thresholds, with_overrides
+    """The rule base of ``--rules`` (default: shipped), with ``--threshold`` applied: ``service.load_rules``,
+    imported when a command runs (not for ``--help``); ``command`` says why a directory cannot be used."""
+    from icitrace.service import load_rules as load
 
-    try:
-        book = rulebook(str(directory) if directory else None)
-    except RulesError as error:
-        fail("the rules cannot be used:", details=[str(p) for p in error.problems])
-    return with_overrides(book, parse_thresholds(thresholds or []))
+    return load(directory, thresholds or ())
 
 
 def edits(sets: Optional[list[str]]) -> list:
@@ -208,15 +209,6 @@ def edits(sets: Optional[list[str]]) -> list:
         return [parse_assignment(text) for text in sets or []]
     except EditError as error:
         fail(f"--set: {error}")
-
-
-def check_ids(book: Any, ids: list[str]) -> None:
-    from icitrace.errors import did_you_mean
-
-    known = [*book.catalog.findings, *book.catalog.strategies]
-    for target in ids:
-        if target not in known:
-            fail(f"no finding or strategy `{target}`{did_you_mean(target, known, 3)}. Ids: {', '.join(known)}")
 
 
 def report_errors(errors: list[IcitraceError]) -> int:

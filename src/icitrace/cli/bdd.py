@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import sys
-import textwrap
 from enum import Enum
 from pathlib import Path
 from typing import Optional
@@ -12,7 +10,6 @@ from typing import Optional
 import typer
 
 from icitrace.cli.app import (
-    PIPED_WIDTH,
     PROFILE_ARGUMENT,
     RULES_OPTION,
     app,
@@ -66,24 +63,9 @@ def bdd_steps(
     pattern is the regular expression a step's text must match in full. `python` writes behave-style
     step decorators for an editor's index (the Cucumber extension's `cucumber.glue` setting), never run.
     """
-    from icitrace.bdd.sentences import CATALOGUE, catalogue_data, editor_glue
+    from icitrace.bdd.sentences import catalogue_data
+    from icitrace.render.json import data_json
+    from icitrace.render.steps import render_editor_glue, render_steps_text
 
-    if format is StepsFormat.json:
-        sys.stdout.write(json.dumps(catalogue_data(), indent=2, ensure_ascii=False) + "\n")
-        return
-    if format is StepsFormat.python:
-        sys.stdout.write(editor_glue())
-        return
-    out = []
-    for sentence in CATALOGUE:
-        out.append(sentence.face)
-        out += _wrapped(sentence.means, "    ")
-        for parameter, takes in sentence.parameters:
-            out += _wrapped(f"{parameter}: {takes}", "    ")
-        out += [f"    e.g. {sentence.keyword} {e}" for e in sentence.examples[1:]]
-        out.append("")
-    sys.stdout.write("\n".join(out))
-
-
-def _wrapped(text: str, indent: str) -> list[str]:
-    return textwrap.wrap(text, PIPED_WIDTH, initial_indent=indent, subsequent_indent=indent + "  ")
+    render = {StepsFormat.json: data_json, StepsFormat.python: render_editor_glue}.get(format, render_steps_text)
+    sys.stdout.write(render(catalogue_data()))

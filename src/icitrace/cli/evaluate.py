@@ -20,7 +20,6 @@ from icitrace.cli.app import (
     Format,
     ReportFormat,
     app,
-    check_ids,
     color,
     command,
     edits,
@@ -71,6 +70,7 @@ def suggest(
 ) -> None:
     """Derive resistance mechanisms and the review's candidate strategies, with the reasons."""
     from icitrace.pipeline import evaluate_sources
+    from icitrace.service import check_ids
 
     book = load_rules(rules, thresholds)
     check_ids(book, why_not or [])
@@ -118,6 +118,7 @@ def explain(
     The same answer as `suggest --why-not ID`.
     """
     from icitrace.pipeline import evaluate_sources
+    from icitrace.service import check_ids
 
     book = load_rules(rules, thresholds)
     check_ids(book, [target])
@@ -182,16 +183,13 @@ def sweep(
     rules: Optional[Path] = RULES_OPTION,
 ) -> None:
     """Vary one field across a range (or all its levels) and show where each conclusion appears or goes."""
-    from icitrace.compare import sweep_profile, sweep_values
-    from icitrace.profile.editing import EditError, apply_changes, check_field
+    from icitrace.compare import sweep_profile
+    from icitrace.profile.editing import EditError, apply_changes
     from icitrace.profile.reading import read_profile
+    from icitrace.service import plan_sweep
 
     book = load_rules(rules, thresholds)
-    check_field(field)
-    try:
-        values = sweep_values(field, start, stop, step)
-    except ValueError as error:
-        fail(f"--field {field}: {error}")
+    values = plan_sweep(field, start, stop, step)
     try:
         base = apply_changes(read_profile(profile), edits(sets))[0]
     except EditError as error:

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import sys
-import textwrap
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
 
 from icitrace.cli.app import (
-    PIPED_WIDTH,
     RULE_ID_ARGUMENT,
     RULES_OPTION,
     TEXT_OR_JSON,
@@ -25,6 +22,9 @@ from icitrace.cli.app import (
 )
 from icitrace.errors import EXIT_FAILED, did_you_mean
 
+if TYPE_CHECKING:  # the renderers are imported by the commands that use them (start-up time)
+    from icitrace.render.rules import Report
+
 
 @command(rules_app, "list", epilog=examples("icitrace rules list", "icitrace rules list --format json"))
 def rules_list(
@@ -32,17 +32,12 @@ def rules_list(
     format: Format = TEXT_OR_JSON,
 ) -> None:
     """List every rule: id, what it concludes, its evidence kind and what it reads."""
+    from icitrace.render.json import data_json
+    from icitrace.render.rules import render_rule_list
     from icitrace.rulebase.docs import rule_rows
 
-    book = load_rules(rules)
-    rows = rule_rows(book)
-    if format is Format.json:
-        sys.stdout.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
-        return
-    width = max(len(r["id"]) for r in rows)
-    for row in rows:
-        line = f"{row['id'].ljust(width)}  {row['concludes']} ({row['evidence']}); reads {', '.join(row['reads'])}"
-        sys.stdout.write(textwrap.fill(line, PIPED_WIDTH, subsequent_indent=" " * (width + 2)) + "\n")
+    rows = rule_rows(load_rules(rules))
+    sys.stdout.write(data_json(rows) if format is Format.json else render_rule_list(rows))
 
 
 @command(rules_app, "show", epilog=examples("icitrace rules show tmb-below-high"))
@@ -51,12 +46,12 @@ def rules_show(
     rules: Optional[Path] = RULES_OPTION,
 ) -> None:
     """Explain one rule: conditions, cut-offs with sources, citations and explanation."""
-    from icitrace.rulebase.docs import rule_doc
+    from icitrace.render.rules import render_rule
 
     book = load_rules(rules)
     if rule_id not in book.by_id:
         fail(f"no rule `{rule_id}`{did_you_mean(rule_id, book.by_id, 3)}; icitrace rules list shows them all")
-    sys.stdout.write(rule_doc(book, book.by_id[rule_id]))
+    sys.stdout.write(render_rule(book, book.by_id[rule_id]))
 
 
 @command(rules_app, "lint", epilog=examples("icitrace rules lint", "icitrace rules lint --rules my-rules/"))
@@ -73,27 +68,22 @@ def rules_lint(
     generated profiles through the engine and through the three-valued reading of the same rules and
     reports every rule on which they disagree. `suggest` refuses rules that fail the first checks.
     """
+    from icitrace.render.rules import render_differential, render_lint_loaded
     from icitrace.verify import check
 
     book = load_rules(rules)
-    sys.stdout.write(f"{book.directory}: ok ({len(book.rules)} rules, {len(book.catalog.findings)} findings, "
-                     f"{len(book.catalog.strategies)} strategies, {len(book.cutoffs)} cut-offs)\n")
-    for note in book.notes:  # worth a look, not a refusal (two lines on one field that declare no order)
-        say(f"note: {note}")
-    if not profiles:
-        return
-    result = check(book, profiles)
-    if not result.disagreements and not result.engine_errors:
-        sys.stdout.write(f"differential check: {result.profiles:,} generated profiles, the engine and the "
-                         "three-valued reading agree on every rule\n")
-        return
-    for d in result.disagreements:
-        say(f"rule `{d.rule}`: the engine fired it where the reading says it does not hold on "
-            f"{d.engine_only:,} profiles, and the reverse on {d.reading_only:,}; e.g. {json.dumps(d.example)}")
-    if result.engine_errors:
-        say(f"the engine refused {result.engine_errors:,} generated profiles; first: {result.first_error}")
-    fail(f"differential check: the engine and the reading disagree on {len(result.disagreements)} rule(s) "
-         f"over {result.profiles:,} generated profiles")
+    _write(render_lint_loaded(book))
+    if profiles:
+        _write(render_differential(check(book, profiles)))
+
+
+def _write(report: Report) -> None:
+    """A report as the commands write one: its text on stdout, its messages on stderr, then its failure."""
+    sys.stdout.write(report.out)
+    for message in report.messages:
+        say(message)
+    if report.failure:
+        fail(report.failure)
 
 
 @command(rules_app, "coverage", epilog=examples("icitrace rules coverage tests/features"))
@@ -108,13 +98,14 @@ def rules_coverage(
     Fails (exit 1) when a scenario fails or a rule lacks a scenario where it fires or one where it is
     decided not to fire: an undecided scenario tests neither.
     """
-    from icitrace.bdd.coverage import measure, report
+    from icitrace.bdd.coverage import measure
+    from icitrace.render.rules import render_coverage
 
     book = load_rules(rules)
     if not features.is_dir():
         fail(f"{features}: not a folder of .feature files")
     coverage = measure(features, book, rules)
-    sys.stdout.write(report(coverage, book))
+    sys.stdout.write(render_coverage(coverage, book))
     if coverage.pytest_exit == 5 or not coverage.scenarios:
         fail(f"{features}: no scenario evaluated a profile", EXIT_FAILED)
     if coverage.pytest_exit:

@@ -36,12 +36,7 @@ def serve(
         from icitrace.web.app import create_app
     except ImportError as error:
         fail(f"icitrace serve needs the web extra ({error.name} is missing): pip install 'icitrace[web]'")
-    from icitrace.rulebase.book import RulesError
-
-    try:
-        web = create_app(str(rules) if rules else None, host=host, port=port)
-    except RulesError as error:
-        fail("the rules cannot be used:", details=[str(p) for p in error.problems])
+    web = create_app(str(rules) if rules else None, host=host, port=port)  # rules it cannot use: `command` says why
     if not _loopback(host):
         say(f"warning: listening on {host}: the page has no authentication, and anyone who "
                    "can reach this address can use it")

@@ -7,7 +7,7 @@ quarters of each profile's time (per action: closures, ``json.dumps`` of the ses
 a message carrying the whole profile, reference cycles for the collector).
 
 That C API is undocumented, so ``durable-rules`` is pinned (``==2.0.28`` in ``pyproject.toml``) and the
-``Host`` path is kept as the reference (``engine/durable_host.py``): a test runs both over generated
+``Host`` path is kept as the reference (``tests/durable_host.py``): a test runs both over generated
 profiles and requires identical firings, in the same order, with the same matched facts.
 
 The safety rules of docs/durable-rules.md hold here as they did around the ``Host``:
@@ -229,7 +229,8 @@ class Engine:
         rules_c.delete_ruleset(handle)
 
     def facts(self) -> list[dict[str, Any]]:
-        """What the session holds (nothing, between profiles)."""
+        """What the session holds: nothing, between profiles. Only the tests call it (tests/test_engine.py);
+        it ships as the engine's own window on that promise, which needs the handle and the decoder."""
         if self._handle is None:
             return []
         try:

@@ -23,7 +23,6 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-FORMAT_VERSION = 1
 MIN_POSITIVE = 0.0001
 
 Cytokine = Literal["low", "normal", "elevated"]

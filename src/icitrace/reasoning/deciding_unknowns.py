@@ -44,9 +44,6 @@ def deciding_unknowns(book: RuleBook, verdicts: dict[str, Verdict], reached: set
     return sorted(out, key=lambda m: -len(m.rules))
 
 
-#: the names before issue 22 ("next measurements" read as tests to order), kept for one release
-NextMeasurement, next_measurements = DecidingUnknown, deciding_unknowns
-
 
 class _Necessary:
     """Fields an undecided rule cannot do without: each must be measured before the rule can fire."""

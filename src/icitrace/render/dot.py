@@ -12,10 +12,6 @@ from icitrace.text import printable
 COLOURS = {"value": "#eeeeee", "mechanism": "#fcd9b6", "biomarker signal": "#cfe3fa", "strategy": "#d3f2d3"}
 
 
-def render_dot(results: list[Result]) -> str:
-    return "".join(dot_chunks(results))
-
-
 def dot_chunks(results: Iterable[Result]) -> Iterator[str]:
     """One graph per result, as it comes."""
     return (_graph(r, i) for i, r in enumerate(results))

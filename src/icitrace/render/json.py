@@ -1,9 +1,11 @@
-"""The JSON contract (see docs/json.md): one object per profile, an array for several."""
+"""JSON as the commands write it: the contract (see docs/json.md), one object per profile and an array
+for several, and any other data a command prints as JSON."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 from icitrace.result.model import Result
 
@@ -25,3 +27,9 @@ def json_chunks(results: Iterable[Result], *, as_list: bool) -> Iterator[str]:
         count += 1
     if as_list and count:
         yield "\n]\n"
+
+
+def data_json(data: Any) -> str:
+    """Plain data as every command prints it (`rules list`, `bdd steps`, the page's catalogue): indented by
+    two, text as written rather than escaped, a line break at the end."""
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"

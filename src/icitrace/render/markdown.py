@@ -33,14 +33,10 @@ from icitrace.text import printable
 MERMAID_CLASSES = {"value": "value", "mechanism": "mechanism", "biomarker signal": "biomarker", "strategy": "strategy"}
 
 
-def render_markdown(results: list[Result], *, brief: bool = False, trace: bool = False, full: bool = False) -> str:
-    """A report per result; ``brief``, ``trace`` and ``full`` as for the text (``render.text``)."""
-    return "".join(markdown_chunks(results, brief=brief, trace=trace, full=full))
-
-
 def markdown_chunks(results: Iterable[Result], *, brief: bool = False, trace: bool = False,
                     full: bool = False) -> Iterator[str]:
-    """Each report as its result comes, after a rule for all but the first."""
+    """Each report as its result comes, after a rule for all but the first; ``brief``, ``trace`` and
+    ``full`` as for the text (``render.text``)."""
     show = Show(brief=brief and not full, trace=trace or full, full=full)
     for index, result in enumerate(results):
         yield ("\n---\n\n" if index else "") + _report(result, show)

@@ -24,6 +24,9 @@ def _hash(run: list[str]) -> str:
 
 
 def shingles(text: str) -> set[str]:
+    """The hashes of every 8-word run of ``text``: what the fingerprint file holds of the review. Used by
+    ``tests/tools/make_review_fingerprint.py`` alone, and kept here so that the file is written with the
+    very words and hash that ``copied_runs`` reads it with."""
     words = _words(text)
     return {_hash(words[i:i + RUN]) for i in range(len(words) - RUN + 1)}
 

@@ -1,6 +1,7 @@
 """`icitrace serve`: the classroom page and its JSON API, the CLI's engine and contract over HTTP.
 
-Every answer comes from the functions the CLI calls, so the page says what the command says:
+Every answer comes from the functions the CLI calls, so the page says what the command says (the ids
+and a sweep's values are checked by ``service``, which refuses them in the CLI's words):
 ``POST /api/evaluate`` returns the bytes of ``suggest --format json`` for the same profile, ``why_not``
 the answer of ``explain``, ``/api/diff`` and ``/api/sweep`` the JSON of ``diff`` and ``sweep``.
 
@@ -18,7 +19,6 @@ catalogue's size.
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib import resources
@@ -29,9 +29,11 @@ from fastapi import FastAPI, Query, Request
 from fastapi.responses import Response
 
 from icitrace.errors import IcitraceError, InputProblem, TooLarge
-from icitrace.pipeline import evaluate, rulebook, shipped_dir
+from icitrace.pipeline import evaluate, shipped_dir
 from icitrace.profile.model import Profile
 from icitrace.profile.reading import MAX_BYTES, check_size, parse_json, validate
+from icitrace.render.json import data_json
+from icitrace.service import check_ids, load_rules, plan_sweep
 from icitrace.web.security import CSP, HEADERS, TOO_LARGE, Guard, error_body, json_text
 from icitrace.web.work import MOST_EVALUATIONS, RETRY_AFTER, Busy, EngineQueue, Shed
 
@@ -50,7 +52,7 @@ assert MAX_SWEEP <= MOST_EVALUATIONS  # a sweep always fits the engine's queue w
 def create_app(rules: str | None = None, host: str = "127.0.0.1", port: int | None = None) -> FastAPI:
     """The app for a rule directory (default: the shipped rules), answering for the loopback names and
     ``host`` with ``port`` (``None``: any port, for the app used in process)."""
-    book = rulebook(rules)
+    book = load_rules(rules)
     queue = EngineQueue()
     #: every finding and strategy once: more why_not ids than this can only repeat one
     most_why_not = len(book.catalog.findings) + len(book.catalog.strategies)
@@ -112,9 +114,10 @@ def create_app(rules: str | None = None, host: str = "127.0.0.1", port: int | No
             return _error(400, f"at most {most_why_not} why_not ids (each finding and strategy once); "
                                f"{len(why_not):,} were given")
         why_not = list(dict.fromkeys(why_not))
-        problem = _unknown_ids(book, why_not)
-        if problem:
-            return _error(404, problem)
+        try:
+            check_ids(book, why_not)
+        except InputProblem as error:
+            return _error(404, str(error))
         try:
             profile = _profile(await _body(request), "profile")
             body = await queue.run(lambda: render_json([evaluate(profile, book, why_not=why_not or None)],
@@ -153,28 +156,24 @@ def create_app(rules: str | None = None, host: str = "127.0.0.1", port: int | No
     async def sweep(request: Request) -> Response:
         """``{"profile": …, "field": F, "from": x, "to": y, "step": s}``: where each conclusion appears and
         goes as one field varies (as `icitrace sweep`; a level field takes every level, without a range)."""
-        from icitrace.compare import sweep_profile, sweep_values
-        from icitrace.profile.editing import EditError, check_field
+        from icitrace.compare import sweep_profile
 
         try:
             data = _object(await _body(request), ("profile", "field"), ("from", "to", "step"))
             field = data["field"]
+            numbers = [data.get(k) for k in ("from", "to", "step")]
+            # the request's shape first (typer checks the CLI's options so), then the CLI's own checks and words
             if not isinstance(field, str):
                 raise InputProblem('"field" names a profile field')
-            check_field(field)
-            numbers = [data.get(k) for k in ("from", "to", "step")]
             if any(n is not None and (isinstance(n, bool) or not isinstance(n, (int, float))) for n in numbers):
                 raise InputProblem('"from", "to" and "step" are numbers')
-            try:
-                values = sweep_values(field, *numbers)
-            except ValueError as error:  # the range's own words, as the CLI says them
-                raise InputProblem(f"field {field}: {error}") from None
+            values = plan_sweep(field, *numbers)
             if len(values) > MAX_SWEEP:
                 raise InputProblem(f"a sweep of {len(values):,} values is more than the {MAX_SWEEP:,} a page shows")
             base = _profile_of(data["profile"], "profile")
             body = await queue.run(lambda: sweep_profile(book, base, field, values).model_dump_json(indent=2) + "\n",
                                 evaluations=len(values))
-        except (IcitraceError, EditError, Busy) as error:
+        except (IcitraceError, Busy) as error:
             return _refused(error)
         return Response(body, media_type=JSON_TYPE)
 
@@ -250,14 +249,8 @@ def _profile_of(value: Any, name: str) -> Profile:
     return _validated(value, name)
 
 
-def _unknown_ids(book: Any, ids: list[str]) -> str:
-    known = {*book.catalog.findings, *book.catalog.strategies}
-    wrong = [i for i in ids if i not in known]
-    return f"no finding or strategy {wrong[0]!r}" if wrong else ""
-
-
 def _json(data: Any) -> bytes:
-    return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    return data_json(data).encode("utf-8")
 
 
 def _catalogue(book: Any) -> dict:

@@ -1,8 +1,8 @@
 """The reference: the same rule base run through durable-rules' own ``Host`` API, as documented.
 
 ``engine/durable.py`` drives the C extension directly (a quarter of the cost); this is the path it must
-agree with, firing for firing, with the same matched facts (a test runs both over generated profiles,
-and the benchmark measures this one as the Host floor). Not used to evaluate anything else.
+agree with, firing for firing, with the same matched facts (``test_engine.py`` runs both over generated
+profiles). It lives with the tests because nothing else uses it: icitrace never evaluates through a Host.
 
 One Host per process, with its timer threads never started; one fixed session, emptied after each
 profile by retracting every fact; no ``delete_state``. Errors raised inside actions never reach the
