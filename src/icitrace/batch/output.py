@@ -161,7 +161,7 @@ def prepare_output(out: Path | None, reads: Reads) -> Output:
         # leaves the file as it was
         fd = os.open(out, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NONBLOCK | os.O_CLOEXEC, 0o666)
     except OSError as error:
-        raise OutputRefused(f"{name}: cannot be written ({why(error)})") from None
+        raise OutputRefused(f"{name}: cannot be written ({why_unwritable(error)})") from None
     mode = os.fstat(fd).st_mode
     if not stat.S_ISREG(mode):
         if not _is_devnull_fd(fd):
@@ -228,6 +228,6 @@ def _is_devnull_fd(fd: int) -> bool:
     return stat.S_ISCHR(st.st_mode) and st.st_rdev == null.st_rdev
 
 
-def why(error: OSError) -> str:
+def why_unwritable(error: OSError) -> str:
     """An OS error as the reason a file cannot be written."""
     return "the name is too long" if error.errno == errno.ENAMETOOLONG else (error.strerror or str(error))

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from icitrace import __version__
-from icitrace.batch.output import run_record_path, why
+from icitrace.batch.output import run_record_path, why_unwritable
 from icitrace.errors import OutputRefused
 from icitrace.files import STDIN
 from icitrace.text import printable
@@ -75,7 +75,7 @@ def write_run_record(out: Path, run: dict[str, Any]) -> None:
         fd, temporary = tempfile.mkstemp(dir=out.parent, prefix=".icitrace-run-", suffix=".tmp")
     except OSError as error:
         raise OutputRefused(f"--out {printable(str(out))}: its run record cannot be written beside it "
-                            f"({why(error)})") from None
+                            f"({why_unwritable(error)})") from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write((json.dumps(run, indent=1) + "\n").encode())
@@ -86,7 +86,7 @@ def write_run_record(out: Path, run: dict[str, Any]) -> None:
         except OSError:
             pass
         raise OutputRefused(f"--out {printable(str(out))}: its run record {printable(target.name)} cannot be "
-                            f"written ({why(error)})") from None
+                            f"written ({why_unwritable(error)})") from None
 
 
 def read_run_record(out: Path) -> dict[str, Any] | None:

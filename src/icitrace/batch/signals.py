@@ -46,11 +46,8 @@ class StopSignals:
     @contextmanager
     def held(self) -> Iterator[None]:
         """A chunk is written whole; a stop that came during it (or was deferred) stops after it."""
-        self.writing = True
-        try:
+        with self.deferred():
             yield
-        finally:
-            self.writing = False
         if self.pending:
             self.pending = False
             raise KeyboardInterrupt
