@@ -30,7 +30,7 @@ from icitrace.batch.records import Settings
 from icitrace.batch.session import Session
 from icitrace.batch.summary import Summary
 from icitrace.batch.workers import worker_count
-from icitrace.errors import DaskUnavailable, InputProblem, Stopped, UnmatchedGroups
+from icitrace.errors import DaskUnavailable, InputProblem, Stopped, UnmatchedGroups, from_os_error
 from icitrace.files import STDIN
 from icitrace.text import normal_key
 
@@ -79,6 +79,18 @@ def run_batch(inputs: str | os.PathLike | Iterable[str | os.PathLike], out: str 
     right, ``RulesProblem`` for rules that cannot be used, ``EngineProblem`` or ``OutputProblem`` when a
     worker, the cluster or the output fails mid-run, and ``Stopped`` on Ctrl-C or SIGTERM; after any of
     the last three the output holds every record before it whole, and ``resume=True`` continues it."""
+    try:
+        return _run_batch(inputs, out, format, full, resume, workers, summary, by, map, cutoffs_by,
+                          allow_unmatched_groups, thresholds, rules, dask, on_progress, on_note)
+    except BrokenPipeError:
+        raise  # standard output's reader went away (`| head`): as print() would, not a problem of the run
+    except OSError as error:  # a path given that cannot be used (a name too long): named, in the family
+        raise from_os_error(error) from None
+
+
+def _run_batch(inputs: Any, out: Any, format: str, full: bool, resume: bool, workers: int,  # noqa: A002
+               summary: bool, by: str | None, map: Any, cutoffs_by: Any, allow_unmatched_groups: bool,  # noqa: A002
+               thresholds: Any, rules: Any, dask: str | None, on_progress: Any, on_note: Any) -> BatchReport:
     from icitrace.pipeline import rulebook
     from icitrace.rulebase.book import parse_thresholds, with_overrides
 
@@ -144,7 +156,7 @@ def run_batch(inputs: str | os.PathLike | Iterable[str | os.PathLike], out: str 
         except Stopped as stop:
             raise Stopped(skip + stop.written) from None
         except BrokenPipeError:
-            raise  # standard output's reader went away (`| head`): as print() would, not a problem of the run
+            raise
         except OSError as error:  # an input that became unreadable during the run
             raise InputProblem(f"cannot read the input ({error.strerror or error})") from None
     finally:
