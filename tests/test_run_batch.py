@@ -144,3 +144,20 @@ def test_a_folder_s_other_files_are_noted_and_standard_output_is_the_default(tmp
     assert report.notes == tuple(heard) and len(heard) == 1 and "notes.txt" in heard[0]
     written = capfdbinary.readouterr().out.decode().splitlines()
     assert len(written) == 2 and list(json.loads(written[1])["findings"]) == ["high_tmb"]
+
+
+def test_a_run_in_another_thread_leaves_signals_to_the_program_and_writes_the_same_bytes(cohort, tmp_path):
+    """Python lets only the main thread set a signal handler: a run in a worker thread (a web app's, a
+    notebook's executor) must not fail for it, nor touch the program's handlers."""
+    import threading
+
+    icitrace.run_batch(cohort, tmp_path / "main.jsonl", workers=1)
+    handler = signal.getsignal(signal.SIGTERM)
+    outcome = []
+    thread = threading.Thread(target=lambda: outcome.append(icitrace.run_batch(cohort, tmp_path / "thread.jsonl",
+                                                                               workers=1)))
+    thread.start()
+    thread.join(120)
+    assert outcome and outcome[0].records == COHORT
+    assert (tmp_path / "thread.jsonl").read_bytes() == (tmp_path / "main.jsonl").read_bytes()
+    assert signal.getsignal(signal.SIGTERM) is handler
