@@ -280,7 +280,8 @@ def test_every_api_function_meets_odd_files_with_an_icitrace_error(world, functi
         "run_batch inputs": lambda: icitrace.run_batch(target, out, workers=1),
         "run_batch out": lambda: icitrace.run_batch(files["table"], target, **table),
         "run_batch map": lambda: icitrace.run_batch(files["table"], out, **{**table, "map": target}),
-        "run_batch cutoffs_by": lambda: icitrace.run_batch(files["table"], out, **{**table, "cutoffs_by": ("type", target)}),
+        "run_batch cutoffs_by": lambda: icitrace.run_batch(files["table"], out,
+                                                           **{**table, "cutoffs_by": ("type", target)}),
         "run_batch rules": lambda: icitrace.run_batch(files["table"], out, **table, rules=target),
     }[function]
     before = snapshot(root)
