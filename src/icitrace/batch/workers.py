@@ -69,7 +69,8 @@ def chunks(records: Iterator[Record]) -> Iterator[list[Record]]:
     size = 0
     for record in records:
         chunk.append(record)
-        size += len(record.payload) if isinstance(record.payload, (bytes, str)) else sum(map(len, record.payload.values()))
+        payload = record.payload
+        size += len(payload) if isinstance(payload, (bytes, str)) else sum(map(len, payload.values()))
         if len(chunk) == CHUNK or size >= CHUNK_BYTES:
             yield chunk
             chunk, size = [], 0
