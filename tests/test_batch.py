@@ -229,9 +229,9 @@ def test_stop_signals_wait_for_a_whole_chunk_and_kill_any_other_process():
     """In the parent, SIGTERM stops the run, but never in the middle of writing a chunk. A process
     forked with the handler in place (before it sets its own) must die as by default: raising there
     once let a starting worker swallow the pool's SIGTERM, and the pool waited on it for ever."""
-    from icitrace.batch.run import _StopSignals
+    from icitrace.batch.signals import StopSignals
 
-    with _StopSignals() as stops:
+    with StopSignals() as stops:
         with warnings.catch_warnings():  # 3.12+ warns on fork in a threaded process; this child only sleeps
             warnings.simplefilter("ignore", DeprecationWarning)
             child = os.fork()

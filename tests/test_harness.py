@@ -251,7 +251,9 @@ def _within(seconds: float, call):  # noqa: ANN001, ANN202
 
 
 @pytest.mark.parametrize("kind", ["fifo", "/dev/zero", "folder", "missing", "name too long", "hostile name"])
-@pytest.mark.parametrize("function", ["evaluate_frame map", "evaluate_frame rules", "evaluate rules"])
+@pytest.mark.parametrize("function", ["evaluate_frame map", "evaluate_frame rules", "evaluate rules",
+                                      "run_batch inputs", "run_batch out", "run_batch map", "run_batch cutoffs_by",
+                                      "run_batch rules"])
 def test_every_api_function_meets_odd_files_with_an_icitrace_error(world, function, kind):
     import icitrace
     from icitrace.pipeline import rulebook
@@ -259,16 +261,28 @@ def test_every_api_function_meets_odd_files_with_an_icitrace_error(world, functi
     pd = pytest.importorskip("pandas")
     root, files, odd = world
     target = odd[kind]
+    if function == "run_batch inputs" and kind in ("folder", "hostile name"):
+        pytest.skip("a folder is what inputs takes; a bad file in it is an error line in place, as for the command")
+    if function == "run_batch out" and kind in ("missing", "hostile name"):
+        pytest.skip("a new file is what out takes")
     if kind == "hostile name":
         target.write_text("not: [yaml")
     if kind == "folder" and "rules" in function:
         target = root  # a folder, but not a rule folder
     rulebook.cache_clear()
     frame = pd.DataFrame({"id": ["a"], "type": ["Melanoma"], "tmb": [4.0]})
+    table = dict(map=files["map"], cutoffs_by=("type", files["cutoffs"]), workers=1)
+    out = root / "out.jsonl"
     call = {
         "evaluate_frame map": lambda: icitrace.evaluate_frame(frame, map=target),
         "evaluate_frame rules": lambda: icitrace.evaluate_frame(frame, map=files["map"], rules=target),
         "evaluate rules": lambda: icitrace.evaluate({"tmb": 4}, book=rulebook(str(target))),
+        "run_batch inputs": lambda: icitrace.run_batch(target, out, workers=1),
+        "run_batch out": lambda: icitrace.run_batch(files["table"], target, **table),
+        "run_batch map": lambda: icitrace.run_batch(files["table"], out, **{**table, "map": target}),
+        "run_batch cutoffs_by": lambda: icitrace.run_batch(files["table"], out,
+                                                           **{**table, "cutoffs_by": ("type", target)}),
+        "run_batch rules": lambda: icitrace.run_batch(files["table"], out, **table, rules=target),
     }[function]
     before = snapshot(root)
     kind_of, value = _within(30, call)

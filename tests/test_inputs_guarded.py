@@ -74,7 +74,7 @@ def test_f30_summary_group_values_are_escaped(tmp_path):
 # F20: --summary --by is bounded whatever the column holds --------------------------------------------------
 
 def test_f20_a_summary_by_a_column_of_distinct_values_is_bounded_in_memory_and_output():
-    from icitrace.batch.run import Outcome
+    from icitrace.batch.formats import Outcome
     from icitrace.batch.summary import SHOWN, TRACKED, Summary
 
     summary = Summary(by="id")
@@ -93,7 +93,7 @@ def test_f20_a_summary_by_a_column_of_distinct_values_is_bounded_in_memory_and_o
 
 
 def test_f20_group_values_are_compared_as_keys():
-    from icitrace.batch.run import Outcome
+    from icitrace.batch.formats import Outcome
     from icitrace.batch.summary import Summary
 
     summary = Summary(by="type")
@@ -106,7 +106,7 @@ def test_f20_group_values_are_compared_as_keys():
 # F21: an error line has a stated length ------------------------------------------------------------------------
 
 def test_f21_an_error_record_is_cut_to_a_stated_length(tmp_path):
-    from icitrace.batch.run import MAX_ERROR
+    from icitrace.batch.records import MAX_ERROR
 
     table = tmp_path / "t.csv"
     table.write_text("id,hypoxia\n" + "a," + "h" * 500_000 + "\n")

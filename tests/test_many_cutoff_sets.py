@@ -6,7 +6,7 @@ import gc
 from conftest import rss_mb
 
 from icitrace.batch.group_cutoffs import GroupCutoffs
-from icitrace.batch.run import Settings, _book
+from icitrace.batch.records import Settings, book_for
 from icitrace.engine import durable
 from icitrace.engine.durable import LIVE_ENGINES, engine_for
 from icitrace.pipeline import compiled, engine_of, evaluate, evaluate_fired, fact_of
@@ -28,7 +28,7 @@ def test_groups_with_the_same_cutoff_values_share_one_compiled_ruleset_and_engin
         "Skin": {"pd_l1_negative": 2.0, "tmb_high": 20.0},  # the same values, in another order
         "Lung": {"tmb_high": 20.0, "pd_l1_negative": 2.0, "pd_l1_high": 40.0},  # the run's own pd_l1_high again
         "Breast": {"tmb_high": 12.0}}))
-    melanoma, skin, lung, breast = (_book(settings, g) for g in ("Melanoma", "Skin", "Lung", "Breast"))
+    melanoma, skin, lung, breast = (book_for(settings, g) for g in ("Melanoma", "Skin", "Lung", "Breast"))
     assert compiled(melanoma) is compiled(skin) is compiled(lung)
     assert compiled(breast) is not compiled(melanoma)
     assert engine_of(melanoma) is engine_of(skin) is engine_of(lung)

@@ -391,10 +391,11 @@ def test_minus_zero_is_zero():
 
 @pytest.mark.cli
 def test_workers_are_capped_at_what_the_input_and_cores_can_use():
-    from icitrace.cli.cohort import _workers
+    from icitrace.batch.workers import worker_count
 
     cores = os.cpu_count() or 1
-    assert _workers(3000, 10) == 1 and _workers(3000, None) == cores and _workers(0, 100_000) == cores
+    assert worker_count(3000, 10, cores) == 1 and worker_count(3000, None, cores) == cores
+    assert worker_count(0, 100_000, cores) == cores and worker_count(3, None, 8) == 3
     done = run_cli("batch", "profiles", "--workers", "3000")  # real: uncapped, it would fork 3000 here
     assert done.returncode == 0 and len(records_of(done.stdout).splitlines()) == len(PROFILES)
 

@@ -14,6 +14,7 @@ package is defined here, so the whole tree reads in one place::
     │   ├── InputError             a batch input that cannot be read at all
     │   ├── MapError               a --map file, or a table it does not fit
     │   ├── GroupCutoffsError      a --cutoffs-by table
+    │   │   └── UnmatchedGroups    ... a group of it that no record has (``details``: each, nearest values)
     │   ├── OutputRefused          the output cannot be used for this run (nothing written)
     │   ├── ResumeMismatch         --resume on an output that is not this run's
     │   ├── DaskUnavailable        --dask: no extra, a bad address, not a scheduler
@@ -25,11 +26,11 @@ package is defined here, so the whole tree reads in one place::
     │   ├── EngineError            the engine reported an error for one profile
     │   ├── WorkerDied             a worker process ended without answering
     │   └── DaskLost               the Dask cluster went away mid-run
-    └── OutputProblem              exit 1: the output cannot be written
-        └── OutputError            a write failed mid-run (a full disk)
+    ├── OutputProblem              exit 1: the output cannot be written
+    │   └── OutputError            a write failed mid-run (a full disk)
+    └── Stopped                    exit 130: Ctrl-C or SIGTERM stopped a batch run (its output resumable)
 
-Signals inside icitrace, never shown to a person as they are: ``Stopped`` (Ctrl-C or SIGTERM during a
-batch run), ``StreamClosed`` (an OSError: a closed standard stream), ``YamlProblem``, ``ParseRefused`` and
+Signals inside icitrace, never shown to a person as they are: ``StreamClosed`` (an OSError: a closed standard stream), ``YamlProblem``, ``ParseRefused`` and
 ``MoveProblem`` (caught where they arise and turned into one of the family, with the file and line).
 """
 
@@ -116,6 +117,15 @@ class GroupCutoffsError(InputProblem):
     """A cut-off table that cannot be used; the message names the file and line."""
 
 
+class UnmatchedGroups(GroupCutoffsError):
+    """Groups of a cut-off table that no record has; ``details`` names each (file and line) with the
+    record values nearest to it, for a caller to show one to a line."""
+
+    def __init__(self, message: str, details: list[str]) -> None:
+        self.message, self.details = message, details
+        super().__init__("\n".join([message, *(f"  {detail}" for detail in details)]))
+
+
 class OutputRefused(InputProblem):
     """The output cannot be used for this run; nothing was written to it."""
 
@@ -162,10 +172,18 @@ class OutputError(OutputProblem):
     """The output cannot be written (a full disk, a lost network drive)."""
 
 
-# --- signals inside icitrace ---------------------------------------------------------------------------------
+class Stopped(IcitraceError):
+    """Ctrl-C or SIGTERM stopped a batch run cleanly: ``written`` records (those of the run it resumed
+    included) are each whole in the output, and a resume continues after them."""
 
-class Stopped(Exception):
-    """Ctrl-C or SIGTERM: stop cleanly after the records already written (``args[0]``: how many)."""
+    exit_code = EXIT_STOPPED
+
+    def __init__(self, written: int) -> None:
+        self.written = written
+        super().__init__(f"stopped after {written:,} records; the output holds each of them whole")
+
+
+# --- signals inside icitrace ---------------------------------------------------------------------------------
 
 
 class YamlProblem(Exception):

@@ -44,8 +44,9 @@ sys.path.insert(0, str(ROOT / "src"))
 import durable_rules_engine as rules_c  # noqa: E402
 from durable import engine as durable  # noqa: E402
 
-from icitrace.batch import run as batch  # noqa: E402
 from icitrace.batch.inputs import Record  # noqa: E402
+from icitrace.batch.records import Settings  # noqa: E402
+from icitrace.batch.writing import write_records  # noqa: E402
 from icitrace.engine.compile import compile_rules  # noqa: E402
 from icitrace.pipeline import fact_of, rulebook  # noqa: E402
 from icitrace.profile.model import Profile  # noqa: E402
@@ -147,7 +148,7 @@ def reading(book, profiles: list[Profile]) -> float:  # noqa: ANN001
 
 
 def batch_w1(records: list[Record]) -> float:
-    return cpu_us(lambda: batch.run(iter(records), io.BytesIO(), batch.Settings(), 1, None), len(records))
+    return cpu_us(lambda: write_records(iter(records), io.BytesIO(), Settings(), 1, None), len(records))
 
 
 def processes(commands: list[list[str]]) -> float:
@@ -173,7 +174,7 @@ def memory(n: int) -> tuple[float, float]:
             yield Record(f"mem:{i}", f"mem-{i}", "json", json.dumps(data).encode())
 
     with open(os.devnull, "wb") as sink:
-        batch.run(stream(), sink, batch.Settings(), 1, None, progress)
+        write_records(stream(), sink, Settings(), 1, None, progress)
     return marks["1k"], rss_mb()
 
 

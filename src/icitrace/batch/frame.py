@@ -19,10 +19,11 @@ import math
 from pathlib import Path
 from typing import Any
 
-from icitrace.batch import run as runner
 from icitrace.batch.column_map import load_map
+from icitrace.batch.formats import check_header, header_columns
 from icitrace.batch.inputs import InputError, Record, is_utf8
 from icitrace.batch.provenance import KEY, provenance
+from icitrace.batch.records import Settings, process
 from icitrace.profile.editing import EDITABLE
 from icitrace.profile.plain import MAX_INT_BITS, kind
 from icitrace.text import normal_key
@@ -61,19 +62,18 @@ def evaluate_frame(frame: Any, map: str | Path | None = None, rules: str | Path 
             raise InputError(f"{WHERE}: unknown column(s) {', '.join(_shown(u) for u in unknown[:10])}{more}; columns "
                              f"are profile fields: {', '.join(EDITABLE)} (or read the frame through a map: map=MAP.yaml)")
     book = rulebook(str(rules) if rules else None)
-    settings = runner.Settings(str(rules) if rules else None, (), "wide",
-                               wide_width=len(book.catalog.findings) + len(book.catalog.strategies),
-                               column_map=column_map)
-    runner.check_header(settings, book)
+    settings = Settings(str(rules) if rules else None, (), "wide",
+                        wide_width=len(book.catalog.findings) + len(book.catalog.strategies), column_map=column_map)
+    check_header(settings, book)
 
     lines = []
     for label, values in zip(frame.index, frame.itertuples(index=False, name=None), strict=True):
         row = {name: _cell(value, np, pd) for name, value in zip(header, values, strict=True)}
         name = _label(label)
-        lines.append(runner.process(Record(f"row {name}", name, "row", row), book, settings).line)
+        lines.append(process(Record(f"row {name}", name, "row", row), book, settings).line)
     rows = [next(csv.reader([line])) for line in lines]
 
-    columns = runner.header_columns(settings, book)
+    columns = header_columns(settings, book)
     kept = set(column_map.keep) if column_map else set()
     decided = set(book.catalog.findings) | set(book.catalog.strategies)
     data: dict[str, Any] = {}

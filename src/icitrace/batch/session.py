@@ -14,19 +14,19 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from icitrace.batch import formats, run_record
 from icitrace.batch import output as outputs
-from icitrace.batch import run as runner
 from icitrace.batch.inputs import Trail, records
-from icitrace.errors import (
-    ResumeMismatch,  # noqa: F401 - defined with the family
-)
+from icitrace.batch.records import Settings
+from icitrace.batch.writing import write_records
+from icitrace.errors import OutputError, OutputRefused, ResumeMismatch
 from icitrace.files import STDIN
 
 
 class Session:
     """A batch run. ``open`` does everything that may refuse the run; ``run`` evaluates and writes."""
 
-    def __init__(self, inputs: list[str], out: Path | None, settings: runner.Settings, book: Any,
+    def __init__(self, inputs: list[str], out: Path | None, settings: Settings, book: Any,
                  reads: outputs.Reads, resume: bool = False,
                  skipped: Callable[[str], None] = lambda note: None) -> None:
         self.inputs, self.out, self.settings, self.book = inputs, out, settings, book
@@ -63,24 +63,24 @@ class Session:
         if not keeps_record:
             return
         assert self.out is not None
-        self.description = outputs.describe_run(self.inputs, self.settings, self.book.digest)
+        self.description = run_record.describe_run(self.inputs, self.settings, self.book.digest)
         keep_bytes = 0
         if self.resume:
             keep_bytes = self._check_resume(summary)
         elif self.trail is not None:
             self.description["stdin_trail"] = {"from": 0, "sha256": [""]}
-        outputs.write_run_record(self.out, self.description)  # before the output changes: a refusal here keeps it
+        run_record.write_run_record(self.out, self.description)  # before the output changes: a refusal here keeps it
         self._cut(keep_bytes)
         self.started = keep_bytes > 0
 
     def _check_resume(self, summary: Any) -> int:
         out = self.out
         assert out is not None and self.description is not None
-        problems = outputs.resume_problems(out, self.description)
+        problems = run_record.resume_problems(out, self.description)
         if problems:
             raise ResumeMismatch(f"--resume {out}: not the run that wrote it: " + "; ".join(problems))
-        header = runner.header_columns(self.settings, self.book) if self.settings.fmt in runner.WITH_HEADER else None
-        written = outputs.written_records(out, self.settings.fmt, header)
+        header = formats.header_columns(self.settings, self.book) if self.settings.fmt in formats.WITH_HEADER else None
+        written = formats.written_records(out, self.settings.fmt, header)
         self.skip = self._through = written.records
         seen = sum(1 for _ in zip(range(self.skip), self.stream))
         if seen < self.skip:
@@ -89,14 +89,14 @@ class Session:
         if self.trail is not None:
             self._check_trail()
         if summary is not None:
-            outputs.summarise_written(out, self.settings.fmt, summary, self.book.catalog.findings,
+            formats.summarise_written(out, self.settings.fmt, summary, self.book.catalog.findings,
                                       self.book.catalog.strategies, upto=written.keep_bytes)
         return written.keep_bytes
 
     def _check_trail(self) -> None:
         """Standard input's bytes through the skipped records must be those the output was written from."""
         assert self.trail is not None and self.description is not None and self.out is not None
-        before = (outputs.read_run_record(self.out) or {}).get("stdin_trail") or {}
+        before = (run_record.read_run_record(self.out) or {}).get("stdin_trail") or {}
         first, digests = before.get("from"), before.get("sha256")
         if self.skip and not (isinstance(first, int) and isinstance(digests, list)
                               and first <= self.skip < first + len(digests)):
@@ -114,13 +114,13 @@ class Session:
         try:
             self.target.stream.truncate(keep_bytes)
         except OSError as error:
-            raise outputs.OutputRefused(f"--out {self.out}: cannot be written ({error.strerror or error})") from None
+            raise OutputRefused(f"--out {self.out}: cannot be written ({error.strerror or error})") from None
 
     # --- the run -------------------------------------------------------------------------------------
     def run(self, workers: int, summary: Any = None, on_progress: Callable[[int], None] | None = None,
             dask: str | None = None) -> tuple[int, int]:
         assert self.target is not None
-        return runner.run(self.stream, self.target.stream, self.settings, workers, summary, on_progress,
+        return write_records(self.stream, self.target.stream, self.settings, workers, summary, on_progress,
                           write_preamble=not self.started, dask=dask,
                           before_write=self._keep_trail if self.trail is not None else None)
 
@@ -132,9 +132,9 @@ class Session:
         self._through += records
         self.description["stdin_trail"] = {"from": first, "sha256": self.trail.span(first, self._through)}
         try:
-            outputs.write_run_record(self.out, self.description)
-        except outputs.OutputRefused as error:
-            raise runner.OutputError(str(error)) from None
+            run_record.write_run_record(self.out, self.description)
+        except OutputRefused as error:
+            raise OutputError(str(error)) from None
 
     def close(self) -> None:
         if self.target is not None:
