@@ -73,6 +73,7 @@ from icitrace.rulebase.yaml_source import (
 from icitrace.text import normal_key
 
 DEFAULT_NA = ("", "NA", "NaN", "nan", "null", "N/A")
+_DEFAULT_KEYS = frozenset(normal_key(token) for token in DEFAULT_NA)
 #: a map file is a short hand-written YAML file; anything bigger is refused unread
 MAX_MAP_BYTES = 1_000_000
 #: an error message lists at most this many tokens and NA tokens, each cut to TOKEN_CHARS characters
@@ -184,8 +185,19 @@ class ColumnMap:
                 continue
             if isinstance(cell, str) and normal_key(cell) in self.na:
                 continue  # unknown stays unknown
-            data[name] = cell_value(name, cell, column)
+            try:
+                data[name] = cell_value(name, cell, column)
+            except ValueError as error:
+                raise ValueError(f"{error}{self._left_out(cell)}") from None
         return data
+
+    def _left_out(self, cell: Any) -> str:
+        """For a cell the default list reads as unknown and this map's na: replace left out: say so (the
+        trap a probe fell into, 112 rows of it)."""
+        if self.na_mode != "replace" or not isinstance(cell, str) or normal_key(cell) not in _DEFAULT_KEYS:
+            return ""
+        return (f"; {_cut(cell, CELL_CHARS)} is a default NA token, which this map's na: replace leaves out "
+                "(na: {add: [...]} keeps the default tokens)")
 
     def _no_value(self, spec: FieldColumn, column: str, cell: str) -> str:
         return (f"column {_cut(column, CELL_CHARS)} holds {_cut(cell, CELL_CHARS)}, which the map gives no value "

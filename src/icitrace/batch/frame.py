@@ -87,7 +87,7 @@ def evaluate_frame(frame: Any, map: str | Path | None = None, rules: str | Path 
             data[column] = [cell if cell else math.nan for cell in cells]
     table = pd.DataFrame(data, index=frame.index, columns=columns)
     # what batch writes as its provenance line, kept with the frame (pandas keeps attrs through copies)
-    table.attrs[KEY] = provenance(book, column_map.source if column_map else None)
+    table.attrs[KEY] = provenance(book, column_map)
     return table
 
 

@@ -221,7 +221,7 @@ def _bounded(message: str) -> str:
 def _group(record: Record, profile: Any, settings: Settings) -> str | None:
     """The record's group for --cutoffs-by: a kept column of the map, or the profile's tumor_type."""
     column = settings.group_cutoffs.column  # type: ignore[union-attr]
-    if settings.column_map is not None:  # compared as a key by GroupCutoffs (blanks, Unicode form)
+    if settings.column_map is not None and column in settings.column_map.keep:  # compared as a key by GroupCutoffs
         return settings.column_map.kept(record.payload if isinstance(record.payload, dict) else None)[column]
     return profile.tumor_type
 
@@ -290,8 +290,8 @@ def csv_row(cells: list[str]) -> str:
 def preamble(settings: Settings) -> str:
     """The lines that open an output: its provenance, and a table's header."""
     book = _book(settings)
-    source = settings.column_map.source if settings.column_map else None
-    lines = [provenance_line(settings.fmt, provenance(book, source, settings.group_cutoffs, settings.group_counts))]
+    lines = [provenance_line(settings.fmt, provenance(book, settings.column_map, settings.group_cutoffs,
+                                                      settings.group_counts))]
     if settings.fmt in WITH_HEADER:
         lines.append(csv_row(header_columns(settings, book)))
     return "".join(line + "\n" for line in lines)

@@ -46,7 +46,8 @@ class BatchFormat(str, Enum):
 def batch(
     inputs: list[str] = typer.Argument(..., metavar="INPUT...",
                                        help="A folder of profile .json files, a .jsonl file (one profile per line), "
-                                            "a .csv file (columns are profile fields, lists ;-separated), or - for "
+                                            "a .csv file or a tab-separated .tsv or .txt (columns are profile "
+                                            "fields, lists ;-separated; other columns through --map), or - for "
                                             "JSON Lines on stdin."),
     out: Optional[Path] = typer.Option(None, "--out", "-o", metavar="FILE", help="Output file (default: stdout)."),
     format: BatchFormat = typer.Option(BatchFormat.jsonl, "--format", "-f",
@@ -67,7 +68,8 @@ def batch(
     column_map: Optional[Path] = typer.Option(None, "--map", metavar="MAP.yaml",
                                               help="Read tables (.csv, .tsv, .txt) through a column map: which "
                                                    "column is each profile field, the id, the columns to keep, "
-                                                   "the NA tokens (see the README)."),
+                                                   "the NA tokens, constants, fields not measured (see "
+                                                   "docs/maps.md; icitrace schema --map)."),
     cutoffs_by: Optional[tuple[str, Path]] = typer.Option(
         None, "--cutoffs-by", metavar="COLUMN FILE",
         help="Cut-offs per group: FILE is a CSV of group,cutoff,value; a record's group is its value of COLUMN "
@@ -122,7 +124,8 @@ def batch(
         fail(str(error))
     total = estimate_total(inputs)
     workers = _workers(workers, total)
-    cohort = Summary({f for rule in book.rules for f in rule.fields()}, by) if summary else None
+    cohort = Summary({f for rule in book.rules for f in rule.fields()}, by,
+                     mapping.not_measured if mapping else ()) if summary else None
     reads = outputs.Reads.of(inputs, files=[column_map, cutoffs_by[1] if cutoffs_by else None],
                              folders=[book.directory])
     session = Session(inputs, out, settings, book, reads, resume=resume, skipped=_skipped)
@@ -177,8 +180,9 @@ def _group_cutoffs(option: tuple[str, Path], mapping: Any, book: Any) -> Any:
 
     column, path = option
     column = _kept(column, mapping)
-    if mapping is not None and column not in mapping.keep:
-        fail(f"--cutoffs-by {column}: with --map, a column the map keeps (kept: {', '.join(mapping.keep) or 'none'})")
+    if mapping is not None and column not in mapping.keep and not (column == "tumor_type" and mapping.gives(column)):
+        fail(f"--cutoffs-by {column}: with --map, a column the map keeps (kept: {', '.join(mapping.keep) or 'none'}), "
+             "or tumor_type when the map gives it")
     if mapping is None and column != "tumor_type":
         fail(f"--cutoffs-by {column}: without --map, records are grouped by the profile field tumor_type")
     try:
