@@ -204,14 +204,9 @@ def _group_counts(inputs: list[str], mapping: Any, groups: Any, allow: bool) -> 
                  "against the table; give the input as a file, or pass --allow-unmatched-groups")
         return None
     seen = group_values(inputs, mapping, groups.column)
-    unmatched = groups.unmatched(seen)
-    if unmatched and not allow:
-        details = [f"{groups.source}:{u.line}: {u.group!r} matches no record"
-                   + (f"; the nearest values of {groups.column}: {', '.join(repr(v) for v in u.nearest)}"
-                      if u.nearest else f"; no record has a value of {groups.column}") for u in unmatched]
-        fail(f"--cutoffs-by {groups.column}: {len(unmatched)} group(s) of the table match no record (values are "
-             "compared without blanks around them and in one Unicode form, not ignoring case); fix the table, or "
-             "pass --allow-unmatched-groups", details=details)
+    problem = groups.unmatched_problem(seen, "pass --allow-unmatched-groups")
+    if problem and not allow:
+        fail(problem[0], details=problem[1])
     return dict(seen)
 
 
