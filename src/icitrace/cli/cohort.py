@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import sys
 from contextlib import nullcontext
 from enum import Enum
@@ -30,6 +31,7 @@ class BatchFormat(str, Enum):
     jsonl = "jsonl"
     csv = "csv"
     wide = "wide"
+    parquet = "parquet"
 
 
 @command(app, epilog=examples(
@@ -37,6 +39,7 @@ class BatchFormat(str, Enum):
     "icitrace batch cohort.jsonl --out results.jsonl --summary",
     "icitrace batch profiles/ --format csv > results.csv",
     "icitrace batch cohort.csv --format wide --out wide.csv    # a column per finding and strategy",
+    "icitrace batch cohort.tsv --map cohort-map.yaml --format parquet --out wide.parquet",
     "icitrace batch data_clinical_sample.txt --map cohort-map.yaml --format wide --out wide.csv",
     "icitrace batch clinical.txt --map cohort-map.yaml --out results.jsonl --summary --by CANCER_TYPE",
     "icitrace batch clinical.txt --map cohort-map.yaml --cutoffs-by CANCER_TYPE tmb-lines.csv -f wide",
@@ -52,7 +55,9 @@ def batch(
     out: Optional[Path] = typer.Option(None, "--out", "-o", metavar="FILE", help="Output file (default: stdout)."),
     format: BatchFormat = typer.Option(BatchFormat.jsonl, "--format", "-f",
                                        help="jsonl, csv, or wide: CSV with a column per finding and per strategy "
-                                            "holding 1 (reached), 0 (decided not reached) or empty (undecided)."),
+                                            "holding 1 (reached), 0 (decided not reached) or empty (undecided); "
+                                            "parquet: the wide table as Parquet (needs icitrace[parquet]; to --out "
+                                            "or a stdout redirected to a file; no --resume)."),
     workers: int = typer.Option(0, "--workers", "-w", metavar="N", show_default=False,
                                 help="Worker processes (default and at most: the number of cores; fewer when the "
                                      "input is short)."),
@@ -109,14 +114,18 @@ def batch(
         fail("--full writes JSON; use it with --format jsonl")
     if resume and out is None:
         fail("--resume needs --out FILE (the file an earlier run was writing)")
+    if format is BatchFormat.parquet:
+        _check_parquet(out, resume)
     if dask:
         try:
             runner.check_dask(dask)
         except runner.DaskUnavailable as error:
             fail(f"--dask {dask}: {error}")
     counts = _group_counts(inputs, mapping, groups, allow_unmatched) if groups else None
+    parquet = format is BatchFormat.parquet  # the wide table, written as Parquet at the end
     settings = runner.Settings(str(rules) if rules else None,
-                               tuple((o.cutoff, o.after) for o in book.overrides), format.value, full, summary,
+                               tuple((o.cutoff, o.after) for o in book.overrides),
+                               "wide" if parquet else format.value, full, summary,
                                len(book.catalog.findings) + len(book.catalog.strategies), mapping, groups, counts)
     try:
         runner.check_header(settings, book)
@@ -128,7 +137,7 @@ def batch(
                      mapping.not_measured if mapping else ()) if summary else None
     reads = outputs.Reads.of(inputs, files=[column_map, cutoffs_by[1] if cutoffs_by else None],
                              folders=[book.directory])
-    session = Session(inputs, out, settings, book, reads, resume=resume, skipped=_skipped)
+    session = Session(inputs, out, settings, book, reads, resume=resume, skipped=_skipped, parquet=parquet)
     try:
         session.open(cohort)  # the last refusals; until it returns, not a byte of the output has changed
         written, failed = _run(session, workers, cohort, dask, total, out)
@@ -152,6 +161,9 @@ def _run(session, workers, cohort, dask, total, out):  # noqa: ANN001, ANN202
 
     progress = _progress() if sys.stderr is not None and sys.stderr.isatty() else None
     resumable = "; run again with --resume to continue" if out else ""
+    holds = "the output holds every record before it whole"
+    if session.parquet:  # written whole at the end: nothing of it yet
+        holds, resumable = "the output is empty (Parquet is written whole at the end of a run)", "; run again"
     skip = session.skip
     try:
         with progress or nullcontext():
@@ -161,17 +173,38 @@ def _run(session, workers, cohort, dask, total, out):  # noqa: ANN001, ANN202
     except InputError as error:
         fail(str(error))
     except (WorkerDied, runner.OutputError, runner.DaskLost) as error:
-        fail(f"{error}; the output holds every record before it whole{resumable}", EXIT_FAILED)
+        fail(f"{error}; {holds}{resumable}", EXIT_FAILED)
     except BrokenPipeError:
         raise  # stdout's reader went away (`| head`): ends quietly (cli.app)
     except OSError as error:  # an input that became unreadable during the run
         fail(f"cannot read the input ({error.strerror or error})")
     except runner.Stopped as stop:
-        fail(f"stopped after {skip + stop.args[0]:,} records; the output holds each of them whole{resumable}",
-             EXIT_STOPPED)
+        said = "the output holds each of them whole" if not session.parquet else holds
+        fail(f"stopped after {skip + stop.args[0]:,} records; {said}{resumable}", EXIT_STOPPED)
     if progress:
         say(f"{skip + written:,} records done")
     return written, failed
+
+
+def _check_parquet(out: Path | None, resume: bool) -> None:
+    """Parquet is binary and written whole at the end: to a file only, never resumed, and only where
+    pyarrow is installed."""
+    from icitrace.batch.parquet import available
+
+    if resume:
+        fail("--resume cannot continue --format parquet: Parquet is written whole at the end of a run, so a stopped "
+             "run leaves no partial table to continue; for a long run write --format wide (which resumes), then "
+             "read it with pandas and write Parquet")
+    if out is None:
+        try:
+            regular = stat.S_ISREG(os.fstat(sys.stdout.fileno()).st_mode)
+        except (OSError, ValueError, AttributeError):  # no file behind stdout (a test runner's, a closed one)
+            regular = False
+        if not regular:
+            fail("--format parquet writes binary: give --out FILE, or redirect standard output to a file")
+    problem = available()
+    if problem:
+        fail(problem)
 
 
 def _group_cutoffs(option: tuple[str, Path], mapping: Any, book: Any) -> Any:
