@@ -95,46 +95,28 @@ def test_a_constant_gives_every_record_its_value_and_is_checked_as_the_profile_c
     assert all("ici_history" in r["unknown"].split(";") for r in _batch(DOTS, bare)[1])  # without the constant
 
 
-@pytest.mark.parametrize("constants, says", [
-    ("{ici_history: nave}", "map.yaml:2: constants: ici_history is 'nave': field \"ici_history\""),
-    ("{tmb: -1}", "map.yaml:2: constants: tmb is -1"),
-    ("{ici_history: ~}", "constants: ici_history is null; a field the cohort never measured goes under not_measured"),
-    ("{tregs: absent}", "constants: tregs is also read from the column 'T' (fields: line 4); give the field one way"),
-    ("{pd_l1_tps: 60, pd_l1_cps: 10}", "map.yaml:2: constants: "),
-    ("{tmbb: 3}", "map.yaml:2: unknown profile field `tmbb` (did you mean `tmb`?)"),
-    ("[ici_history]", "map.yaml:2: constants maps profile fields to one value each"),
+@pytest.mark.parametrize("text, says", [
+    ("constants: {ici_history: nave}", "map.yaml:2: constants: ici_history is 'nave': field \"ici_history\""),
+    ("constants: {tmb: -1}", "map.yaml:2: constants: tmb is -1"),
+    ("constants: {ici_history: ~}",
+     "constants: ici_history is null; a field the cohort never measured goes under not_measured"),
+    ("constants: {tregs: absent}",
+     "constants: tregs is also read from the column 'T' (fields: line 4); give the field one way"),
+    ("constants: {pd_l1_tps: 60, pd_l1_cps: 10}", "map.yaml:2: constants: "),  # each valid, together not
+    ("constants: {tmbb: 3}", "map.yaml:2: unknown profile field `tmbb` (did you mean `tmb`?)"),
+    ("constants: [ici_history]", "map.yaml:2: constants maps profile fields to one value each"),
+    ("not_measured: [tregs]", "not_measured: tregs is also given as a column (fields); a field is measured or not"),
+    ("not_measured: [tmb, tmb]", "not_measured: tmb is named twice"),
+    ("not_measured: [tumor_type]", "tumor_type is echoed text, not a field the rules read"),
+    ("not_measured: [tmbb]", "unknown profile field `tmbb`"),
+    ("constants: {tmb: 3}\nnot_measured: [tmb]", "not_measured: tmb is also given as a constant"),
 ])
-def test_a_constant_the_profile_would_refuse_is_refused_at_its_line(tmp_path, constants, says):
+def test_a_constant_or_a_field_not_measured_the_map_cannot_mean_is_refused_at_its_line(tmp_path, text, says):
+    """A constant is checked as the profile checks the field; a field not measured is one the rules read;
+    a field is a column, a constant or not measured, never two."""
     with pytest.raises(InputProblem) as refused:
-        load_map(_map(tmp_path, f"id: patient\nconstants: {constants}\nfields:\n  tregs: T\n"))
+        load_map(_map(tmp_path, f"id: patient\n{text}\nfields:\n  tregs: T\n"))
     assert says in str(refused.value)
-
-
-# --- not_measured --------------------------------------------------------------------------------------
-
-def _summary(column_map: Path, tmp_path: Path) -> tuple[dict, dict]:
-    out = tmp_path / "out.csv"
-    done = invoke("batch", str(DOTS), "--map", str(column_map), "--format", "wide", "--out", str(out),
-                  "--summary", "--summary-format", "json")
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout), read_provenance(out.read_text().splitlines()[0])
-
-
-def test_fields_never_measured_leave_the_deciding_unknowns_and_are_named_in_summary_and_provenance(tmp_path):
-    declared = load_map(DOTS_MAP).not_measured
-    summary, provenance = _summary(DOTS_MAP, tmp_path)
-    deciding = {d["field"] for d in summary["deciding_unknowns"]["fields"]}
-    assert deciding and not deciding & set(declared) and not set(summary["unknown_fields"]) & set(declared)
-    assert {"tmb", "pd_l1_tps"} <= deciding  # what the cohort did measure, left open in some records
-    assert summary["not_measured"] == list(declared)
-    assert provenance["map"]["not_measured"] == list(declared)
-    assert provenance["map"]["constants"] == {"ici_history": "naive"}
-    # without the declaration the same fields fill the summary (what the issue called noise)
-    plain = _map(tmp_path, DOTS_MAP.read_text().replace("not_measured:", "# not_measured:").replace(
-        "               tumor_antigens", "#"), "plain.yaml")
-    summary, provenance = _summary(plain, tmp_path)
-    assert set(declared) & {d["field"] for d in summary["deciding_unknowns"]["fields"]}
-    assert "not_measured" not in summary and provenance["map"]["not_measured"] == []
 
 
 def test_the_text_summary_names_the_fields_not_measured(tmp_path):
@@ -142,19 +124,6 @@ def test_the_text_summary_names_the_fields_not_measured(tmp_path):
     text = " ".join(done.stdout.decode().split())
     assert "Not measured in this cohort (the map's not_measured; left out of the unknown fields and the deciding " \
            "unknowns): pd_l1_cps, il10" in text
-
-
-@pytest.mark.parametrize("extra, says", [
-    ("not_measured: [tmb]\n", "not_measured: tmb is also given as a column (fields); a field is measured or not"),
-    ("not_measured: [tregs, tregs]\n", "not_measured: tregs is named twice"),
-    ("not_measured: [tumor_type]\n", "tumor_type is echoed text, not a field the rules read"),
-    ("not_measured: [tmbb]\n", "unknown profile field `tmbb`"),
-    ("constants: {tregs: absent}\nnot_measured: [tregs]\n", "not_measured: tregs is also given as a constant"),
-])
-def test_a_field_not_measured_is_one_the_rules_read_and_given_no_other_way(tmp_path, extra, says):
-    with pytest.raises(InputProblem) as refused:
-        load_map(_map(tmp_path, f"fields:\n  tmb: T\n{extra}"))
-    assert says in str(refused.value)
 
 
 # --- tumor_type ----------------------------------------------------------------------------------------
