@@ -196,5 +196,7 @@ def test_the_schema_names_every_key_and_each_fields_values():
     assert schema["additionalProperties"] is False
     fields = schema["$defs"]["Fields"]
     assert "tumor_type" in fields["properties"] and "id" not in fields["properties"]
-    hypoxia = schema["$defs"]["Column_hypoxia"]["properties"]["values"]["anyOf"][0]["additionalProperties"]
+    column = fields["properties"]["hypoxia"]["anyOf"][1]
+    assert column["required"] == ["column"] and column["additionalProperties"] is False
+    hypoxia = column["properties"]["values"]["anyOf"][0]["additionalProperties"]
     assert hypoxia["anyOf"][0]["enum"] == ["low", "moderate", "high"]

@@ -9,10 +9,11 @@ profile's field), so the schema takes each field's JSON Schema from the profile'
 
 from __future__ import annotations
 
+import copy
 from functools import lru_cache
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, create_model, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from icitrace.profile.model import Profile, reasoned_fields
@@ -43,9 +44,14 @@ class NaTokens(BaseModel):
         return self
 
 
+@lru_cache(maxsize=1)
+def _profile() -> dict[str, Any]:
+    return Profile.model_json_schema(by_alias=True)
+
+
 def _profile_schema(name: str) -> dict[str, Any]:
     """A profile field's own JSON Schema, its definitions (a band) written out in place."""
-    profile = Profile.model_json_schema(by_alias=True)
+    profile = _profile()
     defs = profile.get("$defs", {})
 
     def inline(node: Any) -> Any:
@@ -62,29 +68,56 @@ def _profile_schema(name: str) -> dict[str, Any]:
     return schema
 
 
-def _value(name: str) -> Any:
-    """A profile value of field ``name``: checked by the profile model (``column_map``), described here."""
-    return Annotated[Any, WithJsonSchema(_profile_schema(name))]
+def _described(schema_of: Any, name: str) -> Any:
+    """A field's ``json_schema_extra``: its schema, ``schema_of(name)``, in place of the generic one. Called
+    only when a schema is asked for: building it for every field cost a second at every map's load."""
+
+    def replace(schema: dict[str, Any]) -> None:
+        schema.clear()
+        schema.update(schema_of(name))
+
+    return replace
+
+
+class ColumnSpec(BaseModel):
+    """A field read from a column through its tokens (``values`` left out: read as icitrace's CSV reads
+    the field)."""
+
+    model_config = ConfigDict(extra="forbid")
+    column: str = Field(description="the table's column")
+    values: dict[str, Any] | None = Field(None, description="each token of the column -> the profile value (null: "
+                                                            "unknown); without it the cell is read as icitrace's "
+                                                            "CSV reads the field")
+
+
+def _column_schema(name: str) -> dict[str, Any]:
+    """How field ``name`` is given under ``fields:``: a column name, or ColumnSpec's own schema with its
+    values typed as the profile types the field."""
+    spec = copy.deepcopy(_spec_schema())
+    spec.pop("title", None)
+    spec["properties"]["values"]["anyOf"][0]["additionalProperties"] = _profile_schema(name)
+    return {"anyOf": [{"type": "string", "description": "the table's column"}, spec],
+            "description": _profile_schema(name).get("description", name)}
+
+
+@lru_cache(maxsize=1)
+def _spec_schema() -> dict[str, Any]:
+    return ColumnSpec.model_json_schema()
 
 
 @lru_cache(maxsize=1)
 def _models() -> tuple[type[BaseModel], type[BaseModel]]:
     """The ``fields:`` and ``constants:`` models, a property per mappable field (so an editor completes
-    the names and checks each value against the field's own schema)."""
+    the names and checks each value against the field's own schema). Two models in all: one built per
+    field cost half a second at every start."""
     forbid = ConfigDict(extra="forbid")
-    columns = {}
-    for name in MAPPED:
-        tokens = create_model(f"Column_{name}", __config__=forbid,
-                              column=(str, Field(description="the table's column")),
-                              values=(dict[str, _value(name)] | None,  # type: ignore[valid-type]
-                                      Field(None, description="each token of the column -> the profile value "
-                                                              "(null: unknown); without it the cell is read as "
-                                                              "icitrace's CSV reads the field")))
-        columns[name] = (str | tokens | None, Field(None, description=_profile_schema(name).get("description")))
+    columns = {name: (str | ColumnSpec | None, Field(None, json_schema_extra=_described(_column_schema, name)))
+               for name in MAPPED}
     fields = create_model("Fields", __config__=ConfigDict(extra="forbid", json_schema_extra={"minProperties": 1}),
                           **columns)  # type: ignore[call-overload]
     constants = create_model("Constants", __config__=forbid,
-                             **{name: (_value(name), None) for name in MAPPED})  # type: ignore[call-overload]
+                             **{name: (Any, Field(None, json_schema_extra=_described(_profile_schema, name)))
+                                for name in MAPPED})  # type: ignore[call-overload]
     return fields, constants
 
 
