@@ -1,4 +1,6 @@
-"""`icitrace.evaluate_frame(df, map=...)`: a pandas DataFrame in, the `wide` table out.
+"""`icitrace.evaluate_frame(df, map=...)`: a pandas DataFrame in, the `wide` table out; and
+`icitrace.summarise_frame(df, map=..., by=...)`: the cohort summary of `batch --summary` as a tidy
+DataFrame. Both take `batch`'s options as arguments (``thresholds=``, ``cutoffs_by=``).
 
 Each row goes through the same per-record path as `batch --format wide` (the same map reading, the
 same error rows), so the two can never drift apart. What comes back is the frame's own, never read
