@@ -200,3 +200,9 @@ def test_the_schema_names_every_key_and_each_fields_values():
     assert column["required"] == ["column"] and column["additionalProperties"] is False
     hypoxia = column["properties"]["values"]["anyOf"][0]["additionalProperties"]
     assert hypoxia["anyOf"][0]["enum"] == ["low", "moderate", "high"]
+
+
+def test_batch_help_names_the_tables_it_reads_and_where_maps_are_documented():
+    said = " ".join(invoke("batch", "--help", env={"COLUMNS": "200"}).stdout.decode().split())
+    assert "a .csv file or a tab-separated .tsv or .txt" in said
+    assert "docs/maps.md; icitrace schema --map" in said
