@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from icitrace.batch.provenance import read_provenance  # noqa: F401 (the tests import it from here)
 from icitrace.bdd.steps import icitrace_command
 from icitrace.pipeline import rulebook, shipped_dir
 
@@ -121,17 +122,6 @@ def records_of(data: bytes | str) -> str:
     first, _, rest = text.partition("\n")
     assert is_provenance(first), f"no provenance line opens the output: {first[:120]!r}"
     return rest
-
-
-def read_provenance(line: str) -> dict:
-    """The data of a provenance line, read as batch/provenance.py documents its two forms (a JSON record
-    ``{"icitrace_run": {...}}``, or a comment ``# icitrace_run {...}`` before a table's header)."""
-    import json
-
-    from icitrace.batch.provenance import KEY
-
-    comment = f"# {KEY} "
-    return json.loads(line.removeprefix(comment)) if line.startswith(comment) else json.loads(line)[KEY]
 
 
 def but_deciding(summary: dict) -> dict:

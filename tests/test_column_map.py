@@ -216,7 +216,7 @@ def test_yaml_booleans_as_tokens_are_the_words_written(tmp_path):
 
 
 def test_yaml_scalars_elsewhere_in_a_map_are_the_text_written(tmp_path):
-    column_map = _map(tmp_path, "id: 2019\nkeep: [Yes, 0x10]\nna: [no, ~, '']\nfields:\n  tmb: 1e3\n")
+    column_map = _map(tmp_path, "id: 2019\nkeep: [Yes, 0x10]\nna: {replace: [no, ~, '']}\nfields:\n  tmb: 1e3\n")
     assert column_map.id == "2019" and column_map.keep == ("Yes", "0x10")
     assert column_map.fields[0][1].column == "1e3"
     row = {"2019": "s1", "Yes": "k", "0x10": "k2", "1e3": "no"}
@@ -240,7 +240,7 @@ def test_an_explicit_token_wins_over_the_na_list_for_its_field(tmp_path):
 
 def test_tokens_na_tokens_cells_and_column_names_compare_without_blanks_and_in_one_unicode_form(tmp_path):
     nfc, nfd = "R\u00e9duit", "Re\u0301duit"
-    column_map = _map(tmp_path, f"id: 'Sample '\nkeep: [Typ\u00e9]\nna: [' n/a']\nfields:\n  mhc_class_i:\n"
+    column_map = _map(tmp_path, f"id: 'Sample '\nkeep: [Typ\u00e9]\nna: {{add: [' n/a']}}\nfields:\n  mhc_class_i:\n"
                                 f"    column: HLA\n    values: {{'Loss ': lost, {nfc}: reduced}}\n  tmb: TMB\n")
     header = ["Sample", "Type\u0301", "HLA ", " TMB"]
     column_map.check_header(header, "t.csv:1")
@@ -284,15 +284,15 @@ def test_a_map_of_60000_tokens_costs_little_per_row_and_its_error_lines_are_boun
 
     assert len(message) <= MAX_MESSAGE == 2_000
     assert "'L12340'" in message and "and 59,990 more" in message
-    assert "NA tokens (the default list; a map's na: replaces it): '', 'NA'" in message
+    assert "NA tokens (the default list; a map's na: {add: [...]} adds to it): '', 'NA'" in message
 
 
 def test_an_error_lists_every_token_of_a_short_map_and_says_which_na_tokens_apply(tmp_path):
-    column_map = _map(tmp_path, "na: [NA, missing]\nfields:\n  hypoxia:\n    column: HYP\n    values: {Low: low, High: high}\n")
+    column_map = _map(tmp_path, "na: {replace: [NA, missing]}\nfields:\n  hypoxia:\n    column: HYP\n    values: {Low: low, High: high}\n")
     with pytest.raises(ValueError) as refused:
         column_map.profile_data({"HYP": "Hihg"})
     assert str(refused.value) == ("column 'HYP' holds 'Hihg', which the map gives no value for (its tokens: 'Low', "
-                                  "'High'; NA tokens (this map's na:, which replaces the default list): 'NA', 'missing')")
+                                  "'High'; NA tokens (this map's na: replace, instead of the default list): 'NA', 'missing')")
 
 
 @pytest.mark.parametrize("value, says", [

@@ -1,6 +1,7 @@
 """`icitrace.evaluate_frame`: a pandas DataFrame in, the `batch --format wide` table out (the pandas extra)."""
 
 import io
+import json
 import math
 
 import pytest
@@ -17,20 +18,29 @@ DATA = ROOT / "tests" / "data"
     (DATA / "data_clinical_sample.txt", DATA / "cbioportal-map.yaml", "\t"),
 ], ids=["r-export", "cbioportal"])
 def test_a_frame_gives_the_table_batch_wide_gives_for_the_same_rows(table, column_map, sep):
-    frame = pd.read_csv(table, sep=sep, comment="#" if sep == "\t" else None, dtype=str,
-                        keep_default_na=False)
+    frame = _read(table, sep)
     got = icitrace.evaluate_frame(frame, map=column_map)
     done = invoke("batch", str(table), "--map", str(column_map), "--format", "wide")
+    _same_as_batch(got, frame, done.stdout)
+
+
+def _read(table, sep: str):
+    return pd.read_csv(table, sep=sep, comment="#" if sep == "\t" else None, dtype=str, keep_default_na=False)
+
+
+def _same_as_batch(got, frame, stdout: bytes) -> None:
+    """``got`` (evaluate_frame's table) holds what batch wrote (``stdout``, --format wide) for ``frame``."""
     # past the provenance line; every cell as the text batch wrote, then typed as evaluate_frame documents:
     # a conclusion 1 / 0 / NaN as a float, an empty text cell NaN, the kept columns as the frame holds them
-    expected = pd.read_csv(io.BytesIO(done.stdout), comment="#", dtype=str, keep_default_na=False)
-    decided = [c for c in expected.columns if c not in ("record", "id", *frame.columns, "unknown", "error", "disclaimer")]
+    expected = pd.read_csv(io.BytesIO(stdout), comment="#", dtype=str, keep_default_na=False)
+    decided = [c for c in expected.columns
+               if c not in ("record", "id", "cutoffs", *frame.columns, "unknown", "error", "disclaimer")]
     for column in expected.columns:
         if column in decided:
             expected[column] = expected[column].replace("", "nan").astype("float64")
         elif column not in frame.columns:
             expected[column] = expected[column].replace("", math.nan)
-    assert got.attrs["icitrace_run"] == read_provenance(done.stdout.decode().splitlines()[0])
+    assert got.attrs["icitrace_run"] == read_provenance(stdout.decode().splitlines()[0])
     assert list(got.columns) == list(expected.columns)
     assert got["record"].tolist() == [f"row {i}" for i in range(len(frame))]
     # the same row by row, but the record's name (here its index label, there its file and line) and
@@ -38,6 +48,61 @@ def test_a_frame_gives_the_table_batch_wide_gives_for_the_same_rows(table, colum
     same = [c for c in got.columns if c not in ("record", "error")]
     pd.testing.assert_frame_equal(got[same], expected[same])
     assert got["error"].isna().tolist() == expected["error"].isna().tolist()
+
+
+CBIO, CBIO_MAP = DATA / "data_clinical_sample.txt", DATA / "cbioportal-map.yaml"
+
+
+def test_cutoffs_by_and_thresholds_give_what_batch_gives_with_the_same_options(tmp_path):
+    """The API at the CLI's level: `--cutoffs-by CANCER_TYPE FILE --threshold ...` as arguments."""
+    lines = tmp_path / "lines.csv"
+    lines.write_text("group,cutoff,value\nMelanoma,tmb_high,20\n")
+    frame = _read(CBIO, "\t")
+    got = icitrace.evaluate_frame(frame, map=CBIO_MAP, cutoffs_by=("CANCER_TYPE", lines),
+                                  thresholds={"pd_l1_high": 40})
+    done = invoke("batch", str(CBIO), "--map", str(CBIO_MAP), "--format", "wide", "--cutoffs-by", "CANCER_TYPE",
+                  str(lines), "--threshold", "pd_l1_high=40")
+    _same_as_batch(got, frame, done.stdout)
+    assert got["cutoffs"].tolist()[:3] == ["tmb_high=20", "run", "run"]  # the group's own row, else the run's
+    assert got.attrs["icitrace_run"]["overrides"][0]["after"] == 40
+    assert got.attrs["icitrace_run"]["cutoffs_by"]["records"] == {"Melanoma": 1}
+    assert got["high_tmb"].iloc[0] == 0.0  # S-0001's TMB 14.2 against the melanoma line of 20
+
+
+def test_a_cutoff_group_no_row_has_is_refused_unless_allowed(tmp_path):
+    lines = tmp_path / "lines.csv"
+    lines.write_text("group,cutoff,value\nMelanom,tmb_high,20\n")
+    frame = _read(CBIO, "\t")
+    with pytest.raises(icitrace.InputProblem) as refused:
+        icitrace.evaluate_frame(frame, map=CBIO_MAP, cutoffs_by=("CANCER_TYPE", lines))
+    assert "'Melanom' matches no record; the nearest values of CANCER_TYPE: 'Melanoma'" in str(refused.value)
+    assert "pass allow_unmatched_groups=True" in str(refused.value)
+    got = icitrace.evaluate_frame(frame, map=CBIO_MAP, cutoffs_by=("CANCER_TYPE", lines), allow_unmatched_groups=True)
+    assert set(got["cutoffs"].dropna()) == {"run"}
+    with pytest.raises(icitrace.InputProblem, match="a column the map keeps"):
+        icitrace.evaluate_frame(frame, map=CBIO_MAP, cutoffs_by=("HYPOXIA", lines))
+    with pytest.raises(icitrace.InputProblem, match=r"^thresholds=\{'tmb_hihg': 20.0\}: no cut-off named 'tmb_hihg'"):
+        icitrace.evaluate_frame(frame, map=CBIO_MAP, thresholds={"tmb_hihg": 20})
+
+
+def test_the_summary_as_a_frame_holds_what_batch_summary_gives(tmp_path):
+    from icitrace.batch.frame import SUMMARY_COLUMNS, summary_rows
+
+    frame = _read(CBIO, "\t")
+    got = icitrace.summarise_frame(frame, map=CBIO_MAP, by="CANCER_TYPE", thresholds={"tmb_high": 12})
+    done = invoke("batch", str(CBIO), "--map", str(CBIO_MAP), "--out", str(tmp_path / "o.jsonl"), "--summary",
+                  "--summary-format", "json", "--by", "CANCER_TYPE", "--threshold", "tmb_high=12")
+    summary = json.loads(done.stdout)
+    pd.testing.assert_frame_equal(got, pd.DataFrame(summary_rows(summary), columns=SUMMARY_COLUMNS))
+    assert list(got.columns) == SUMMARY_COLUMNS and got.attrs["disclaimer"] == icitrace.DISCLAIMER
+    cohort = got[got["scope"] == "cohort"].set_index(["part", "name"])
+    assert cohort.loc[("records", "failed"), "records"] == 1 and cohort.loc[("records", "evaluated"), "records"] == 3
+    assert cohort.loc[("finding", "high_tmb"), "share"] == pytest.approx(1 / 3)
+    lung = got[(got["scope"] == "group") & (got["group"] == "Non-Small Cell Lung Cancer")]
+    assert lung.set_index(["part", "name"]).loc[("records", "records"), "records"] == 2
+    assert (got["part"] == "deciding_unknown").any()
+    assert got.attrs["icitrace_run"] == icitrace.evaluate_frame(frame, map=CBIO_MAP,
+                                                                thresholds={"tmb_high": 12}).attrs["icitrace_run"]
 
 
 def test_a_frame_of_profile_fields_needs_no_map_and_an_unknown_column_is_refused():

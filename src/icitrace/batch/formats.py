@@ -85,8 +85,8 @@ def check_header(settings: Settings, book: Any) -> None:
 
 def preamble(settings: Settings, book: Any) -> str:
     """The lines that open an output: its provenance, and a table's header (``book``: the run's rules)."""
-    source = settings.column_map.source if settings.column_map else None
-    lines = [provenance_line(settings.fmt, provenance(book, source, settings.group_cutoffs, settings.group_counts))]
+    lines = [provenance_line(settings.fmt, provenance(book, settings.column_map, settings.group_cutoffs,
+                                                      settings.group_counts))]
     if settings.fmt in WITH_HEADER:
         lines.append(csv_row(header_columns(settings, book)))
     return "".join(line + "\n" for line in lines)

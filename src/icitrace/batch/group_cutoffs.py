@@ -77,6 +77,19 @@ class GroupCutoffs:
                 for (group, _), line in zip(self.groups, self.lines or [0] * len(self.groups))
                 if not values.get(normal_key(group))]
 
+    def unmatched_problem(self, seen: Counter[str], allow: str) -> tuple[str, list[str]] | None:
+        """The refusal of a table with groups no record has (``seen`` as ``unmatched`` takes it), as a
+        message and a line per group naming the nearest values; ``allow`` says how to run anyway."""
+        unmatched = self.unmatched(seen)
+        if not unmatched:
+            return None
+        details = [f"{self.source}:{u.line}: {u.group!r} matches no record"
+                   + (f"; the nearest values of {self.column}: {', '.join(repr(v) for v in u.nearest)}"
+                      if u.nearest else f"; no record has a value of {self.column}") for u in unmatched]
+        return (f"--cutoffs-by {self.column}: {len(unmatched)} group(s) of the table match no record (values are "
+                f"compared without blanks around them and in one Unicode form, not ignoring case); fix the table, "
+                f"or {allow}", details)
+
     def as_data(self, counts: Counter[str] | None = None) -> dict[str, Any]:
         """The table for the provenance line; with ``counts`` (group value -> records, as ``unmatched``
         takes them) also how many records each group had, and how many were judged by the run's own

@@ -218,13 +218,14 @@ def _header(handle: BinaryIO, name: str, delimiter: str, column_map: ColumnMap |
 
 def group_values(inputs: list[str], column_map: ColumnMap | None, column: str) -> Counter[str]:
     """Each ``--cutoffs-by`` group value the records hold, counted, read before the run so that a table
-    group no record has is refused before the output is touched: with a map, the kept column's cell;
-    without, the profile's ``tumor_type`` as written. A record that cannot be read has no group."""
+    group no record has is refused before the output is touched: with a map, the kept column's cell (or
+    the ``tumor_type`` the map gives); without, the profile's ``tumor_type`` as written. A record that
+    cannot be read has no group."""
     seen: Counter[str] = Counter()
     for record in records(inputs, column_map=column_map):
         value: object = None
         if isinstance(record.payload, dict):  # a table row
-            value = column_map.kept(record.payload)[column] if column_map else record.payload.get(column)
+            value = column_map.group(record.payload, column) if column_map else record.payload.get(column)
         elif record.kind == "json":
             try:
                 data = json.loads(record.payload)

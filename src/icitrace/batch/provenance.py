@@ -1,8 +1,9 @@
 """The provenance line that opens every batch output: what produced the records below it.
 
 An output shared, or concatenated with others, stays traceable: its first line names the icitrace
-version, the rules (version and digest), the cut-offs moved for the run, the column map and the per-group
-cut-off table, each file by a digest of its bytes. It holds no time or host, so the same run writes the
+version, the rules (version and digest), the cut-offs moved for the run, the column map (with its
+constants and the fields the cohort never measured) and the per-group cut-off table, each file by a digest
+of its bytes. It holds no time or host, so the same run writes the
 same bytes.
 
 - jsonl: a record of its own, ``{"icitrace_run": {...}}``, with no ``record`` key;
@@ -29,17 +30,20 @@ _COMMENT_START = "# " + KEY + " "
 PREAMBLE = {"jsonl": 1, "csv": 2, "wide": 2}
 
 
-def provenance(book: Any, map_source: str | None = None, group_cutoffs: Any = None,
+def provenance(book: Any, column_map: Any = None, group_cutoffs: Any = None,
                group_counts: Any = None) -> dict[str, Any]:
     """What produced a run's records (``book``: the run's rule base, ``--threshold`` applied;
-    ``group_counts``: the records of each ``--cutoffs-by`` group, when they were counted before the run)."""
+    ``column_map``: the map, named by its file and digest, with its constants and the fields the cohort
+    never measured; ``group_counts``: the records of each ``--cutoffs-by`` group, when they were counted
+    before the run)."""
     return {
         "icitrace": __version__,
         "rules_version": book.version,
         "rules_digest": book.digest,
         "overrides": [{"cutoff": o.cutoff, "before": o.before, "after": o.after, "unit": o.unit}
                       for o in book.overrides],
-        "map": None if map_source is None else {"file": map_source, "sha256": _file_digest(map_source)},
+        "map": None if column_map is None else {"file": column_map.source, "sha256": _file_digest(column_map.source),
+                                                **column_map.described()},
         "cutoffs_by": None if group_cutoffs is None else group_cutoffs.as_data(group_counts),
         "disclaimer": NOT_FOR_CLINICAL_USE,
     }
@@ -53,6 +57,14 @@ def provenance_line(fmt: str, data: dict[str, Any]) -> str:
 
 def is_provenance(line: str) -> bool:
     return line.startswith(_JSON_START) or line.startswith(_COMMENT_START)
+
+
+def read_provenance(line: str) -> dict[str, Any]:
+    """The data of a provenance line, either form (batch/parquet.py stores it in the Parquet file's
+    metadata)."""
+    if line.startswith(_COMMENT_START):
+        return json.loads(line[len(_COMMENT_START):])
+    return json.loads(line)[KEY]
 
 
 def _file_digest(path: str) -> str:

@@ -117,7 +117,7 @@ def _bounded(message: str) -> str:
 def _group(record: Record, profile: Any, settings: Settings) -> str | None:
     """The record's group for --cutoffs-by: a kept column of the map, or the profile's tumor_type."""
     column = settings.group_cutoffs.column  # type: ignore[union-attr]
-    if settings.column_map is not None:  # compared as a key by GroupCutoffs (blanks, Unicode form)
+    if settings.column_map is not None and column in settings.column_map.keep:  # compared as a key by GroupCutoffs
         return settings.column_map.kept(record.payload if isinstance(record.payload, dict) else None)[column]
     return profile.tumor_type
 

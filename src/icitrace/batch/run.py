@@ -16,6 +16,8 @@ record to its line) → ``formats`` (each format's writer and reader) → ``work
 from __future__ import annotations
 
 import os
+import stat
+import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,7 +36,7 @@ from icitrace.errors import DaskUnavailable, InputProblem, Stopped, UnmatchedGro
 from icitrace.files import STDIN
 from icitrace.text import normal_key
 
-FORMATS = ("jsonl", *WITH_HEADER)
+FORMATS = ("jsonl", *WITH_HEADER, "parquet")  # parquet: the wide table, written whole at the end
 
 
 @dataclass(frozen=True)
@@ -116,6 +118,9 @@ def _run_batch(inputs: Any, out: Any, format: str, full: bool, resume: bool, wor
         raise InputProblem("--full writes JSON; use it with --format jsonl")
     if resume and out is None:
         raise InputProblem("--resume needs --out FILE (the file an earlier run was writing)")
+    parquet = format == "parquet"
+    if parquet:
+        _check_parquet(out, resume)
     if dask:
         from icitrace.batch.dask_cluster import check_dask
 
@@ -124,13 +129,14 @@ def _run_batch(inputs: Any, out: Any, format: str, full: bool, resume: bool, wor
         except DaskUnavailable as error:
             raise DaskUnavailable(f"--dask {dask}: {error}") from None
     counts = _group_counts(sources, mapping, groups, allow_unmatched_groups) if groups else None
-    settings = Settings(str(rules) if rules else None, tuple((o.cutoff, o.after) for o in book.overrides), format,
-                        full, summary, len(book.catalog.findings) + len(book.catalog.strategies), mapping, groups,
+    settings = Settings(str(rules) if rules else None, tuple((o.cutoff, o.after) for o in book.overrides),
+                        "wide" if parquet else format, full, summary, len(book.catalog.findings) + len(book.catalog.strategies), mapping, groups,
                         counts)
     check_header(settings, book)
     total = estimate_total(sources)
     processes = worker_count(workers, total, os.cpu_count() or 1)
-    cohort = Summary({f for rule in book.rules for f in rule.fields()}, by) if summary else None
+    cohort = Summary({f for rule in book.rules for f in rule.fields()}, by,
+                     mapping.not_measured if mapping else ()) if summary else None
     reads = outputs.Reads.of(sources, files=[map_path, table[1] if table else None], folders=[book.directory])
     notes: list[str] = []
 
@@ -139,7 +145,7 @@ def _run_batch(inputs: Any, out: Any, format: str, full: bool, resume: bool, wor
         if on_note is not None:
             on_note(text)
 
-    session = Session(sources, out, settings, book, reads, resume=resume, skipped=note)
+    session = Session(sources, out, settings, book, reads, resume=resume, skipped=note, parquet=parquet)
     try:
         session.open(cohort)  # the last refusals; until it returns, not a byte of the output has changed
         skip = session.skip
@@ -169,9 +175,9 @@ def _group_cutoffs(option: tuple[str, Path], mapping: Any, book: Any) -> Any:
     """The --cutoffs-by table, checked against the rules; its column must be one every record carries."""
     column, path = option
     column = _kept(column, mapping)
-    if mapping is not None and column not in mapping.keep:
+    if mapping is not None and column not in mapping.keep and not (column == "tumor_type" and mapping.gives(column)):
         raise InputProblem(f"--cutoffs-by {column}: with --map, a column the map keeps (kept: "
-                           f"{', '.join(mapping.keep) or 'none'})")
+                           f"{', '.join(mapping.keep) or 'none'}), or tumor_type when the map gives it")
     if mapping is None and column != "tumor_type":
         raise InputProblem(f"--cutoffs-by {column}: without --map, records are grouped by the profile field tumor_type")
     return load_group_cutoffs(column, path, dict(book.cutoffs))
@@ -188,15 +194,31 @@ def _group_counts(inputs: list[str], mapping: Any, groups: Any, allow: bool) -> 
                                "--allow-unmatched-groups")
         return None
     seen = group_values(inputs, mapping, groups.column)
-    unmatched = groups.unmatched(seen)
-    if unmatched and not allow:
-        details = [f"{groups.source}:{u.line}: {u.group!r} matches no record"
-                   + (f"; the nearest values of {groups.column}: {', '.join(repr(v) for v in u.nearest)}"
-                      if u.nearest else f"; no record has a value of {groups.column}") for u in unmatched]
-        raise UnmatchedGroups(f"--cutoffs-by {groups.column}: {len(unmatched)} group(s) of the table match no record "
-                              "(values are compared without blanks around them and in one Unicode form, not "
-                              "ignoring case); fix the table, or pass --allow-unmatched-groups", details)
+    problem = groups.unmatched_problem(seen, "pass --allow-unmatched-groups")
+    if problem and not allow:
+        raise UnmatchedGroups(*problem)
     return dict(seen)
+
+
+def _check_parquet(out: Path | None, resume: bool) -> None:
+    """Parquet is binary and written whole at the end: to a file only, never resumed, and only where
+    pyarrow is installed."""
+    from icitrace.batch.parquet import available
+
+    if resume:
+        raise InputProblem("--resume cannot continue --format parquet: Parquet is written whole at the end of a run, "
+                           "so a stopped run leaves no partial table to continue; for a long run write --format wide "
+                           "(which resumes), then read it with pandas and write Parquet")
+    if out is None:
+        try:
+            regular = stat.S_ISREG(os.fstat(sys.stdout.fileno()).st_mode)
+        except (OSError, ValueError, AttributeError):  # no file behind stdout (a test runner's, a closed one)
+            regular = False
+        if not regular:
+            raise InputProblem("--format parquet writes binary: give --out FILE, or redirect standard output to a file")
+    problem = available()
+    if problem:
+        raise InputProblem(problem)
 
 
 def _kept(column: str | None, mapping: Any) -> str | None:

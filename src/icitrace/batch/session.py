@@ -10,7 +10,9 @@ goes on.
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -28,9 +30,11 @@ class Session:
 
     def __init__(self, inputs: list[str], out: Path | None, settings: Settings, book: Any,
                  reads: outputs.Reads, resume: bool = False,
-                 skipped: Callable[[str], None] = lambda note: None) -> None:
+                 skipped: Callable[[str], None] = lambda note: None, parquet: bool = False) -> None:
         self.inputs, self.out, self.settings, self.book = inputs, out, settings, book
         self.reads, self.resume, self.skipped = reads, resume, skipped
+        #: the `wide` table (``settings``) written as Parquet at the end (``batch.parquet``); never resumed
+        self.parquet = parquet
         self.skip = 0  # records an earlier run wrote, when resuming
         self._through = 0  # records the sidecar's stdin trail reaches
         self.started = False  # the output already opens with its provenance line (and header)
@@ -63,7 +67,8 @@ class Session:
         if not keeps_record:
             return
         assert self.out is not None
-        self.description = run_record.describe_run(self.inputs, self.settings, self.book.digest)
+        described = replace(self.settings, fmt="parquet") if self.parquet else self.settings
+        self.description = run_record.describe_run(self.inputs, described, self.book.digest)
         keep_bytes = 0
         if self.resume:
             keep_bytes = self._check_resume(summary)
@@ -120,9 +125,25 @@ class Session:
     def run(self, workers: int, summary: Any = None, on_progress: Callable[[int], None] | None = None,
             dask: str | None = None) -> tuple[int, int]:
         assert self.target is not None
-        return write_records(self.stream, self.target.stream, self.settings, workers, summary, on_progress,
-                          write_preamble=not self.started, dask=dask,
-                          before_write=self._keep_trail if self.trail is not None else None)
+        if not self.parquet:
+            return self._run(self.target.stream, workers, summary, on_progress, dask)
+        from icitrace.batch.parquet import write_parquet
+
+        # the wide table beside the output (as large as a wide run's), unnamed: gone however the run ends
+        with tempfile.TemporaryFile(dir=self.out.parent if self.out else None) as wide:
+            counts = self._run(wide, workers, summary, on_progress, dask)
+            wide.seek(0)
+            try:
+                write_parquet(wide, self.target.stream, {*self.book.catalog.findings, *self.book.catalog.strategies})
+            except OSError as error:
+                raise OutputError(f"cannot write the output ({error.strerror or error})") from None
+        return counts
+
+    def _run(self, out: Any, workers: int, summary: Any, on_progress: Callable[[int], None] | None,
+             dask: str | None) -> tuple[int, int]:
+        return write_records(self.stream, out, self.settings, workers, summary, on_progress,
+                             write_preamble=not self.started, dask=dask,
+                             before_write=self._keep_trail if self.trail is not None else None)
 
     def _keep_trail(self, records: int) -> None:
         """Before a chunk is written: the sidecar learns the stdin digests through each of its records, so

@@ -1,6 +1,7 @@
 """What a cohort looked like: how often each finding and strategy was reached, which findings came
 together most, how often each field the rules read was unknown, and which unknowns would decide the
-most; overall, and per group of a kept column (`--summary --by COLUMN`).
+most; overall, and per group of a kept column (`--summary --by COLUMN`). A field the map declares
+``not_measured`` is unknown in every record by design: it is left out of both and named instead.
 
 Per group, memory and output are bounded whatever the column holds (an id column has a value per
 record): the first ``TRACKED`` distinct values are summarised each, later ones together; the summary
@@ -25,9 +26,12 @@ SHOWN = 50
 
 
 class Summary:
-    def __init__(self, reads: Any = None, by: str | None = None) -> None:
+    def __init__(self, reads: Any = None, by: str | None = None, not_measured: tuple[str, ...] = ()) -> None:
         #: the fields some rule reads: an unknown field no rule reads changes nothing, so it is left out
         self.reads = set(reads) if reads is not None else None
+        #: fields the cohort never measured (the map's not_measured): unknown in every record by design, so
+        #: left out of the unknown fields and the deciding unknowns, and named instead
+        self.not_measured = tuple(not_measured)
         self.by = by
         self.groups: dict[str, Summary] = {}
         self.records = self.failed = 0
@@ -42,7 +46,7 @@ class Summary:
         self.deciding_rules: Counter[str] = Counter()
         self.deciding_over = 0
         #: --by values past TRACKED: their records together, and (up to TRACKED of) their names
-        self.untracked: Summary | None = Summary(self.reads) if by is not None else None
+        self.untracked: Summary | None = Summary(self.reads, None, self.not_measured) if by is not None else None
         self.untracked_values: set[str] = set()
 
     def merge(self, other: Summary) -> None:
@@ -60,7 +64,7 @@ class Summary:
                     self.untracked_values.add(group)
                 self.untracked.add(outcome)  # type: ignore[union-attr]
             else:
-                self.groups.setdefault(group, Summary(self.reads)).add(outcome)
+                self.groups.setdefault(group, Summary(self.reads, None, self.not_measured)).add(outcome)
         self.records += 1
         if not outcome.ok:
             self.failed += 1
@@ -68,17 +72,21 @@ class Summary:
         self.findings.update(outcome.findings)
         self.strategies.update(outcome.strategies)
         self.pairs.update(combinations(sorted(outcome.findings), 2))
-        self.unknown.update(f for f in outcome.unknown if self.reads is None or f in self.reads)
+        self.unknown.update(f for f in outcome.unknown
+                            if (self.reads is None or f in self.reads) and f not in self.not_measured)
         if getattr(outcome, "deciding", None) is not None:
             self.deciding_over += 1
-            self.deciding_records.update(outcome.deciding.keys())
-            self.deciding_rules.update(outcome.deciding)
+            deciding = {f: n for f, n in outcome.deciding.items() if f not in self.not_measured}
+            self.deciding_records.update(deciding.keys())
+            self.deciding_rules.update(deciding)
 
     def as_data(self, top_pairs: int = 10) -> dict[str, Any]:
         data = {"disclaimer": DISCLAIMER, **self._counts(top_pairs)}
+        if self.not_measured:  # said only when the map declares some: other summaries keep their shape
+            data["not_measured"] = list(self.not_measured)
         if self.by is not None:  # the largest groups first, then by name ("" is a row without a value)
             ranked = sorted(self.groups, key=lambda name: (-self.groups[name].records, name))
-            other = Summary(self.reads)
+            other = Summary(self.reads, None, self.not_measured)
             for name in ranked[SHOWN:]:
                 other.merge(self.groups[name])
             if self.untracked is not None:
@@ -120,6 +128,9 @@ class Summary:
         if other:
             many = f"{other['values']:,}{' or more' if other['values_at_least'] else ''}"
             lines += _section(f"{by}: the other {many} values, together", other)
+        if self.not_measured:
+            lines += textwrap.wrap("Not measured in this cohort (the map's not_measured; left out of the unknown "
+                                   f"fields and the deciding unknowns): {', '.join(self.not_measured)}", 100)
         return "\n".join(lines).rstrip("\n") + "\n"
 
 

@@ -28,6 +28,7 @@ class BatchFormat(str, Enum):
     jsonl = "jsonl"
     csv = "csv"
     wide = "wide"
+    parquet = "parquet"
 
 
 @command(app, epilog=examples(
@@ -35,6 +36,7 @@ class BatchFormat(str, Enum):
     "icitrace batch cohort.jsonl --out results.jsonl --summary",
     "icitrace batch profiles/ --format csv > results.csv",
     "icitrace batch cohort.csv --format wide --out wide.csv    # a column per finding and strategy",
+    "icitrace batch cohort.tsv --map cohort-map.yaml --format parquet --out wide.parquet",
     "icitrace batch data_clinical_sample.txt --map cohort-map.yaml --format wide --out wide.csv",
     "icitrace batch clinical.txt --map cohort-map.yaml --out results.jsonl --summary --by CANCER_TYPE",
     "icitrace batch clinical.txt --map cohort-map.yaml --cutoffs-by CANCER_TYPE tmb-lines.csv -f wide",
@@ -44,12 +46,15 @@ class BatchFormat(str, Enum):
 def batch(
     inputs: list[str] = typer.Argument(..., metavar="INPUT...",
                                        help="A folder of profile .json files, a .jsonl file (one profile per line), "
-                                            "a .csv file (columns are profile fields, lists ;-separated), or - for "
+                                            "a .csv file or a tab-separated .tsv or .txt (columns are profile "
+                                            "fields, lists ;-separated; other columns through --map), or - for "
                                             "JSON Lines on stdin."),
     out: Optional[Path] = typer.Option(None, "--out", "-o", metavar="FILE", help="Output file (default: stdout)."),
     format: BatchFormat = typer.Option(BatchFormat.jsonl, "--format", "-f",
                                        help="jsonl, csv, or wide: CSV with a column per finding and per strategy "
-                                            "holding 1 (reached), 0 (decided not reached) or empty (undecided)."),
+                                            "holding 1 (reached), 0 (decided not reached) or empty (undecided); "
+                                            "parquet: the wide table as Parquet (needs icitrace[parquet]; to --out "
+                                            "or a stdout redirected to a file; no --resume)."),
     workers: int = typer.Option(0, "--workers", "-w", metavar="N", show_default=False,
                                 help="Worker processes (default and at most: the number of cores; fewer when the "
                                      "input is short)."),
@@ -65,7 +70,8 @@ def batch(
     column_map: Optional[Path] = typer.Option(None, "--map", metavar="MAP.yaml",
                                               help="Read tables (.csv, .tsv, .txt) through a column map: which "
                                                    "column is each profile field, the id, the columns to keep, "
-                                                   "the NA tokens (see docs/maps.md)."),
+                                                   "the NA tokens, constants, fields not measured (see "
+                                                   "docs/maps.md; icitrace schema --map)."),
     cutoffs_by: Optional[tuple[str, Path]] = typer.Option(
         None, "--cutoffs-by", metavar="COLUMN FILE",
         help="Cut-offs per group: FILE is a CSV of group,cutoff,value; a record's group is its value of COLUMN "
@@ -87,6 +93,9 @@ def batch(
 
     progress = _progress() if sys.stderr is not None and sys.stderr.isatty() else None
     resumable = "; run again with --resume to continue" if out else ""
+    holds = "the output holds every record before it whole"
+    if format is BatchFormat.parquet:  # written whole at the end: nothing of it yet
+        holds, resumable = "the output is empty (Parquet is written whole at the end of a run)", "; run again"
     try:
         with progress or nullcontext():
             report = run_batch(inputs, out, format=format.value, full=full, resume=resume, workers=workers,
@@ -98,9 +107,10 @@ def batch(
     except UnmatchedGroups as error:
         fail(error.message, details=error.details)
     except (WorkerDied, OutputError, DaskLost) as error:  # mid-run: a worker, the cluster or the output failed
-        fail(f"{error}; the output holds every record before it whole{resumable}", EXIT_FAILED)
+        fail(f"{error}; {holds}{resumable}", EXIT_FAILED)
     except Stopped as stop:
-        fail(f"{stop}{resumable}", EXIT_STOPPED)
+        said = str(stop) if format is not BatchFormat.parquet else f"stopped after {stop.written:,} records; {holds}"
+        fail(f"{said}{resumable}", EXIT_STOPPED)
     if progress:
         say(f"{report.records:,} records done")
     if resume:

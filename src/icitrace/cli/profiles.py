@@ -1,4 +1,4 @@
-"""Commands about the profile format: validate and schema."""
+"""Commands about the input formats: validate, and schema (of a profile or a column map)."""
 
 from __future__ import annotations
 
@@ -31,9 +31,17 @@ def validate(
         raise typer.Exit(max(e.exit_code for e in errors))
 
 
-@command(app, epilog=examples("icitrace schema > profile.schema.json"))
-def schema() -> None:
-    """Print the JSON Schema of the profile format."""
+@command(app, epilog=examples("icitrace schema > profile.schema.json",
+                              "icitrace schema --map > map.schema.json    # for an editor checking MAP.yaml files"))
+def schema(
+    map_file: bool = typer.Option(False, "--map", help="The schema of a column map file (batch --map) instead."),
+) -> None:
+    """Print the JSON Schema of the profile format (or, with --map, of a column map file)."""
+    if map_file:
+        from icitrace.batch.map_file import map_schema
+
+        sys.stdout.write(json.dumps(map_schema(), indent=2) + "\n")
+        return
     from icitrace.profile.model import Profile
 
     sys.stdout.write(json.dumps(Profile.model_json_schema(by_alias=True), indent=2) + "\n")

@@ -6,7 +6,7 @@ Anchors and aliases are refused outright, before anything is constructed: rule f
 them, and refusing them rules out alias-expansion bombs.
 
 Where YAML 1.1's typing would change what a person wrote (``Yes``, ``on`` and ``NO`` are booleans, keys
-too, ``0x10`` is 16), a reader takes the scalar's text from the node tree (``YamlDoc.node``, ``text_of``) and
+too, ``0x10`` is 16), a reader takes the scalar's text from the node tree (``node_at``, ``text_of``) and
 constructs only the parts meant to be typed (``construct``).
 """
 
@@ -59,6 +59,15 @@ class YamlDoc:
         except yaml.MarkedYAMLError as error:
             mark = error.problem_mark or error.context_mark
             raise YamlProblem(mark.line + 1 if mark else 1, f"YAML syntax: {error.problem or error}") from None
+
+    def node_at(self, loc: tuple[object, ...] = ()) -> yaml.Node | None:
+        """The node at ``loc`` (keys as written, and indices), or None when there is none."""
+        node = self.node
+        for step in loc:
+            if node is None:
+                return None
+            node = _child(node, step)
+        return node
 
     def line(self, loc: tuple[object, ...] = ()) -> int:
         """The 1-based line of the item at ``loc`` (keys and indices), or of its nearest parent."""
