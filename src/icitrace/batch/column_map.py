@@ -46,6 +46,7 @@ from typing import Any
 import yaml
 
 from icitrace.batch.cells import as_text, cell_value
+from icitrace.batch.outcome_columns import OutcomeColumns, read_outcomes
 from icitrace.errors import (
     MapError,  # noqa: F401 - defined with the family
 )
@@ -107,6 +108,8 @@ class ColumnMap:
     fields: tuple[tuple[str, FieldColumn], ...]
     #: whether the map gave its own na: list (which replaces the default one)
     own_na: bool = False
+    #: the outcome columns (`icitrace outcomes`), when the map names them
+    outcomes: OutcomeColumns | None = None
     na: frozenset[str] = field(init=False, compare=False, repr=False)
     na_ordered: tuple[str, ...] = field(init=False, compare=False, repr=False)
 
@@ -120,6 +123,7 @@ class ColumnMap:
         named = [(self.id, "id")] if self.id is not None else []
         named += [(column, "keep") for column in self.keep]
         named += [(spec.column, f"fields.{name}") for name, spec in self.fields]
+        named += self.outcomes.named() if self.outcomes is not None else []
         keys: dict[str, list[str]] = {}
         for column in header:
             keys.setdefault(normal_key(column), []).append(column)
@@ -143,7 +147,11 @@ class ColumnMap:
 
     def kept(self, row: dict[str, Any] | None) -> dict[str, str]:
         """The kept columns under the map's names, as text (a batch line's cells)."""
-        return {column: as_text(_cell(row, column)[1]) for column in self.keep}
+        return {column: self.cell(row, column) for column in self.keep}
+
+    def cell(self, row: dict[str, Any] | None, column: str) -> str:
+        """The cell of a column the map names, as text (empty when there is none)."""
+        return as_text(_cell(row, column)[1])
 
     def profile_data(self, row: dict[str, Any]) -> dict[str, Any]:
         """The row as profile data; ``ValueError`` naming the column for a cell the map cannot read."""
@@ -261,9 +269,9 @@ class _Reader:
         if not isinstance(root, yaml.MappingNode):
             raise self.fail((), "a map is a mapping with the keys id, keep, na and fields")
         top = self.entries(root, (), "a key of a map")
-        unknown = [k for k in top if k not in ("id", "keep", "na", "fields")]
+        unknown = [k for k in top if k not in ("id", "keep", "na", "fields", "outcomes")]
         if unknown:
-            raise self.fail((unknown[0],), f"unknown key {unknown[0]!r}; a map has id, keep, na and fields")
+            raise self.fail((unknown[0],), f"unknown key {unknown[0]!r}; a map has id, keep, na, fields and outcomes")
         id_column = None
         if "id" in top and not is_null(top["id"]):
             id_column = self.name(top["id"], ("id",), "id is the name of one column")
@@ -284,7 +292,8 @@ class _Reader:
                 raise self.fail(("fields", name), f"{name} is echoed text, not a field the rules read; name it under id "
                                                   "or keep")
             specs.append((name, self.field_column(name, spec)))
-        return ColumnMap(self.source, id_column, keep, na, tuple(specs), own_na)
+        outcomes = read_outcomes(self, top["outcomes"]) if "outcomes" in top else None
+        return ColumnMap(self.source, id_column, keep, na, tuple(specs), own_na, outcomes)
 
     def entries(self, node: yaml.MappingNode, loc: tuple, what: str) -> dict[str, yaml.Node]:
         """A mapping's keys as written (never typed) -> value nodes."""

@@ -93,6 +93,8 @@ class Settings:
     group_cutoffs: GroupCutoffs | None = None  # `--cutoffs-by`: cut-offs per group of a column
     #: `--cutoffs-by`: records per group value, counted before the run (None: not counted, stdin)
     group_counts: dict[str, int] | None = None
+    #: `wide`: also hand back each rule's verdict (`icitrace outcomes --every-rule`)
+    rule_verdicts: bool = False
 
 
 @dataclass
@@ -105,6 +107,8 @@ class Outcome:
     keep: dict[str, str] | None = None  # the map's kept columns (`--summary --by`)
     #: with --summary: field -> undecided rules it alone would settle (not read back by --resume)
     deciding: dict[str, int] | None = None
+    #: with Settings.rule_verdicts: rule id -> True (fires), False (decided not to) or None (undecided)
+    rules: dict[str, bool | None] | None = None
 
 
 @dataclass
@@ -191,7 +195,8 @@ def process(record: Record, book: Any, settings: Settings) -> Outcome:
             payload = {"record": record.where, "ok": True, "id": profile.id, "findings": findings,
                        "strategies": strategies, "unknown": unknown}
         outcome = Outcome("", True, list(findings), list(strategies), unknown,
-                          deciding=_deciding(verdicts) if settings.summary else None)
+                          deciding=_deciding(verdicts) if settings.summary else None,
+                          rules={r: v.holds for r, v in verdicts.items()} if settings.rule_verdicts else None)
         if settings.group_cutoffs is not None:
             payload["cutoffs"] = judged_by
     except (ProfileError, EngineError, EditError, ValueError) as error:
