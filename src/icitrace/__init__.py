@@ -9,7 +9,9 @@ Illustrative only: not for clinical use.
 
 ``evaluate(profile)`` and ``evaluate_many(profiles)`` return the result objects whose JSON form is the
 documented contract (``result.to_json_data()``); ``evaluate_frame(df, map=...)`` takes a pandas
-DataFrame and returns the `batch --format wide` table (needs the ``pandas`` extra). The names in ``__all__`` are the public API; every
+DataFrame and returns the `batch --format wide` table (needs the ``pandas`` extra);
+``outcomes_frame(table, map=...)`` returns the `icitrace outcomes` table (needs the ``analysis`` extra).
+The names in ``__all__`` are the public API; every
 module below this package is internal and may change.
 """
 
@@ -26,12 +28,13 @@ DISCLAIMER = (
 
 __all__ = [
     "DISCLAIMER", "EngineProblem", "IcitraceError", "InputProblem", "OutputProblem", "Profile", "Result",
-    "RulesProblem", "__version__", "evaluate", "evaluate_frame", "evaluate_many",
+    "RulesProblem", "__version__", "evaluate", "evaluate_frame", "evaluate_many", "outcomes_frame",
 ]
 
 #: public name -> the module that defines it, imported on first use so that `import icitrace` stays light
 _LAZY = {
-    "evaluate": "icitrace.pipeline", "evaluate_many": "icitrace.pipeline", "evaluate_frame": "icitrace.batch.frame", "Profile": "icitrace.profile.model",
+    "evaluate": "icitrace.pipeline", "evaluate_many": "icitrace.pipeline", "evaluate_frame": "icitrace.batch.frame",
+    "outcomes_frame": "icitrace.outcomes.frame", "Profile": "icitrace.profile.model",
     "Result": "icitrace.result.model", "IcitraceError": "icitrace.errors", "InputProblem": "icitrace.errors",
     "RulesProblem": "icitrace.errors", "EngineProblem": "icitrace.errors", "OutputProblem": "icitrace.errors",
 }

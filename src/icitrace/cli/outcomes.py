@@ -14,7 +14,7 @@ from typing import Optional
 import typer
 
 from icitrace.cli.app import RULES_OPTION, THRESHOLD_OPTION, app, command, examples, fail, load_rules
-from icitrace.cli.cohort import _group_counts, _group_cutoffs, _kept
+from icitrace.cli.cohort import _group_counts, _group_cutoffs
 from icitrace.errors import EXIT_FAILED
 
 #: what the extra brings, by the module each is imported as
@@ -72,24 +72,18 @@ def outcomes(
         fail(f"icitrace outcomes needs the analysis extra: pip install 'icitrace[analysis]' (missing: "
              f"{', '.join(missing)})")
     from icitrace.batch import output as outputs
-    from icitrace.batch import run as runner
     from icitrace.batch.column_map import load_map
     from icitrace.batch.inputs import check, records
     from icitrace.outcomes.analysis import analyse
-    from icitrace.outcomes.cohort import read_cohort
+    from icitrace.outcomes.cohort import check_study, read_cohort, settings_for
     from icitrace.outcomes.table import csv_text, json_text, run_provenance
 
     # Everything that can refuse the run is checked before an output is touched.
     book = load_rules(rules, thresholds)
     mapping = load_map(column_map)
-    if mapping.outcomes is None:
-        fail(f"--map {column_map}: the map names no outcomes; add an outcomes: section naming a response column, "
-             "survival columns, or both (see docs/outcomes.md)")
+    by = check_study(mapping, by)
     check([table], mapping)
     groups = _group_cutoffs(cutoffs_by, mapping, book) if cutoffs_by else None
-    by = _kept(by, mapping)
-    if by is not None and by not in mapping.keep:
-        fail(f"--by {by}: a column the map keeps (kept: {', '.join(mapping.keep) or 'none'})")
     counts = _group_counts([table], mapping, groups, allow_unmatched) if groups else None
     reads = outputs.Reads.of([table], files=[column_map, cutoffs_by[1] if cutoffs_by else None],
                              folders=[book.directory])
@@ -101,10 +95,7 @@ def outcomes(
     if out is not None and report is not None and _same(out, report):
         fail(f"--out and --report name one file ({report}); give each its own")
 
-    settings = runner.Settings(str(rules) if rules else None, tuple((o.cutoff, o.after) for o in book.overrides),
-                               "wide", wide_width=len(book.catalog.findings) + len(book.catalog.strategies),
-                               column_map=mapping, group_cutoffs=groups, group_counts=counts,
-                               rule_verdicts=every_rule)
+    settings = settings_for(book, mapping, str(rules) if rules else None, groups, counts, every_rule)
     cohort = read_cohort(records([table], column_map=mapping), book, settings, by)
     rows = analyse(cohort, min_n, by)
     run = run_provenance(book, mapping, cohort, by, min_n, groups, counts)

@@ -23,7 +23,7 @@ from icitrace.batch import run as runner
 from icitrace.batch.column_map import CELL_CHARS, ColumnMap, _cut
 from icitrace.batch.inputs import Record
 from icitrace.batch.outcome_columns import OutcomeColumns
-from icitrace.errors import MapError
+from icitrace.errors import InputError, MapError
 from icitrace.profile.editing import JSON_NUMBER
 from icitrace.text import normal_key
 
@@ -46,6 +46,28 @@ class Cohort:
     errors: list[str] = field(default_factory=list)
     #: how the outcome cells were read: {"response": {"response": {cell: n}, "no response": ..., "missing": n}}
     read: dict[str, Any] = field(default_factory=dict)
+
+
+def check_study(column_map: ColumnMap, by: str | None) -> str | None:
+    """Refuse a map without outcomes, or a ``by`` the map does not keep; ``by`` as the map names it."""
+    if column_map.outcomes is None:
+        raise MapError(f"{column_map.source}: the map names no outcomes; add an outcomes: section naming a response "
+                       "column, survival columns, or both (see docs/outcomes.md)")
+    if by is None:
+        return None
+    kept = next((column for column in column_map.keep if normal_key(column) == normal_key(by)), None)
+    if kept is None:
+        raise InputError(f"--by {by}: a column the map keeps (kept: {', '.join(column_map.keep) or 'none'})")
+    return kept
+
+
+def settings_for(book: Any, column_map: ColumnMap, rules: str | None = None, group_cutoffs: Any = None,
+                 group_counts: Any = None, every_rule: bool = False) -> runner.Settings:
+    """The settings of a `wide` batch run over the table (``book``: the rules, --threshold applied)."""
+    return runner.Settings(rules, tuple((o.cutoff, o.after) for o in book.overrides), "wide",
+                           wide_width=len(book.catalog.findings) + len(book.catalog.strategies),
+                           column_map=column_map, group_cutoffs=group_cutoffs, group_counts=group_counts,
+                           rule_verdicts=every_rule)
 
 
 def read_cohort(records: Iterable[Record], book: Any, settings: runner.Settings, by: str | None = None) -> Cohort:

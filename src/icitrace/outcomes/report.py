@@ -55,9 +55,11 @@ def report_html(rows: list[dict[str, Any]], cohort: Any, run: dict[str, Any], ta
         "<h2>Kaplan-Meier curves</h2>",
         _curves(curves, cohort.frame) if curves else "<p>No conclusion had enough records to compare survival.</p>",
         "<h2>The table</h2>",
-        f"<p>Every conclusion; the CSV or JSON output has every column (intervals, counts of responders and "
-        f"events, Cox p, q-values per test). Fewer than {outcomes['min_n']} records with the outcome known in a "
-        "group (or events in all) is too few: no figure, no p-value.</p>", _table(rows),
+        f"<p>The conclusions compared; the CSV or JSON output has every column (intervals, counts of responders "
+        f"and events, Cox p, q-values per test). Fewer than {outcomes['min_n']} records with the outcome known in "
+        "a group (or events in all) is too few: no figure, no p-value.</p>",
+        _table([row for row in rows if not row["note"].startswith("not compared")]),
+        "<h3>Not compared</h3>", _not_compared([row for row in rows if row["note"].startswith("not compared")]),
         f"<h2>Provenance</h2><pre>{_e(json.dumps(run, indent=1, ensure_ascii=False))}</pre>",
         f'<p class="warn">{_e(DISCLAIMER)}</p>', "</body></html>",
     ]
@@ -93,6 +95,7 @@ def _svg(figure: Any) -> str:
 
 def _forest(rows: list[dict[str, Any]]) -> str:
     from matplotlib.figure import Figure
+    from matplotlib.ticker import NullFormatter, ScalarFormatter
 
     height = 1.2 + 0.32 * len(rows)
     figure = Figure(figsize=(10, height))
@@ -109,6 +112,8 @@ def _forest(rows: list[dict[str, Any]]) -> str:
             ax.plot([value], [y], marker="s", color="#1f4e79", markersize=5)
         ax.axvline(1, color="#999", linestyle="--", linewidth=0.8)
         ax.set_xscale("log")
+        ax.xaxis.set_major_formatter(ScalarFormatter())
+        ax.xaxis.set_minor_formatter(NullFormatter())
         ax.set_title(title, fontsize=10)
         ax.set_yticks(range(len(rows)), labels, fontsize=8)
         ax.invert_yaxis() if not ax.yaxis_inverted() else None
@@ -145,6 +150,14 @@ def _curves(rows: list[dict[str, Any]], frame: Any) -> str:
                    f"{cell('hazard_ratio', row['hazard_ratio']) or '-'}; {row['note']}".rstrip("; "))
         shown.append(f"<figure>{_svg(figure)}<figcaption>{_e(row['label'])}: {_e(caption)}</figcaption></figure>")
     return '<div class="km">' + "".join(shown) + "</div>"
+
+
+def _not_compared(rows: list[dict[str, Any]]) -> str:
+    if not rows:
+        return "<p>None.</p>"
+    items = "".join(f"<li><code>{_e(row['conclusion'])}</code> ({_e(row['kind'])}): {_e(row['note'])}, "
+                    f"{row['n_undecided']} undecided</li>" for row in rows)
+    return f"<ul>{items}</ul>"
 
 
 def _table(rows: list[dict[str, Any]]) -> str:
