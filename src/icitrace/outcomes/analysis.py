@@ -46,6 +46,8 @@ COUNTS = {"n_reached", "n_not_reached", "n_undecided", "responders_reached", "re
           "responders_not_reached", "response_known_not_reached", "survival_known_reached", "events_reached",
           "survival_known_not_reached", "events_not_reached"}
 TEXT = {"conclusion", "kind", "label", "note"}
+#: how the note of a conclusion that one group lacks begins
+NOT_COMPARED = "not compared"
 KIND_ORDER = {"finding": 0, "strategy": 1, "rule": 2}
 
 
@@ -66,7 +68,7 @@ def analyse(cohort: Any, min_n: int = MIN_N, by: str | None = None) -> list[dict
         if has_survival:
             _survival(row, frame, state, min_n, by, notes)
         if not row["n_reached"] or not row["n_not_reached"]:  # one reason instead of a list of zeros
-            notes = [f"not compared: {_one_sided(row)}"]
+            notes = [f"{NOT_COMPARED}: {_one_sided(row)}"]
         row["note"] = "; ".join(notes)
         rows.append(row)
     _q_values(rows)

@@ -16,7 +16,7 @@ from typing import Any
 
 from icitrace import DISCLAIMER
 from icitrace.outcomes import CAVEAT
-from icitrace.outcomes.analysis import CONFIDENCE, survival_groups
+from icitrace.outcomes.analysis import CONFIDENCE, NOT_COMPARED, survival_groups
 from icitrace.outcomes.table import cell
 
 #: the columns the report's table shows (the CSV has them all)
@@ -58,8 +58,8 @@ def report_html(rows: list[dict[str, Any]], cohort: Any, run: dict[str, Any], ta
         f"<p>The conclusions compared; the CSV or JSON output has every column (intervals, counts of responders "
         f"and events, Cox p, q-values per test). Fewer than {outcomes['min_n']} records with the outcome known in "
         "a group (or events in all) is too few: no figure, no p-value.</p>",
-        _table([row for row in rows if not row["note"].startswith("not compared")]),
-        "<h3>Not compared</h3>", _not_compared([row for row in rows if row["note"].startswith("not compared")]),
+        _table([row for row in rows if not row["note"].startswith(NOT_COMPARED)]),
+        "<h3>Not compared</h3>", _not_compared([row for row in rows if row["note"].startswith(NOT_COMPARED)]),
         f"<h2>Provenance</h2><pre>{_e(json.dumps(run, indent=1, ensure_ascii=False))}</pre>",
         f'<p class="warn">{_e(DISCLAIMER)}</p>', "</body></html>",
     ]
@@ -74,9 +74,9 @@ def _cohort(outcomes: dict[str, Any], run: dict[str, Any]) -> str:
     items = [f"{outcomes['records']:,} records read; {outcomes['records_failed']:,} could not be evaluated and "
              "are left out of every figure."]
     for what, read in outcomes["read"].items():
-        said = "; ".join(f"{kind}: " + ", ".join(f"{_e(value)} ({n})" for value, n in cells.items())
+        said = "; ".join(f"read as {kind}: " + ", ".join(f"{_e(value)} ({n})" for value, n in cells.items())
                          for kind, cells in read.items() if kind != "missing" and cells)
-        items.append(f"{what}: {said}; missing: {read['missing']}")
+        items.append(f"{what.capitalize()}: {said}; missing (left out): {read['missing']}")
     if outcomes["by"]:
         items.append(f"Cox hazard ratios stratified by {_e(outcomes['by'])}; the log-rank test is not stratified.")
     items.append(f"Rules {_e(run['rules_version'])} (digest {_e(run['rules_digest'])}); map {_e(run['map']['file'])}.")
@@ -95,7 +95,7 @@ def _svg(figure: Any) -> str:
 
 def _forest(rows: list[dict[str, Any]]) -> str:
     from matplotlib.figure import Figure
-    from matplotlib.ticker import NullFormatter, ScalarFormatter
+    from matplotlib.ticker import LogLocator, NullFormatter, ScalarFormatter
 
     height = 1.2 + 0.32 * len(rows)
     figure = Figure(figsize=(10, height))
@@ -112,6 +112,7 @@ def _forest(rows: list[dict[str, Any]]) -> str:
             ax.plot([value], [y], marker="s", color="#1f4e79", markersize=5)
         ax.axvline(1, color="#999", linestyle="--", linewidth=0.8)
         ax.set_xscale("log")
+        ax.xaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
         ax.xaxis.set_major_formatter(ScalarFormatter())
         ax.xaxis.set_minor_formatter(NullFormatter())
         ax.set_title(title, fontsize=10)
