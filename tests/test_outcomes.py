@@ -354,3 +354,30 @@ def test_outcomes_on_the_r_export_fixture_end_to_end(tmp_path):
     assert run["read"]["response"] == {"response": {"CR/PR": 1}, "no response": {"SD/PD": 1}, "missing": 1}
     assert run["read"]["survival"] == {"event": {"1": 1}, "censored": {"0": 1}, "missing": 1}
     assert all(row["q_value"] == "" for row in rows.values())  # three records: nothing is tested
+
+
+# --- the worked example of docs/outcomes.md --------------------------------------------------------------
+
+def test_the_worked_example_of_the_docs_gives_the_figures_it_shows():
+    import subprocess
+    import sys
+
+    docs = ROOT / "docs"
+    made = subprocess.run([sys.executable, str(docs / "examples" / "make_teaching_cohort.py")], capture_output=True,
+                          timeout=60)
+    assert made.stdout == (docs / "examples" / "teaching-cohort.csv").read_bytes()  # the script makes these bytes
+    done = invoke("outcomes", "docs/examples/teaching-cohort.csv", "--map", "docs/examples/teaching-map.yaml",
+                  "--by", "CANCER_TYPE")
+    assert done.returncode == 0, done.stderr.decode()
+    rows = {row["conclusion"]: row for row in csv.DictReader(done.stdout.decode().splitlines()[1:])}
+    page = (docs / "outcomes.md").read_text()
+    high = rows["high_tmb"]
+    shown = (f"                   high_tmb         {high['n_reached']}            {high['n_not_reached']}            "
+             f"{high['n_undecided']}               {high['response_rate_reached']}                   "
+             f"{high['response_rate_not_reached']}  {float(high['fisher_p']):.6f}")  # pandas shows 6 decimals
+    assert shown in page
+    assert (high["median_survival_reached"], high["median_survival_not_reached"], high["hazard_ratio"],
+            high["logrank_p"], high["q_value"]) == ("18.1", "9.3", "0.538235", "0.00218734", "0.013124")
+    assert "| hazard ratio (stratified by CANCER_TYPE) | 0.538 (0.365-0.795), Cox p 0.0018 |" in page
+    assert (high["hazard_ratio_ci_low"], high["hazard_ratio_ci_high"], high["cox_p"]) == ("0.364566", "0.794636",
+                                                                                          "0.00183097")
