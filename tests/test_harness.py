@@ -227,8 +227,7 @@ def test_every_file_a_run_reads_is_refused_as_its_output(world, which):
     elif which == "stdin":
         args, out = ["batch", "-"], files["cohort"]
     elif which == "link to input":
-        out = root / "link.jsonl"
-        out.symlink_to(files["table"])
+        out = _link(root / "link.jsonl", files["table"])
     else:
         out = files[which]
     before = snapshot(root)
@@ -249,17 +248,18 @@ def test_every_file_a_run_reads_is_refused_as_its_output(world, which):
 def test_every_file_an_outcomes_run_reads_is_refused_as_its_outputs(world, option, which):
     root, files, _ = world
     pytest.importorskip("lifelines")
-    if which == "link to input":
-        out = root / "link.csv"
-        out.symlink_to(files["table"])
-    else:
-        out = files[which]
+    out = _link(root / "link.csv", files["table"]) if which == "link to input" else files[which]
     before = snapshot(root)
     done = invoke("outcomes", str(files["table"]), "--map", str(files["omap"]), "--cutoffs-by", "type",
                   str(files["cutoffs"]), option, str(out))
     err = holds(done, refused=True)
     assert done.returncode == 2 and f"{option} " in err and "is the input" in err, err
     assert snapshot(root) == before
+
+
+def _link(link: Path, target: Path) -> Path:
+    link.symlink_to(target)
+    return link
 
 
 # --- the Python API: only the error family, whatever it is handed ----------------------------------------------
