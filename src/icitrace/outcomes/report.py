@@ -31,7 +31,7 @@ body{font-family:system-ui,sans-serif;max-width:1100px;margin:1.5em auto;padding
 .warn{border:2px solid #b3261e;background:#fdecea;padding:.6em 1em;border-radius:6px}
 .caveat{border-left:4px solid #555;padding:.3em .8em;background:#f4f4f4}
 table{border-collapse:collapse;font-size:.82em;width:100%}th,td{border:1px solid #ccc;padding:3px 5px;text-align:left;vertical-align:top}
-th{background:#eee}td.n{text-align:right;white-space:nowrap}.km{display:flex;flex-wrap:wrap;gap:8px}
+th{background:#eee}td.n{text-align:right;white-space:nowrap}.wide{overflow-x:auto}pre{white-space:pre-wrap}.km{display:flex;flex-wrap:wrap;gap:8px}
 .km figure{margin:0;width:340px}figcaption{font-size:.8em}code{font-size:.95em}
 """
 
@@ -156,8 +156,9 @@ def _curves(rows: list[dict[str, Any]], frame: Any) -> str:
 def _not_compared(rows: list[dict[str, Any]]) -> str:
     if not rows:
         return "<p>None.</p>"
-    items = "".join(f"<li><code>{_e(row['conclusion'])}</code> ({_e(row['kind'])}): {_e(row['note'])}, "
-                    f"{row['n_undecided']} undecided</li>" for row in rows)
+    items = "".join(f"<li><code>{_e(row['conclusion'])}</code> ({_e(row['kind'])}): "
+                    f"{_e(row['note'].removeprefix(NOT_COMPARED + ': '))} (reached {row['n_reached']}, not reached "
+                    f"{row['n_not_reached']}, undecided {row['n_undecided']})</li>" for row in rows)
     return f"<ul>{items}</ul>"
 
 
@@ -171,4 +172,4 @@ def _table(rows: list[dict[str, Any]]) -> str:
             numeric = column not in ("conclusion", "kind", "note")
             cells.append(f'<td class="n">{_e(text)}</td>' if numeric else f"<td>{_e(text)}</td>")
         body.append(f'<tr title="{_e(row["label"])}">{"".join(cells)}</tr>')
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    return f'<div class="wide"><table><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table></div>'
