@@ -371,5 +371,5 @@ def test_shell_completion_offers_commands_fields_cutoffs_and_ids(words, expected
 def test_help_lists_the_commands_in_the_order_people_use_them():
     text = invoke("--help").stdout.decode()
     listed = [line.split()[0] for line in text.split("Commands:\n", 1)[1].split("\n\n", 1)[0].splitlines()]
-    assert listed == ["suggest", "explain", "diff", "sweep", "batch", "synth", "validate", "schema", "scenario", "serve", "rules",
-                      "bdd"]
+    assert listed == ["suggest", "explain", "diff", "sweep", "batch", "synth", "outcomes", "validate", "schema", "scenario",
+                      "serve", "rules", "bdd"]

@@ -46,8 +46,11 @@ def world(tmp_path):
     }
     files["profile"].write_text('{"tmb": 12, "tumor_type": "Melanoma", "hypoxia": "high"}')
     files["cohort"].write_text('{"tmb": 4}\n{"tmb": 20, "tumor_type": "Melanoma"}\n')
-    files["table"].write_text("id,type,tmb\na,Melanoma,4\nb,Lung,30\n")
+    files["table"].write_text("id,type,tmb,os,dead,resp\na,Melanoma,4,12,1,CR\nb,Lung,30,5,0,PD\n")
     files["map"].write_text("id: id\nkeep: [type]\nfields:\n  tmb: tmb\n")
+    files["omap"] = tmp_path / "in" / "om.yaml"  # the same map, with the outcomes `icitrace outcomes` reads
+    files["omap"].write_text(files["map"].read_text() + "outcomes:\n  response: {column: resp, positive: [CR]}\n"
+                             "  survival: {time: os, event: dead, event_value: 1}\n")
     files["cutoffs"].write_text("group,cutoff,value\nMelanoma,tmb_high,20\n")
     files["earlier"].write_text("an earlier run's records\n")
     fifo = tmp_path / "fifo.json"
@@ -104,6 +107,8 @@ COMMANDS = {
     "batch --summary --out": ["batch", "{table}", "--map", "{map}", "--summary", "--by", "type",
                               "--cutoffs-by", "type", "{cutoffs}", "--out", "{earlier}"],
     "scenario": ["scenario", "{profile}"],
+    "outcomes": ["outcomes", "{table}", "--map", "{omap}"],
+    "outcomes json": ["outcomes", "{table}", "--map", "{omap}", "--format", "json", "--by", "type"],
     "rules list": ["rules", "list"],
     "rules show": ["rules", "show", "tmb-high"],
     "bdd steps": ["bdd", "steps"],
@@ -168,9 +173,16 @@ PLACES = {
     "suggest --rules": (["suggest", "{profile}", "--rules", "{x}"], 2),
     "batch --rules": (["batch", "{cohort}", "--rules", "{x}", "--out", "{earlier}"], 2),
     "rules lint --rules": (["rules", "lint", "--rules", "{x}"], 2),
+    "outcomes TABLE": (["outcomes", "{x}", "--map", "{omap}", "--out", "{earlier}"], 2),
+    "outcomes --map": (["outcomes", "{table}", "--map", "{x}", "--out", "{earlier}"], 2),
+    "outcomes --cutoffs-by": (["outcomes", "{table}", "--map", "{omap}", "--cutoffs-by", "type", "{x}", "--out",
+                               "{earlier}"], 2),
+    "outcomes --rules": (["outcomes", "{table}", "--map", "{omap}", "--rules", "{x}", "--out", "{earlier}"], 2),
+    "outcomes --out": (["outcomes", "{table}", "--map", "{omap}", "--out", "{x}"], 2),
+    "outcomes --report": (["outcomes", "{table}", "--map", "{omap}", "--report", "{x}", "--out", "{earlier}"], 2),
 }
 #: a folder is a valid input to these places
-FOLDER_OK = {"batch INPUT", "suggest --rules", "batch --rules", "rules lint --rules"}
+FOLDER_OK = {"batch INPUT", "suggest --rules", "batch --rules", "rules lint --rules", "outcomes --rules"}
 
 
 @pytest.mark.cli
@@ -180,7 +192,7 @@ def test_every_file_place_refuses_odd_files_clearly_and_keeps_everything(world, 
     root, files, odd = world
     if kind == "folder" and place in FOLDER_OK:
         pytest.skip("a folder is what this place takes")
-    if place == "batch --out" and kind in ("missing", "hostile name"):
+    if place in ("batch --out", "outcomes --out", "outcomes --report") and kind in ("missing", "hostile name"):
         pytest.skip("a new file is what --out takes")
     template, code = PLACES[place]
     target = odd[kind]
@@ -215,8 +227,7 @@ def test_every_file_a_run_reads_is_refused_as_its_output(world, which):
     elif which == "stdin":
         args, out = ["batch", "-"], files["cohort"]
     elif which == "link to input":
-        out = root / "link.jsonl"
-        out.symlink_to(files["table"])
+        out = _link(root / "link.jsonl", files["table"])
     else:
         out = files[which]
     before = snapshot(root)
@@ -229,6 +240,26 @@ def test_every_file_a_run_reads_is_refused_as_its_output(world, which):
     assert done.returncode == 2 and ("is the input" in err or "is standard input" in err
                                      or "inside the input folder" in err), err
     assert snapshot(root) == before
+
+
+@pytest.mark.cli
+@pytest.mark.parametrize("option", ["--out", "--report"])
+@pytest.mark.parametrize("which", ["table", "omap", "cutoffs", "link to input"])
+def test_every_file_an_outcomes_run_reads_is_refused_as_its_outputs(world, option, which):
+    root, files, _ = world
+    pytest.importorskip("lifelines")
+    out = _link(root / "link.csv", files["table"]) if which == "link to input" else files[which]
+    before = snapshot(root)
+    done = invoke("outcomes", str(files["table"]), "--map", str(files["omap"]), "--cutoffs-by", "type",
+                  str(files["cutoffs"]), option, str(out))
+    err = holds(done, refused=True)
+    assert done.returncode == 2 and f"{option} " in err and "is the input" in err, err
+    assert snapshot(root) == before
+
+
+def _link(link: Path, target: Path) -> Path:
+    link.symlink_to(target)
+    return link
 
 
 # --- the Python API: only the error family, whatever it is handed ----------------------------------------------
@@ -253,7 +284,8 @@ def _within(seconds: float, call):  # noqa: ANN001, ANN202
 @pytest.mark.parametrize("kind", ["fifo", "/dev/zero", "folder", "missing", "name too long", "hostile name"])
 @pytest.mark.parametrize("function", ["evaluate_frame map", "evaluate_frame rules", "evaluate rules",
                                       "run_batch inputs", "run_batch out", "run_batch map", "run_batch cutoffs_by",
-                                      "run_batch rules"])
+                                      "run_batch rules", "outcomes_frame table",
+                                      "outcomes_frame map"])
 def test_every_api_function_meets_odd_files_with_an_icitrace_error(world, function, kind):
     import icitrace
     from icitrace.pipeline import rulebook
@@ -283,6 +315,8 @@ def test_every_api_function_meets_odd_files_with_an_icitrace_error(world, functi
         "run_batch cutoffs_by": lambda: icitrace.run_batch(files["table"], out,
                                                            **{**table, "cutoffs_by": ("type", target)}),
         "run_batch rules": lambda: icitrace.run_batch(files["table"], out, **table, rules=target),
+        "outcomes_frame table": lambda: icitrace.outcomes_frame(target, map=files["omap"]),
+        "outcomes_frame map": lambda: icitrace.outcomes_frame(files["table"], map=target),
     }[function]
     before = snapshot(root)
     kind_of, value = _within(30, call)

@@ -192,7 +192,9 @@ def test_a_map_the_reader_refuses_the_schema_refuses_too(tmp_path, text):
 
 def test_the_schema_names_every_key_and_each_fields_values():
     schema = _schema()
-    assert list(schema["properties"]) == ["id", "keep", "na", "constants", "not_measured", "fields"]
+    assert list(schema["properties"]) == ["id", "keep", "na", "constants", "not_measured", "fields", "outcomes"]
+    survival = schema["$defs"]["SurvivalColumns"]
+    assert survival["required"] == ["time", "event", "event_value"] and survival["additionalProperties"] is False
     assert schema["additionalProperties"] is False
     fields = schema["$defs"]["Fields"]
     assert "tumor_type" in fields["properties"] and "id" not in fields["properties"]

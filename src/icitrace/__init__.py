@@ -12,7 +12,8 @@ documented contract (``result.to_json_data()``); ``evaluate_frame(df, map=...)``
 DataFrame and returns the `batch --format wide` table, ``summarise_frame(df, map=..., by=...)`` the
 cohort summary as a tidy DataFrame (both need the ``pandas`` extra; both take ``thresholds=`` and
 ``cutoffs_by=`` as `batch` takes them); ``run_batch(inputs, out, ...)`` is `icitrace batch` itself, an
-output file guarded, locked and resumable (docs/batch.md). The names in ``__all__`` are the public API;
+output file guarded, locked and resumable (docs/batch.md); ``outcomes_frame(table, map=...)`` returns the
+`icitrace outcomes` table (needs the ``analysis`` extra). The names in ``__all__`` are the public API;
 every module below this package is internal and may change.
 """
 
@@ -30,13 +31,14 @@ DISCLAIMER = (
 __all__ = [
     "DISCLAIMER", "BatchReport", "EngineProblem", "IcitraceError", "InputProblem", "OutputProblem", "Profile",
     "Result", "RulesProblem", "Stopped", "__version__", "evaluate", "evaluate_frame", "evaluate_many", "run_batch",
-    "summarise_frame",
+    "summarise_frame", "outcomes_frame",
 ]
 
 #: public name -> the module that defines it, imported on first use so that `import icitrace` stays light
 _LAZY = {
     "evaluate": "icitrace.pipeline", "evaluate_many": "icitrace.pipeline", "evaluate_frame": "icitrace.batch.frame",
-    "summarise_frame": "icitrace.batch.frame", "Profile": "icitrace.profile.model",
+    "summarise_frame": "icitrace.batch.frame", "outcomes_frame": "icitrace.outcomes.frame",
+    "Profile": "icitrace.profile.model",
     "Result": "icitrace.result.model", "IcitraceError": "icitrace.errors", "InputProblem": "icitrace.errors",
     "RulesProblem": "icitrace.errors", "EngineProblem": "icitrace.errors", "OutputProblem": "icitrace.errors",
     "Stopped": "icitrace.errors", "run_batch": "icitrace.batch.run", "BatchReport": "icitrace.batch.run",

@@ -56,6 +56,7 @@ from pydantic import ValidationError
 
 from icitrace.batch.cells import as_text, cell_value
 from icitrace.batch.map_file import KEYS, map_model
+from icitrace.batch.outcome_columns import OutcomeColumns, read_outcomes
 from icitrace.errors import (
     MapError,  # noqa: F401 - defined with the family
 )
@@ -121,6 +122,8 @@ class ColumnMap:
     constants: tuple[tuple[str, Any], ...] = ()
     #: fields the cohort never measured (``not_measured:``): out of the summary's unknowns, in the provenance
     not_measured: tuple[str, ...] = ()
+    #: the outcome columns (`icitrace outcomes`), when the map names them
+    outcomes: OutcomeColumns | None = None
     na: frozenset[str] = field(init=False, compare=False, repr=False)
     na_ordered: tuple[str, ...] = field(init=False, compare=False, repr=False)
 
@@ -134,6 +137,7 @@ class ColumnMap:
         named = [(self.id, "id")] if self.id is not None else []
         named += [(column, "keep") for column in self.keep]
         named += [(spec.column, f"fields.{name}") for name, spec in self.fields]
+        named += self.outcomes.named() if self.outcomes is not None else []
         keys: dict[str, list[str]] = {}
         for column in header:
             keys.setdefault(normal_key(column), []).append(column)
@@ -157,7 +161,11 @@ class ColumnMap:
 
     def kept(self, row: dict[str, Any] | None) -> dict[str, str]:
         """The kept columns under the map's names, as text (a batch line's cells)."""
-        return {column: as_text(_cell(row, column)[1]) for column in self.keep}
+        return {column: self.cell(row, column) for column in self.keep}
+
+    def cell(self, row: dict[str, Any] | None, column: str) -> str:
+        """The cell of a column the map names, as text (empty when there is none)."""
+        return as_text(_cell(row, column)[1])
 
     def profile_data(self, row: dict[str, Any]) -> dict[str, Any]:
         """The row as profile data; ``ValueError`` naming the column for a cell the map cannot read."""
@@ -308,6 +316,10 @@ class _Reader:
         if not isinstance(root, yaml.MappingNode):
             raise self.fail((), f"a map is a mapping with the keys {', '.join(KEYS)}")
         data = self.plain(root, ())
+        # outcomes: read from its nodes by read_outcomes (each problem at its own line, in its own words);
+        # MapFile only describes it for the schema
+        outcomes_node = self.doc.node_at(("outcomes",)) if "outcomes" in data else None
+        data.pop("outcomes", None)
         try:
             model = map_model().model_validate(data)
         except ValidationError as error:
@@ -323,7 +335,41 @@ class _Reader:
             na_mode = "add" if model.na.add is not None else "replace"
             listed_ = model.na.add if model.na.add is not None else model.na.replace
             na = tuple(dict.fromkeys((*DEFAULT_NA, *listed_) if na_mode == "add" else listed_))
-        return ColumnMap(self.source, model.id, tuple(model.keep), na, specs, na_mode, constants, not_measured)
+        outcomes = read_outcomes(self, outcomes_node) if outcomes_node is not None else None
+        return ColumnMap(self.source, model.id, tuple(model.keep), na, specs, na_mode, constants, not_measured,
+                         outcomes)
+
+    # --- what read_outcomes reads the outcomes: section's nodes with
+
+    def entries(self, node: yaml.MappingNode, loc: tuple, what: str) -> dict[str, yaml.Node]:
+        """A mapping's keys as written (never typed) -> value nodes."""
+        found: dict[str, yaml.Node] = {}
+        for key, value in node.value:
+            text = text_of(key)
+            if text is None:
+                raise MapError(f"{self.source}:{key.start_mark.line + 1}: {what} is text, not a list or a mapping")
+            found[text] = value
+        return found
+
+    def name(self, node: yaml.Node, loc: tuple, message: str) -> str:
+        """A column name as written; a plain null (``~``, ``null``, nothing) is taken for a name left out."""
+        text = text_of(node)
+        if text is None:
+            raise self.fail(loc, message)
+        if is_null(node):
+            raise self.fail(loc, f'{message}; none given (write "null", "~" or "" in quotes for a column of that name)')
+        return text
+
+    def names(self, node: yaml.Node, loc: tuple, message: str, tokens: bool = False) -> list[str]:
+        """A list of column names (or, ``tokens``, of tokens: a null is the text written, "~" or "null")."""
+        if not isinstance(node, yaml.SequenceNode):
+            raise self.fail(loc, message)
+        if tokens:
+            texts = [text_of(item) for item in node.value]
+            if any(text is None for text in texts):
+                raise self.fail(loc, message)
+            return texts  # type: ignore[return-value]
+        return [self.name(item, (*loc, i), message) for i, item in enumerate(node.value)]
 
     def plain(self, node: yaml.Node, loc: tuple) -> Any:
         """The node as plain data: keys and scalars as the text written, except a token's value and a

@@ -54,6 +54,8 @@ class Outcome:
     keep: dict[str, str] | None = None  # the map's kept columns (`--summary --by`)
     #: with --summary: field -> undecided rules it alone would settle (not read back by --resume)
     deciding: dict[str, int] | None = None
+    #: with Settings.rule_verdicts: rule id -> True (fires), False (decided not to) or None (undecided)
+    rules: dict[str, bool | None] | None = None
 
 
 # --- the opening lines ------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from pydantic_core import PydanticCustomError
 from icitrace.profile.model import Profile, reasoned_fields
 
 #: the keys of a map, in the order the docs give them
-KEYS = ("id", "keep", "na", "constants", "not_measured", "fields")
+KEYS = ("id", "keep", "na", "constants", "not_measured", "fields", "outcomes")
 #: fields a map may give a column or a constant for: those the rules read, and the echoed text fields (the
 #: id has a key of its own)
 MAPPED = (*reasoned_fields(), "tumor_type", "description")
@@ -42,6 +42,32 @@ class NaTokens(BaseModel):
         if (self.add is None) == (self.replace is None):
             raise PydanticCustomError("na_one", "give one of add or replace")
         return self
+
+
+class ResponseColumn(BaseModel):
+    """The response column and the cells of it that count as a response (other non-empty cells: none)."""
+
+    model_config = ConfigDict(extra="forbid")
+    column: str = Field(description="the table's response column")
+    positive: list[str] | str = Field(description="the cells that count as a response, as written (e.g. CR/PR)")
+
+
+class SurvivalColumns(BaseModel):
+    """The survival time, the event column, and the cell of it that means the event (e.g. death)."""
+
+    model_config = ConfigDict(extra="forbid")
+    time: str = Field(description="the table's time column (a number of 0 or more)")
+    event: str = Field(description="the table's event column")
+    event_value: str | int = Field(description="the event column's cell that means the event, e.g. 1 or 1:DECEASED")
+
+
+class Outcomes(BaseModel):
+    """The outcome columns `icitrace outcomes` compares conclusions by (read by batch/outcome_columns.py,
+    which says each problem at its line; this model gives the shape to editors)."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"minProperties": 1})
+    response: ResponseColumn | None = None
+    survival: SurvivalColumns | None = None
 
 
 @lru_cache(maxsize=1)
@@ -141,6 +167,8 @@ def map_model() -> type[BaseModel]:
             [], description="fields the cohort never measured: left out of the summary's unknowns and "
                             "named in the provenance line")
         fields: field_columns = Field(description="each profile field -> a column, or {column, values}")  # type: ignore[valid-type]
+        outcomes: Outcomes | None = Field(None, description="the outcome columns of `icitrace outcomes`: a response "
+                                                            "column, survival columns, or both")
 
         @field_validator("na", mode="before")
         @classmethod

@@ -136,13 +136,13 @@ class Output:
             self.stream.close()
 
 
-def prepare_output(out: Path | None, reads: Reads) -> Output:
-    """The run's output, checked against everything it reads and locked; refused (OutputRefused) before
-    anything changes when it cannot be right."""
+def prepare_output(out: Path | None, reads: Reads, option: str = "--out") -> Output:
+    """The run's output (named by ``option`` in messages), checked against everything it reads and
+    locked; refused (OutputRefused) before anything changes when it cannot be right."""
     if out is None:
         return _stdout(reads)
     _stdout_not_read(reads, getattr(sys.stdout, "buffer", None))  # a summary may still go there
-    name = f"--out {printable(str(out))}"
+    name = f"{option} {printable(str(out))}"
     for path, what in ((out, ""), (run_record_path(out), f" (its run record {printable(run_record_path(out).name)})")):
         why = reads.clash(path)
         if why:
@@ -154,8 +154,8 @@ def prepare_output(out: Path | None, reads: Reads) -> Output:
         found = None  # missing (it is created), or a name that cannot be: open() says why
     if found is not None and not stat.S_ISREG(found.st_mode) and not _is_devnull(out):
         kind = "a folder" if stat.S_ISDIR(found.st_mode) else "a FIFO, device or socket"
-        raise OutputRefused(f"{name}: is {kind}; --out writes a regular file (or /dev/null). Leave --out out to "
-                            "write to standard output")
+        leave = " Leave --out out to write to standard output" if option == "--out" else ""
+        raise OutputRefused(f"{name}: is {kind}; {option} writes a regular file (or /dev/null).{leave}")
     try:
         # O_NONBLOCK: a FIFO that appeared since the check must not block here; no O_TRUNC: a refused run
         # leaves the file as it was
@@ -166,7 +166,7 @@ def prepare_output(out: Path | None, reads: Reads) -> Output:
     if not stat.S_ISREG(mode):
         if not _is_devnull_fd(fd):
             os.close(fd)
-            raise OutputRefused(f"{name}: not a regular file; --out writes a regular file (or /dev/null)")
+            raise OutputRefused(f"{name}: not a regular file; {option} writes a regular file (or /dev/null)")
         return Output(os.fdopen(fd, "ab", buffering=0), out, regular=False)
     os.set_blocking(fd, True)
     # unbuffered: each chunk is one write already, and a write that fails (a full disk) must not leave

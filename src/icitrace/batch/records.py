@@ -38,6 +38,8 @@ class Settings:
     group_cutoffs: GroupCutoffs | None = None  # `--cutoffs-by`: cut-offs per group of a column
     #: `--cutoffs-by`: records per group value, counted before the run (None: not counted, stdin)
     group_counts: dict[str, int] | None = None
+    #: `wide`: also hand back each rule's verdict (`icitrace outcomes --every-rule`)
+    rule_verdicts: bool = False
 
 
 def book_for(settings: Settings, group: str | None = None):  # noqa: ANN202
@@ -87,7 +89,8 @@ def process(record: Record, book: Any, settings: Settings) -> Outcome:
             payload = {"record": record.where, "ok": True, "id": profile.id, "findings": findings,
                        "strategies": strategies, "unknown": unknown}
         outcome = Outcome("", True, list(findings), list(strategies), unknown,
-                          deciding=_deciding(verdicts) if settings.summary else None)
+                          deciding=_deciding(verdicts) if settings.summary else None,
+                          rules={r: v.holds for r, v in verdicts.items()} if settings.rule_verdicts else None)
         if settings.group_cutoffs is not None:
             payload["cutoffs"] = judged_by
     except (ProfileError, EngineError, EditError, ValueError) as error:

@@ -109,7 +109,7 @@ def _run_batch(inputs: Any, out: Any, format: str, full: bool, resume: bool, wor
     book = with_overrides(rulebook(str(rules) if rules else None), parse_thresholds(list(thresholds)))
     mapping = load_map(map_path) if map_path is not None else None
     check(sources, mapping)
-    groups = _group_cutoffs(table, mapping, book) if table else None
+    groups = group_cutoffs(table, mapping, book) if table else None
     by = _kept(by, mapping)
     if by is not None and not (summary and mapping is not None and by in mapping.keep):
         raise InputProblem(f"--by {by}: a column the map keeps, with --summary (kept: "
@@ -128,7 +128,7 @@ def _run_batch(inputs: Any, out: Any, format: str, full: bool, resume: bool, wor
             check_dask(dask)
         except DaskUnavailable as error:
             raise DaskUnavailable(f"--dask {dask}: {error}") from None
-    counts = _group_counts(sources, mapping, groups, allow_unmatched_groups) if groups else None
+    counts = group_counts(sources, mapping, groups, allow_unmatched_groups) if groups else None
     settings = Settings(str(rules) if rules else None, tuple((o.cutoff, o.after) for o in book.overrides),
                         "wide" if parquet else format, full, summary, len(book.catalog.findings) + len(book.catalog.strategies), mapping, groups,
                         counts)
@@ -171,7 +171,7 @@ def _run_batch(inputs: Any, out: Any, format: str, full: bool, resume: bool, wor
                        cohort)
 
 
-def _group_cutoffs(option: tuple[str, Path], mapping: Any, book: Any) -> Any:
+def group_cutoffs(option: tuple[str, Path], mapping: Any, book: Any) -> Any:
     """The --cutoffs-by table, checked against the rules; its column must be one every record carries."""
     column, path = option
     column = _kept(column, mapping)
@@ -183,7 +183,7 @@ def _group_cutoffs(option: tuple[str, Path], mapping: Any, book: Any) -> Any:
     return load_group_cutoffs(column, path, dict(book.cutoffs))
 
 
-def _group_counts(inputs: list[str], mapping: Any, groups: Any, allow: bool) -> dict[str, int] | None:
+def group_counts(inputs: list[str], mapping: Any, groups: Any, allow: bool) -> dict[str, int] | None:
     """The records of each --cutoffs-by group value, read before the run: a table group that no record
     has is refused (it is a typo more often than a group the cohort lacks), naming the nearest values the
     records hold, unless --allow-unmatched-groups says it is meant."""

@@ -15,7 +15,7 @@ from icitrace.cli.app import app, say  # noqa: E402
 from icitrace.errors import from_os_error  # noqa: E402
 
 # isort: off
-from icitrace.cli import evaluate, cohort, profiles, bdd, rules, serve  # noqa: F401, E402 - registers the commands in this order
+from icitrace.cli import evaluate, cohort, outcomes, profiles, bdd, rules, serve  # noqa: F401, E402 - registers the commands in this order
 # isort: on
 
 

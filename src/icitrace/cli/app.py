@@ -19,7 +19,7 @@ import typer
 from typer.core import TyperCommand
 
 from icitrace import __version__
-from icitrace.errors import EXIT_BAD_INPUT, EXIT_FAILED, IcitraceError, RulesError, from_os_error
+from icitrace.errors import EXIT_BAD_INPUT, EXIT_FAILED, IcitraceError, RulesError, UnmatchedGroups, from_os_error
 from icitrace.text import printable
 
 #: piped text is this wide in every command, so that output is byte-identical everywhere
@@ -106,6 +106,8 @@ def command(group: typer.Typer, name: str | None = None, *, epilog: str) -> Call
 
                 heading, *problems = rules_refusal(error)
                 fail(heading, error.exit_code, problems)
+            except UnmatchedGroups as error:  # each group on a line of its own
+                fail(error.message, error.exit_code, error.details)
             except IcitraceError as error:
                 fail(str(error), error.exit_code)
             except BrokenPipeError:
