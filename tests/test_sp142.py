@@ -125,3 +125,17 @@ def test_a_table_of_levels_through_a_map_with_no_values_table():
     assert FIELD in na["unknown"]  # NA: unknown, never a guess
     assert "column 'IC Level'" in ic3["error"] and "IC3" in ic3["error"] and "IC2+" in ic3["error"]
     assert done.returncode == 1 and b"1 of 5 records could not be evaluated" in done.stderr
+
+
+def test_the_page_api_reads_a_level_as_the_cli_does():
+    """The page sends a level as typed (app.js offers the schema's levels): the server reads its band."""
+    pytest.importorskip("fastapi")
+    from fastapi.testclient import TestClient
+
+    from icitrace.web.app import create_app
+
+    client = TestClient(create_app(), base_url="http://127.0.0.1:8000", headers={"Content-Type": "application/json"})
+    answer = client.post("/api/evaluate", content=json.dumps({"id": "ic", FIELD: "IC0"}).encode())
+    assert answer.status_code == 200
+    assert answer.content == invoke("suggest", "-", "--format", "json", stdin=b'{"id": "ic", "pd_l1_ic_sp142": "IC0"}').stdout
+    assert answer.json()["profile"]["values"][FIELD] == {"below": 1.0}
