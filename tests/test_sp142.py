@@ -139,3 +139,4 @@ def test_the_page_api_reads_a_level_as_the_cli_does():
     assert answer.status_code == 200
     assert answer.content == invoke("suggest", "-", "--format", "json", stdin=b'{"id": "ic", "pd_l1_ic_sp142": "IC0"}').stdout
     assert answer.json()["profile"]["values"][FIELD] == {"below": 1.0}
+
