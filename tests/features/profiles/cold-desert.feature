@@ -2,10 +2,9 @@
 # ILLUSTRATIVE ONLY - not for clinical use: a hypothetical profile and one review's ideas.
 # id: cold-desert
 # tumour type: hypothetical pancreatic adenocarcinoma
-# description: An immune desert: few mutations, PD-L1 negative by TPS and, on immune cells, by SP142
-# + (the level IC0, read as under 1%), and hardly any T cells in or around the tumour. Shows the
-# + partners icitrace pairs with a tumour where no T-cell response seems to have started, and why a
-# + vaccine still needs MHC.
+# description: An immune desert: few mutations, PD-L1 negative by TPS and hardly any T cells in or
+# + around the tumour. Shows the partners icitrace pairs with a tumour where no T-cell response
+# + seems to have started, and why a vaccine still needs MHC.
 Feature: cold-desert
 
   Scenario: What cold-desert reaches, rules out and leaves undecided
@@ -14,7 +13,6 @@ Feature: cold-desert
       | tmb                 | 1.2     |
       | pd_l1_tps           | 0       |
       | pd_l1_cps           | 2       |
-      | pd_l1_ic_sp142      | <1      |
       | il10                | normal  |
       | tgf_beta            | normal  |
       | tregs               | absent  |
@@ -38,8 +36,8 @@ Feature: cold-desert
     And the finding "low_immunogenicity" is inferred by rule "tmb-below-high"
     And the finding "low_pdl1_expression" is inferred by rule "pd-l1-tps-negative"
     And the finding "cps_below_keynote355" is inferred by rule "pd-l1-cps-low"
-    And the finding "pdl1_negative_on_immune_cells" is inferred by rule "pd-l1-ic-sp142-negative"
-    And the finding "pdl1_immune_cells_imvigor210" is ruled out
+    And the finding "pdl1_negative_on_immune_cells" is undecided
+    And the finding "pdl1_immune_cells_imvigor210" is undecided
     And the finding "high_tmb" is ruled out
     And the finding "high_pdl1_expression" is ruled out
     And the strategy "ici_plus_chemotherapy" is suggested by rule "antigen-loss-to-chemotherapy"
@@ -55,7 +53,6 @@ Feature: cold-desert
     And the strategy "biomarker_guided_personalization" is suggested by rule "low-tmb-to-biomarker-guided"
     And the strategy "biomarker_guided_personalization" is suggested by rule "low-pdl1-to-biomarker-guided"
     And the strategy "biomarker_guided_personalization" is suggested by rule "cps-below-line-to-biomarker-guided"
-    And the strategy "biomarker_guided_personalization" is suggested by rule "ic-negative-to-biomarker-guided"
     And the strategy "anti_tim3_combination" is undecided
     And the strategy "anti_lag3_combination" is undecided
     And the strategy "anti_vista_combination" is undecided
