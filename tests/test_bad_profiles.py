@@ -1,6 +1,6 @@
 """Every kind of bad profile, through the real command: exit 2, one clear message on stderr naming the
 file and the field (or line and column), no traceback, and nothing on stdout a script could mistake
-for a result. Profiles are refused, never coerced: see the README's decisions."""
+for a result. Profiles are refused, never coerced: see the decisions in docs/profile.md."""
 
 import os
 import shutil

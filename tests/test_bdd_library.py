@@ -23,11 +23,11 @@ def test_each_documented_sentence_matches_exactly_one_step(sentence):
     assert len(matching) == 1, [c.parser.name for c in matching]
 
 
-def test_the_readme_documents_every_sentence():
-    readme = (ROOT / "README.md").read_text()
+def test_the_bdd_page_documents_every_sentence():
+    page = (ROOT / "docs" / "bdd.md").read_text()
     for sentence in SENTENCES:
         shape = sentence.split('"')[0]
-        assert shape in readme, sentence
+        assert shape in page, sentence
 
 
 def run_feature(pytester, feature: str):

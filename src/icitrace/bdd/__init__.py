@@ -1,1 +1,1 @@
-"""Gherkin steps for scenarios about the rule base (see the README's BDD section)."""
+"""Gherkin steps for scenarios about the rule base (see docs/bdd.md)."""

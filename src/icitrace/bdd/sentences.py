@@ -1,7 +1,7 @@
 """The step library's sentences: each one's pattern, what it means, its parameters and examples.
 
 The one list behind the steps (``steps.py`` registers each pattern), the nearest-sentence hint for a
-typo, the README's table and ``icitrace bdd steps`` (plain and JSON, for people and for editors).
+typo, docs/bdd.md's table and ``icitrace bdd steps`` (plain and JSON, for people and for editors).
 Kept free of pytest so that printing the catalogue needs neither pytest nor the engine.
 """
 

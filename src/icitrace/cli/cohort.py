@@ -67,7 +67,7 @@ def batch(
     column_map: Optional[Path] = typer.Option(None, "--map", metavar="MAP.yaml",
                                               help="Read tables (.csv, .tsv, .txt) through a column map: which "
                                                    "column is each profile field, the id, the columns to keep, "
-                                                   "the NA tokens (see the README)."),
+                                                   "the NA tokens (see docs/maps.md)."),
     cutoffs_by: Optional[tuple[str, Path]] = typer.Option(
         None, "--cutoffs-by", metavar="COLUMN FILE",
         help="Cut-offs per group: FILE is a CSV of group,cutoff,value; a record's group is its value of COLUMN "

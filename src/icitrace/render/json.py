@@ -1,4 +1,4 @@
-"""The JSON contract (see README): one object per profile, an array for several."""
+"""The JSON contract (see docs/json.md): one object per profile, an array for several."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """The result object: what the engine concluded for one profile, traced. Renderers only read it.
 
-Its JSON form is the public contract documented in the README; ``assembly`` builds it.
+Its JSON form is the public contract documented in docs/json.md; ``assembly`` builds it.
 """
 
 from __future__ import annotations
