@@ -31,7 +31,7 @@ def test_count_rules_are_undecided_only_while_enough_findings_could_still_appear
         "hypoxia": "high", "acidity": "normal", "tregs": "absent", "mdscs": "absent", "il10": "normal",
         "tgf_beta": "normal", "tim3": "normal", "lag3": "normal", "vista": "normal", "mhc_class_i": "intact",
         "tumor_antigens": "intact", "oncogenic_alterations": [], "epigenetic_silencing": False,
-        "t_cell_infiltration": "inflamed", "pd_l1_tps": 10,
+        "t_cell_infiltration": "inflamed", "pd_l1_tps": 10, "pd_l1_ic_sp142": "IC1",
     }, book)
     # only the TMB rules, whose field was left out, remain undecided: a TPS of 10 already rules out a
     # CPS under 10 (CPS is never below TPS)

@@ -17,6 +17,7 @@ from icitrace.profile.model import (
     Profile,
     always_below,
     as_numeric,
+    band_labels,
     field_bounds,
     field_kind,
     field_levels,
@@ -93,6 +94,8 @@ def _profile(rng: random.Random, points: dict[str, list[float]], items: list[str
             near = points.get(name)
             value = rng.choice(near) if near and rng.random() < 0.5 else round(rng.uniform(least, min(most, 100)), 1)
             data[name] = _band(rng, value, near or [value]) if rng.random() < 0.2 else value
+            if band_labels(name) and rng.random() < 0.2:  # a level as the assay reports it (IC2+): read as its band
+                data[name] = rng.choice(sorted(band_labels(name)))
         elif kind == "bool":
             data[name] = rng.random() < 0.5
         elif kind == "list":

@@ -64,3 +64,36 @@ Feature: Biomarker signals at their cut-offs (review [8]; cut-offs from outside 
     When the profile is evaluated
     Then the rule "tmb-below-high" is not evaluated because "tmb" is unknown
     And the finding "low_immunogenicity" is undecided
+
+  Scenario Outline: PD-L1 on immune cells by SP142, as a number or as the level the assay reports
+    Given the profile field "pd_l1_ic_sp142" is <ic>
+    When the profile is evaluated
+    Then the rule "pd-l1-ic-sp142-negative" <negative>
+    And the rule "ic-negative-to-biomarker-guided" <negative>
+    And the rule "pd-l1-ic-sp142-imvigor210" <line>
+    And the rule "ic-imvigor210-to-biomarker-guided" <line>
+    And the finding "low_pdl1_expression" is not inferred
+    And the finding "high_pdl1_expression" is not inferred
+
+    Examples: IC0 is under 1%, IC1 from 1% to under 5%, IC2+ (IC2/3) 5% or more; a band across a line leaves it open
+      | ic      | negative               | line                   |
+      | 0       | fires                  | is decided not to fire |
+      | 0.9     | fires                  | is decided not to fire |
+      | 1       | is decided not to fire | is decided not to fire |
+      | 4.9     | is decided not to fire | is decided not to fire |
+      | 5       | is decided not to fire | fires                  |
+      | "IC0"   | fires                  | is decided not to fire |
+      | "IC1"   | is decided not to fire | is decided not to fire |
+      | "IC2+"  | is decided not to fire | fires                  |
+      | "IC2/3" | is decided not to fire | fires                  |
+      | >=1     | is decided not to fire | is undecided           |
+      | <5      | is undecided           | is decided not to fire |
+
+  Scenario: An SP142 IC0 beside a high TPS: each score read by its own route, neither read as the other
+    Given the profile field "pd_l1_tps" is 80
+    And the profile field "pd_l1_ic_sp142" is "IC0"
+    When the profile is evaluated
+    Then the finding "pdl1_negative_on_immune_cells" is inferred by rule "pd-l1-ic-sp142-negative"
+    And the finding "high_pdl1_expression" is inferred by rule "pd-l1-tps-high"
+    And the finding "low_pdl1_expression" is ruled out
+    And the finding "pdl1_immune_cells_imvigor210" is ruled out

@@ -35,6 +35,7 @@ Feature: What the rationale explains: why not, how close, what to measure, how f
 
   Scenario: Where hypoxia alone is missing, it is the deciding unknown
     Given the profile "hot-unsuppressed"
+    And the profile field "pd_l1_ic_sp142" is "IC1"
     And the profile field "hypoxia" is unknown
     When the profile is evaluated
     Then the deciding unknown is "hypoxia"

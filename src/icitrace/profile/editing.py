@@ -19,6 +19,7 @@ from icitrace.errors import (
 from icitrace.profile.model import (
     Band,
     Profile,
+    band_labels,
     field_kind,
     field_levels,
     reasoned_fields,
@@ -57,10 +58,14 @@ def typed_value(name: str, text: str) -> Any:
         # One number grammar for every input path: JSON's (no "1_0", "+5", " 5", other scripts' digits).
         if JSON_NUMBER.fullmatch(bare):
             return float(bare)
+        labels = band_labels(name)
+        if bare in labels:  # a banded level as the assay reports it ("IC2+"): the band it stands for
+            return dict(labels[bare])
         band = _band(bare)
         if band is None:
+            levels = f", a level {', '.join(labels)}" if labels else ""
             raise EditError(f'field "{name}" takes a number written as in JSON, such as 9.9, a band such as '
-                            f'">=1 <5", ">=5" or "<1", or unknown; got {text}')
+                            f'">=1 <5", ">=5" or "<1"{levels}, or unknown; got {text}')
         return band
     if kind == "bool":
         if bare not in ("true", "false"):

@@ -42,7 +42,15 @@ TEXT_FIELDS = ("id", "description", "tumor_type")
 #: three-valued reading and the lint use it to bound a field that is unknown.
 ORDERED_FIELDS = (("pd_l1_tps", "pd_l1_cps"),)
 #: the fields that take a number or a band
-NUMERIC_FIELDS = ("tmb", "pd_l1_tps", "pd_l1_cps")
+NUMERIC_FIELDS = ("tmb", "pd_l1_tps", "pd_l1_cps", "pd_l1_ic_sp142")
+#: band labels an assay reports, read as the band each stands for wherever the field is read (a profile,
+#: ``--set``, a table's cell): the SP142 immune-cell scale as IMvigor210 reported it (outside knowledge:
+#: Rosenberg et al., Lancet 2016; IC2/3 is that paper's name for IC2+). A label is the assay's own
+#: scale, not a cut-off: it keeps its meaning when a run moves a rule's line.
+BAND_LABELS: dict[str, dict[str, dict[str, float]]] = {
+    "pd_l1_ic_sp142": {"IC0": {"below": 1}, "IC1": {"at_least": 1, "below": 5}, "IC2+": {"at_least": 5},
+                       "IC2/3": {"at_least": 5}},
+}
 
 
 def _band_schema(schema: dict) -> None:
@@ -89,9 +97,16 @@ class Band(BaseModel):
 Numeric = float | Band
 
 
-def Amount(least: float, most: float) -> object:  # noqa: N802 (reads as a type in the model)
-    """A numeric field's type: a number from ``least`` to ``most``, or a band (checked by ``read_band``)."""
-    return Annotated[float, Field(ge=least, le=most)] | Band
+def Amount(least: float, most: float, labels: tuple[str, ...] = ()) -> object:  # noqa: N802 (reads as a type)
+    """A numeric field's type: a number from ``least`` to ``most``, or a band (checked by ``read_band``), or
+    one of the field's band ``labels`` (``BAND_LABELS``; listed so that the JSON Schema offers them)."""
+    number = Annotated[float, Field(ge=least, le=most)] | Band
+    return number | Literal[labels] if labels else number  # type: ignore[valid-type]
+
+
+def band_labels(field: str) -> dict[str, dict[str, float]]:
+    """The band labels field ``field`` reads (label -> the band's bounds); {} for most fields."""
+    return BAND_LABELS.get(field, {})
 
 
 def read_band(field: str, value: dict) -> Band:
@@ -187,6 +202,15 @@ class Profile(BaseModel):
     tmb: Amount(0, 10_000) | None = Field(None, description="tumour mutational burden, mutations per megabase")
     pd_l1_tps: Amount(0, 100) | None = Field(None, description="PD-L1 tumour proportion score, %")
     pd_l1_cps: Amount(0, 100) | None = Field(None, description="PD-L1 combined positive score (capped at 100)")
+    pd_l1_ic_sp142: Amount(0, 100, tuple(BAND_LABELS["pd_l1_ic_sp142"])) | None = Field(
+        None,
+        description=(
+            "PD-L1 on tumour-infiltrating immune cells by the SP142 assay (IC score): the % of the tumour area "
+            "covered by PD-L1-stained immune cells, 0 to 100. The banded levels read as they are: IC0 (< 1 %), "
+            "IC1 (1 to < 5 %), IC2+ or IC2/3 (>= 5 %). Not interchangeable with a 22C3 TPS or CPS (another "
+            "antibody, other cells, another denominator): give each score in its own field."
+        ),
+    )
     il10: Cytokine | None = Field(None, description="IL-10 level")
     tgf_beta: Cytokine | None = Field(None, description="TGF-beta level")
     tim3: Checkpoint | None = Field(None, description="TIM-3 expression")
@@ -218,7 +242,10 @@ class Profile(BaseModel):
     @field_validator(*NUMERIC_FIELDS, mode="before")
     @classmethod
     def _band(cls, value: object, info: ValidationInfo) -> object:
-        return read_band(info.field_name, value) if isinstance(value, dict) else value  # type: ignore[arg-type]
+        name = info.field_name
+        if isinstance(value, str) and value in band_labels(name):  # type: ignore[arg-type]
+            value = band_labels(name)[value]  # type: ignore[arg-type]  # a label is the band it stands for
+        return read_band(name, value) if isinstance(value, dict) else value  # type: ignore[arg-type]
 
     @field_validator(*NUMERIC_FIELDS)
     @classmethod

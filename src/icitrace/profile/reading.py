@@ -18,6 +18,7 @@ from icitrace.errors import ParseRefused as _Refused
 from icitrace.files import UnreadableInput, open_input, stdin_bytes
 from icitrace.profile.model import (
     Profile,
+    band_labels,
     field_bounds,
     field_kind,
     field_levels,
@@ -175,8 +176,10 @@ def expectation(field: str) -> str:
     if kind == "list":
         return "a list of strings ([] for none found)"
     low, high = field_bounds(field)
-    return (f"a JSON number from {low:g} to {high:g} (not a string), 0 or at least 0.0001, or a band such as "
-            '{"at_least": 1, "below": 5}')
+    labels = band_labels(field)
+    text = "" if labels else " (not a string)"  # a level is text, so a field with levels takes some
+    return (f"a JSON number from {low:g} to {high:g}{text}, 0 or at least 0.0001, or a band such as "
+            '{"at_least": 1, "below": 5}' + (f", or one of the levels {', '.join(labels)}" if labels else ""))
 
 
 def _show(value: Any, limit: int = 80) -> str:

@@ -12,18 +12,20 @@ from collections.abc import Iterator
 from icitrace.profile.model import (
     always_below,
     as_numeric,
+    band_labels,
     field_kind,
     field_levels,
     reasoned_fields,
 )
 
-#: values around the shipped cut-offs (TMB 10, TPS 1 and 50, CPS 10) plus the range ends
+#: values around the shipped cut-offs (TMB 10, TPS 1 and 50, CPS 10, SP142 IC 1 and 5) plus the range ends
 _NUMBER_POINTS = {
     "tmb": (0, 0.5, 9.9, 10, 10.1, 10_000),
     "pd_l1_tps": (0, 0.9, 1, 49.9, 50, 100),
     "pd_l1_cps": (0, 9.9, 10, 100),
+    "pd_l1_ic_sp142": (0, 0.9, 1, 4.9, 5, 10, 100),
 }
-_NUMBER_RANGE = {"tmb": (0, 60), "pd_l1_tps": (0, 100), "pd_l1_cps": (0, 100)}
+_NUMBER_RANGE = {"tmb": (0, 60), "pd_l1_tps": (0, 100), "pd_l1_cps": (0, 100), "pd_l1_ic_sp142": (0, 30)}
 #: two the rules read as immune evasion and two they do not
 _ALTERATIONS = ("WNT/beta-catenin activation", "PTEN loss", "KRAS mutation", "JAK1/2 loss")
 
@@ -46,8 +48,11 @@ def synth_profiles(n: int, seed: int = 0, p_unknown: float = 0.3, p_band: float 
         yield profile
 
 
-def _band(rng: random.Random, name: str) -> dict:
-    """A band with edges on and around the cut-offs: open below, open above, or closed."""
+def _band(rng: random.Random, name: str) -> dict | str:
+    """A band with edges on and around the cut-offs: open below, open above, or closed; for a field with
+    band labels, half the time one of its labels (IC2+), as an assay reports it."""
+    if band_labels(name) and rng.random() < 0.5:
+        return rng.choice(sorted(band_labels(name)))
     edges = sorted(rng.sample(sorted({float(p) for p in _NUMBER_POINTS[name]} - {0.0}), 2))
     shape = rng.choice(("at_least", "below", "both"))
     if shape == "at_least":

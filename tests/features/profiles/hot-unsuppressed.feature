@@ -1,4 +1,4 @@
-# Written by `icitrace scenario` from profiles/hot-unsuppressed.json (icitrace 0.1.0, rules 2026.12.2).
+# Written by `icitrace scenario` from profiles/hot-unsuppressed.json (icitrace 0.1.0, rules 2026.12.3).
 # ILLUSTRATIVE ONLY - not for clinical use: a hypothetical profile and one review's ideas.
 # id: hot-unsuppressed
 # tumour type: hypothetical melanoma
@@ -44,6 +44,8 @@ Feature: hot-unsuppressed
     And the finding "low_immunogenicity" is ruled out
     And the finding "low_pdl1_expression" is ruled out
     And the finding "cps_below_keynote355" is ruled out
+    And the finding "pdl1_negative_on_immune_cells" is undecided
+    And the finding "pdl1_immune_cells_imvigor210" is undecided
     And the finding "high_tmb" is inferred by rule "tmb-high"
     And the finding "high_pdl1_expression" is inferred by rule "pd-l1-tps-high"
     And the strategy "ici_plus_chemotherapy" is ruled out

@@ -1,4 +1,4 @@
-# Written by `icitrace scenario` from profiles/hypoxic-tumour.json (icitrace 0.1.0, rules 2026.12.2).
+# Written by `icitrace scenario` from profiles/hypoxic-tumour.json (icitrace 0.1.0, rules 2026.12.3).
 # ILLUSTRATIVE ONLY - not for clinical use: a hypothetical profile and one review's ideas.
 # id: hypoxic-tumour
 # tumour type: hypothetical head and neck squamous cell carcinoma
@@ -33,6 +33,8 @@ Feature: hypoxic-tumour
     And the finding "low_immunogenicity" is inferred by rule "tmb-below-high"
     And the finding "low_pdl1_expression" is ruled out
     And the finding "cps_below_keynote355" is ruled out
+    And the finding "pdl1_negative_on_immune_cells" is undecided
+    And the finding "pdl1_immune_cells_imvigor210" is undecided
     And the finding "high_tmb" is ruled out
     And the finding "high_pdl1_expression" is ruled out
     And the strategy "ici_plus_chemotherapy" is suggested by rule "exclusion-to-chemotherapy"

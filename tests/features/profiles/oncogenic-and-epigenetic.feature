@@ -1,9 +1,11 @@
-# Written by `icitrace scenario` from profiles/oncogenic-and-epigenetic.json (icitrace 0.1.0, rules 2026.12.2).
+# Written by `icitrace scenario` from profiles/oncogenic-and-epigenetic.json (icitrace 0.1.0, rules 2026.12.3).
 # ILLUSTRATIVE ONLY - not for clinical use: a hypothetical profile and one review's ideas.
 # id: oncogenic-and-epigenetic
 # tumour type: hypothetical hepatocellular carcinoma
 # description: An activated WNT/beta-catenin pathway and epigenetically silenced immune genes:
-# + tumour-intrinsic evasion and the inferred targeted-therapy partners.
+# + tumour-intrinsic evasion and the inferred targeted-therapy partners. PD-L1 is given twice, as
+# + two assays report it: a TPS of 1% (on the line, so not negative by TPS) and IC0 on immune cells
+# + by SP142 (under 1% of the tumour area); each is read by its own route, neither as the other.
 Feature: oncogenic-and-epigenetic
 
   Scenario: What oncogenic-and-epigenetic reaches, rules out and leaves undecided
@@ -11,6 +13,7 @@ Feature: oncogenic-and-epigenetic
       | field                 | value                       |
       | tmb                   | 4                           |
       | pd_l1_tps             | 1                           |
+      | pd_l1_ic_sp142        | <1                          |
       | mhc_class_i           | intact                      |
       | tumor_antigens        | intact                      |
       | oncogenic_alterations | WNT/beta-catenin activation |
@@ -30,6 +33,8 @@ Feature: oncogenic-and-epigenetic
     And the finding "low_immunogenicity" is inferred by rule "tmb-below-high"
     And the finding "low_pdl1_expression" is ruled out
     And the finding "cps_below_keynote355" is undecided
+    And the finding "pdl1_negative_on_immune_cells" is inferred by rule "pd-l1-ic-sp142-negative"
+    And the finding "pdl1_immune_cells_imvigor210" is ruled out
     And the finding "high_tmb" is ruled out
     And the finding "high_pdl1_expression" is ruled out
     And the strategy "ici_plus_chemotherapy" is undecided
@@ -42,6 +47,7 @@ Feature: oncogenic-and-epigenetic
     And the strategy "tgf_beta_inhibition" is undecided
     And the strategy "hypoxia_targeting" is undecided
     And the strategy "biomarker_guided_personalization" is suggested by rule "low-tmb-to-biomarker-guided"
+    And the strategy "biomarker_guided_personalization" is suggested by rule "ic-negative-to-biomarker-guided"
     And the strategy "anti_tim3_combination" is undecided
     And the strategy "anti_lag3_combination" is undecided
     And the strategy "anti_vista_combination" is undecided

@@ -1,11 +1,13 @@
-# Written by `icitrace scenario` from profiles/tgf-beta-primary-resistance.json (icitrace 0.1.0, rules 2026.12.2).
+# Written by `icitrace scenario` from profiles/tgf-beta-primary-resistance.json (icitrace 0.1.0, rules 2026.12.3).
 # ILLUSTRATIVE ONLY - not for clinical use: a hypothetical profile and one review's ideas.
 # id: tgf-beta-primary-resistance
 # tumour type: hypothetical urothelial carcinoma
 # description: Never responded to a PD-1 inhibitor (SITC primary resistance), with TGF-beta and
 # + PD-L1 raised together and T cells held at the tumour margin: the review's suppressive-baseline
 # + story of raised checkpoint ligands and cytokines, consistent with this history, beside the
-# + biomarker reading of the same high PD-L1.
+# + biomarker reading of the same high PD-L1. PD-L1 on immune cells is given as an SP142 trial
+# + reports it (IC2+, 5% or more of the tumour area), read by that trial's own line and not as high
+# + PD-L1.
 Feature: tgf-beta-primary-resistance
 
   Scenario: What tgf-beta-primary-resistance reaches, rules out and leaves undecided
@@ -13,6 +15,7 @@ Feature: tgf-beta-primary-resistance
       | field               | value              |
       | tmb                 | 5                  |
       | pd_l1_tps           | 60                 |
+      | pd_l1_ic_sp142      | >=5                |
       | il10                | normal             |
       | tgf_beta            | elevated           |
       | tregs               | absent             |
@@ -35,6 +38,8 @@ Feature: tgf-beta-primary-resistance
     And the finding "low_immunogenicity" is inferred by rule "tmb-below-high"
     And the finding "low_pdl1_expression" is ruled out
     And the finding "cps_below_keynote355" is ruled out
+    And the finding "pdl1_negative_on_immune_cells" is ruled out
+    And the finding "pdl1_immune_cells_imvigor210" is inferred by rule "pd-l1-ic-sp142-imvigor210"
     And the finding "high_tmb" is ruled out
     And the finding "high_pdl1_expression" is inferred by rule "pd-l1-tps-high"
     And the strategy "ici_plus_chemotherapy" is suggested by rule "exclusion-to-chemotherapy"
@@ -46,6 +51,7 @@ Feature: tgf-beta-primary-resistance
     And the strategy "tgf_beta_inhibition" is suggested by rule "tgf-beta-to-tgf-beta-inhibition"
     And the strategy "hypoxia_targeting" is ruled out
     And the strategy "biomarker_guided_personalization" is suggested by rule "low-tmb-to-biomarker-guided"
+    And the strategy "biomarker_guided_personalization" is suggested by rule "ic-imvigor210-to-biomarker-guided"
     And the strategy "biomarker_guided_personalization" is suggested by rule "high-pdl1-to-biomarker-guided"
     And the strategy "anti_tim3_combination" is undecided
     And the strategy "anti_lag3_combination" is undecided

@@ -33,7 +33,8 @@ const LABELS = {
   id: ["Case name", ""], description: ["Description", "free text, never reasoned on"],
   tumor_type: ["Tumour type", "free text, never reasoned on"],
   tmb: ["Tumour mutational burden (TMB)", "mut/Mb"], pd_l1_tps: ["PD-L1 tumour proportion score (TPS)", "%"],
-  pd_l1_cps: ["PD-L1 combined positive score (CPS)", "a score, capped at 100"], il10: ["IL-10 level", ""],
+  pd_l1_cps: ["PD-L1 combined positive score (CPS)", "a score, capped at 100"],
+  pd_l1_ic_sp142: ["PD-L1 on immune cells by SP142 (IC score)", "% of tumour area, or IC0, IC1, IC2+"], il10: ["IL-10 level", ""],
   tgf_beta: ["TGF-beta level", ""], tim3: ["TIM-3 expression", ""], lag3: ["LAG-3 expression", ""],
   vista: ["VISTA expression", ""], tregs: ["Regulatory T cells (Tregs)", ""],
   mdscs: ["Myeloid-derived suppressor cells (MDSCs)", ""], hypoxia: ["Tumour hypoxia", ""],
@@ -264,6 +265,8 @@ function readNumber(field, text) {
     if (n < arm.minimum || n > arm.maximum) throw new Error(`${t} is out of range: give ${range}`);
     return n;
   };
+  const levels = ((field.spec.anyOf || []).find((a) => a.enum) || {}).enum || [];
+  if (levels.includes(text)) return { value: text };  // an assay's banded level (IC2+): the server reads its band
   try {
     if (NUMBER.test(text)) return { value: number(text) };
     const band = BAND.exec(text);
