@@ -7,7 +7,7 @@ import textwrap
 from icitrace.columns import fit
 from icitrace.rulebase.book import RuleBook
 from icitrace.rulebase.model import Rule
-from icitrace.rulebase.operators import describe
+from icitrace.rulebase.conditions import describe
 
 
 def rule_rows(book: RuleBook) -> list[dict]:

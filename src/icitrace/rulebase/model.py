@@ -293,18 +293,6 @@ class Rule(_Strict):
         """The cut-offs the title names, as (name, form): form "" (value and unit) or "number"."""
         return [(m.group(1), m.group(2) or "") for m in TITLE_CUTOFF.finditer(self.title)]
 
-    def findings_read(self, catalog: Catalog) -> list[str]:
-        """The findings this rule reads, in order, without repeats: each `finding:` and, for a `count:`,
-        every finding of the counted kind (any of them may fill the count). The one definition of a rule's
-        dependencies: the loader's cycle check and the three-valued reading's order both follow it."""
-        read: list[str] = []
-        for cond in self.when:
-            if cond.finding is not None:
-                read.append(cond.finding)
-            elif cond.count is not None:
-                read += [f for f, entry in catalog.findings.items() if entry.kind == cond.count.kind]
-        return list(dict.fromkeys(read))
-
 
 def _num(value: float) -> str:
     """A number as people write it: 10 not 10.0, 3.2 not 3.2000000000000002."""
