@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
     AfterValidator,
@@ -20,6 +20,9 @@ from pydantic import (
     model_validator,
 )
 
+from icitrace.profile.model import MIN_POSITIVE
+
+#: firmest first (``EVIDENCE_ORDER``)
 EvidenceKind = Literal["review-stated", "inferred-link", "external-cutoff"]
 FindingKind = Literal["mechanism", "biomarker signal"]
 #: the kind of resistance the review ties a finding to: primary ([4]) or adaptive ([3])
@@ -28,7 +31,7 @@ HistoryValue = Literal["naive", "primary_resistance", "acquired_resistance"]
 
 #: Evidence kinds from firmest to weakest. A chain is as firm as its weakest link, and a link whose
 #: premise rests on a cut-off from outside the review counts as `external-cutoff` whatever its kind.
-EVIDENCE_ORDER: tuple[str, ...] = ("review-stated", "inferred-link", "external-cutoff")
+EVIDENCE_ORDER: tuple[str, ...] = get_args(EvidenceKind)
 
 REVIEW_CITATION = re.compile(r"^\[(10|[1-9])\]$|^conclusion$")
 RULE_ID = r"^[a-z0-9]+(-[a-z0-9]+)*$"
@@ -61,8 +64,8 @@ class _Strict(BaseModel):
 
 
 #: The numbers the C engine reads reliably (docs/durable-rules.md: exponent-form floats such as 1e-05 fail with error
-#: 204, and so do very large ones): 0, or from 0.0001 to 10,000, the profile's own limits.
-SMALLEST, LARGEST = 0.0001, 10_000
+#: 204, and so do very large ones): 0, or from 0.0001 (the profile's own smallest number) to 10,000.
+SMALLEST, LARGEST = MIN_POSITIVE, 10_000
 
 
 def engine_number(value: float) -> float:
