@@ -17,7 +17,7 @@ from collections.abc import Mapping
 
 from icitrace.profile.model import Profile
 from icitrace.rulebase.book import RuleBook
-from icitrace.rulebase.conditions import FALSE, TRUE, Verdict, any_of, meaning, union
+from icitrace.rulebase.conditions import FALSE, TRUE, Verdict, any_of, meaning, undecided
 from icitrace.rulebase.model import Condition, Rule
 
 __all__ = ["FALSE", "TRUE", "Reading", "Verdict", "any_of", "assess", "condition_verdict", "evaluation_order",
@@ -33,6 +33,8 @@ class Reading:
         self.steps = tuple((rule.id, tuple(meaning(c).prepare(c, catalog, cutoffs) for c in rule.when))
                            for rule in book.graph.order())
         self.rule_ids = tuple(rule.id for rule in book.rules)
+        #: whether the order is the rules' own (then the verdicts need no reordering)
+        self.in_order = self.rule_ids == tuple(step[0] for step in self.steps)
         self.producers = {f: tuple(r.id for r in rules) for f, rules in book.graph.producers.items()}
 
     def assess(self, known: Mapping[str, object]) -> dict[str, Verdict]:
@@ -49,9 +51,9 @@ class Reading:
                 if holds.holds is None:
                     waiting = [holds] if waiting is None else [*waiting, holds]
             if waiting is not None and verdict is TRUE:
-                verdict = Verdict(None, union(v.missing for v in waiting))
+                verdict = undecided(waiting)
             rules[rule_id] = verdict
-        return {rule_id: rules[rule_id] for rule_id in self.rule_ids}
+        return rules if self.in_order else {rule_id: rules[rule_id] for rule_id in self.rule_ids}
 
 
 class _Findings(dict):

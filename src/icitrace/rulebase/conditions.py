@@ -15,7 +15,7 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from icitrace.profile.model import Band, narrowed, possible, show_value
+from icitrace.profile.model import ORDERED_FIELDS, Band, narrowed, possible, show_value
 from icitrace.rulebase.model import Catalog, Condition, Cutoff
 from icitrace.rulebase.operators import NO_VALUE, OPERATORS
 
@@ -40,24 +40,29 @@ Test = Callable[[Mapping[str, object], Mapping[str, Verdict]], Verdict]
 
 def all_of(verdicts: list[Verdict]) -> Verdict:
     """Kleene's three-valued AND: one False decides; else undecided if one is, naming what each waits on."""
-    waiting = None
+    waiting: list[Verdict] = []
     for verdict in verdicts:
         if verdict.holds is False:
             return FALSE
         if verdict.holds is None:
-            waiting = [verdict] if waiting is None else [*waiting, verdict]
-    return TRUE if waiting is None else Verdict(None, union(v.missing for v in waiting))
+            waiting.append(verdict)
+    return undecided(waiting) if waiting else TRUE
 
 
 def any_of(verdicts: list[Verdict]) -> Verdict:
     """Kleene's three-valued OR: holds if one holds, fails if all fail, else undecided."""
-    waiting = None
+    waiting: list[Verdict] = []
     for verdict in verdicts:
         if verdict.holds is True:
             return TRUE
         if verdict.holds is None:
-            waiting = [verdict] if waiting is None else [*waiting, verdict]
-    return FALSE if waiting is None else Verdict(None, union(v.missing for v in waiting))
+            waiting.append(verdict)
+    return undecided(waiting) if waiting else FALSE
+
+
+def undecided(waiting: list[Verdict]) -> Verdict:
+    """The undecided verdict of several undecided ones: waiting on what any of them waits on."""
+    return waiting[0] if len(waiting) == 1 else Verdict(None, union(v.missing for v in waiting))
 
 
 def union(groups) -> tuple[str, ...]:  # noqa: ANN001
@@ -107,11 +112,21 @@ class FieldTest(ConditionKind):
     def prepare(self, cond, catalog, cutoffs):  # noqa: ANN001, ANN201
         op, name, waiting = OPERATORS[cond.op], cond.field, Verdict(None, (cond.field,))
         allowed, holds_for = op.interval(cond, cutoffs), op.prepare(cond, cutoffs)
+        if allowed is None:  # a level, a truth value, a list: known, it decides; unknown, it waits
+
+            def decided(known: Mapping[str, object], findings: Mapping[str, Verdict]) -> Verdict:
+                value = known.get(name)
+                return waiting if value is None else TRUE if holds_for(value) else FALSE
+
+            return decided
+        # the fields whose value may bound this one (CPS >= TPS): without them known, nothing rules it out
+        bounding = tuple(f for pair in ORDERED_FIELDS if name in pair for f in pair if f != name)
 
         def test(known: Mapping[str, object], findings: Mapping[str, Verdict]) -> Verdict:
             value = known.get(name)
             if value is None:  # an unknown field: only ever ruled out, never held (the engine has no value)
-                return FALSE if allowed is not None and ruled_out_by(name, allowed, known) else waiting
+                bounded = any(f in known for f in bounding)
+                return FALSE if bounded and ruled_out_by(name, allowed, known) else waiting  # type: ignore[arg-type]
             if isinstance(value, Band):  # tested as the other fields narrow it, like an unknown number
                 value = narrowed(name, known)  # type: ignore[arg-type]
             holds = holds_for(value)

@@ -80,6 +80,10 @@ class Is(FieldOperator):
     def holds(self, cond, value, cutoffs):  # noqa: ANN001, ANN201
         return value == cond.arg and type(value) is type(cond.arg)  # true is not 1
 
+    def prepare(self, cond, cutoffs):  # noqa: ANN001, ANN201
+        wanted, kind = cond.arg, type(cond.arg)
+        return lambda value: value == wanted and type(value) is kind
+
     def words(self, cond, cutoffs, value=NO_VALUE):  # noqa: ANN001, ANN201
         return f"{cond.field} is {show_value(cond.arg)}"
 
@@ -105,6 +109,10 @@ class In(FieldOperator):
 
     def holds(self, cond, value, cutoffs):  # noqa: ANN001, ANN201
         return value in cond.arg
+
+    def prepare(self, cond, cutoffs):  # noqa: ANN001, ANN201
+        words = frozenset(cond.arg)  # level words: strings, as the loader checked
+        return lambda value: value in words
 
     def words(self, cond, cutoffs, value=NO_VALUE):  # noqa: ANN001, ANN201
         either = " or ".join(cond.arg)
