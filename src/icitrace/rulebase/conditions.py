@@ -15,7 +15,16 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from icitrace.profile.model import ORDERED_FIELDS, Band, narrowed, possible, show_value
+from icitrace.errors import did_you_mean
+from icitrace.profile.model import (
+    ORDERED_FIELDS,
+    Band,
+    field_kind,
+    narrowed,
+    possible,
+    reasoned_fields,
+    show_value,
+)
 from icitrace.rulebase.model import Catalog, Condition, Cutoff
 from icitrace.rulebase.operators import NO_VALUE, OPERATORS
 
@@ -38,19 +47,9 @@ FALSE = Verdict(False)
 Test = Callable[[Mapping[str, object], Mapping[str, Verdict]], Verdict]
 
 
-def all_of(verdicts: list[Verdict]) -> Verdict:
-    """Kleene's three-valued AND: one False decides; else undecided if one is, naming what each waits on."""
-    waiting: list[Verdict] = []
-    for verdict in verdicts:
-        if verdict.holds is False:
-            return FALSE
-        if verdict.holds is None:
-            waiting.append(verdict)
-    return undecided(waiting) if waiting else TRUE
-
-
 def any_of(verdicts: list[Verdict]) -> Verdict:
-    """Kleene's three-valued OR: holds if one holds, fails if all fail, else undecided."""
+    """Kleene's three-valued OR: holds if one holds, fails if all fail, else undecided (its AND is a rule's
+    verdict, ``reasoning.verdicts.Reading``, which stops at the first condition that fails)."""
     waiting: list[Verdict] = []
     for verdict in verdicts:
         if verdict.holds is True:
@@ -88,6 +87,10 @@ class ConditionKind:
         them, which the lint checks on its own)."""
         return True
 
+    def problems(self, cond: Condition, catalog: Catalog, cutoffs: Mapping[str, Cutoff]) -> list[tuple[str, str]]:
+        """What is wrong with it in this rule base, each with the key whose line shows it (the loader's)."""
+        return []
+
     def prepare(self, cond: Condition, catalog: Catalog, cutoffs: Mapping[str, Cutoff]) -> Test:
         """Its three-valued verdict as a function of (known fields, finding verdicts)."""
         raise NotImplementedError
@@ -108,6 +111,20 @@ class FieldTest(ConditionKind):
     """`field: NAME` with one operator: its meaning on a value is the operator's."""
 
     kind = "field"
+
+    def problems(self, cond, catalog, cutoffs):  # noqa: ANN001, ANN201
+        name, op = cond.field, OPERATORS.get(cond.op or "")
+        if name not in reasoned_fields():
+            return [(f"unknown profile field `{name}`{did_you_mean(name, reasoned_fields())}", "field")]
+        if op is None:
+            return [(f"unknown test `{cond.op}`{did_you_mean(cond.op, OPERATORS)} (tests: {', '.join(OPERATORS)})",
+                     cond.op)]
+        kind = field_kind(name)
+        if kind not in op.kinds:
+            fitting = [k for k, o in OPERATORS.items() if kind in o.kinds]
+            return [(f"`{cond.op}` does not apply to {kind} field `{name}` (use {' or '.join(fitting)})", cond.op)]
+        problem = op.check(cond, cutoffs)
+        return [(problem, cond.op)] if problem else []
 
     def prepare(self, cond, catalog, cutoffs):  # noqa: ANN001, ANN201
         op, name, waiting = OPERATORS[cond.op], cond.field, Verdict(None, (cond.field,))
@@ -145,6 +162,11 @@ class FindingRef(ConditionKind):
     """`finding: ID`: holds when the finding is derived; one engine pattern on its fact."""
 
     kind = "finding"
+
+    def problems(self, cond, catalog, cutoffs):  # noqa: ANN001, ANN201
+        if cond.finding in catalog.findings:
+            return []
+        return [(f"unknown finding `{cond.finding}`{did_you_mean(cond.finding, catalog.findings)}", "finding")]
 
     def reads(self, cond, catalog):  # noqa: ANN001, ANN201
         return [cond.finding]

@@ -23,7 +23,7 @@ from icitrace.rulebase.files import (
     RuleFiles,
     read_rule_files,
 )
-from icitrace.rulebase.conditions import join_problems
+from icitrace.rulebase.conditions import join_problems, meaning
 from icitrace.rulebase.graph import RuleGraph
 from icitrace.rulebase.lint import lint, text_problems, unordered_cutoffs
 from icitrace.rulebase.model import (
@@ -275,7 +275,7 @@ def _check_rules(rules: list[Rule], catalog: Catalog, cutoffs: dict[str, Cutoff]
             bad(("id",), f"duplicate rule id (first defined at {seen[rule.id].where})")
         seen.setdefault(rule.id, rule)
         for i, cond in enumerate(rule.when):
-            for message, key in _condition_problems(cond, catalog, cutoffs):
+            for message, key in meaning(cond).problems(cond, catalog, cutoffs):
                 bad(("when", i, key), message)
         table = catalog.findings if rule.then.finding else catalog.strategies
         if rule.then.id not in table:
@@ -349,27 +349,6 @@ def _check_list_tests(rules: list[Rule], problems: list[RuleProblem]) -> None:
                 problems.append(RuleProblem(str(rule._doc.path), rule._doc.line(("rules", rule._index, "when", i)),
                                             f"rule `{rule.id}`: more than {MAX_LIST_TESTS} distinct `includes_any` "
                                             "tests: each adds a key to the profile fact, which holds at most 253"))
-
-
-def _condition_problems(cond: Condition, catalog: Catalog, cutoffs: dict[str, Cutoff]) -> list[tuple[str, str]]:
-    """What is wrong with one condition, each with the key whose line shows it."""
-    if cond.kind == "finding":
-        if cond.finding in catalog.findings:
-            return []
-        return [(f"unknown finding `{cond.finding}`{did_you_mean(cond.finding, catalog.findings)}", "finding")]
-    if cond.kind == "count":
-        return []
-    name, op = cond.field, OPERATORS.get(cond.op or "")
-    if name not in reasoned_fields():
-        return [(f"unknown profile field `{name}`{did_you_mean(name, reasoned_fields())}", "field")]
-    if op is None:
-        return [(f"unknown test `{cond.op}`{did_you_mean(cond.op, OPERATORS)} (tests: {', '.join(OPERATORS)})", cond.op)]
-    kind = field_kind(name)
-    if kind not in op.kinds:
-        fitting = [k for k, o in OPERATORS.items() if kind in o.kinds]
-        return [(f"`{cond.op}` does not apply to {kind} field `{name}` (use {' or '.join(fitting)})", cond.op)]
-    problem = op.check(cond, cutoffs)
-    return [(problem, cond.op)] if problem else []
 
 
 def _check_cycles(rules: list[Rule], catalog: Catalog, problems: list[RuleProblem]) -> None:

@@ -211,8 +211,9 @@ class Condition(_Strict):
     """One test: a profile field with one operator (`field: tmb` + `below: tmb_high`), a finding
     (`finding: ID`), or a count of findings (`count: {kind, at_least}`).
 
-    The operator is kept as written (`op`, `arg`); what it means lives in ``rulebase.operators``, and the
-    loader checks it there, with the line of the key."""
+    Shape only: what each kind of condition means lives in ``rulebase.conditions``; the operator is kept
+    as written (`op`, `arg`), what it means lives in ``rulebase.operators``, and the loader checks it
+    there, with the line of the key."""
 
     field: str | None = None
     op: str | None = None

@@ -38,14 +38,15 @@ class FieldOperator:
         ruleset for profiles without bands (``engine.compile``)."""
         raise NotImplementedError
 
-    def holds(self, cond: Condition, value: Any, cutoffs: Mapping[str, Cutoff]) -> bool:
-        """Whether a known value satisfies the condition: the engine's semantics, in Python."""
+    def prepare(self, cond: Condition, cutoffs: Mapping[str, Cutoff]) -> Callable[[Any], bool | None]:
+        """Whether a known value satisfies the condition (the engine's semantics, in Python), as a function
+        of the value alone: what can be worked out before any profile is, is (the three-valued reading
+        prepares a rule book once). The one definition of the operator's meaning on a value."""
         raise NotImplementedError
 
-    def prepare(self, cond: Condition, cutoffs: Mapping[str, Cutoff]) -> Callable[[Any], bool | None]:
-        """``holds`` for this condition and these cut-offs, as a function of the value alone: what can be
-        worked out before any profile is, is (the three-valued reading prepares a rule book once)."""
-        return lambda value: self.holds(cond, value, cutoffs)
+    def holds(self, cond: Condition, value: Any, cutoffs: Mapping[str, Cutoff]) -> bool | None:
+        """Whether a known value satisfies the condition (``prepare``, asked once)."""
+        return self.prepare(cond, cutoffs)(value)
 
     def words(self, cond: Condition, cutoffs: Mapping[str, Cutoff], value: Any = NO_VALUE) -> str:
         raise NotImplementedError
@@ -77,12 +78,9 @@ class Is(FieldOperator):
     def compile(self, cond, cutoffs, fact_key):  # noqa: ANN001, ANN201
         return {cond.field: cond.arg}
 
-    def holds(self, cond, value, cutoffs):  # noqa: ANN001, ANN201
-        return value == cond.arg and type(value) is type(cond.arg)  # true is not 1
-
     def prepare(self, cond, cutoffs):  # noqa: ANN001, ANN201
         wanted, kind = cond.arg, type(cond.arg)
-        return lambda value: value == wanted and type(value) is kind
+        return lambda value: value == wanted and type(value) is kind  # true is not 1
 
     def words(self, cond, cutoffs, value=NO_VALUE):  # noqa: ANN001, ANN201
         return f"{cond.field} is {show_value(cond.arg)}"
@@ -106,9 +104,6 @@ class In(FieldOperator):
         # Exclusive alternatives on one field: at most one branch is ever true, so $or fires once.
         tests = [{cond.field: word} for word in cond.arg]
         return tests[0] if len(tests) == 1 else {"$or": tests}
-
-    def holds(self, cond, value, cutoffs):  # noqa: ANN001, ANN201
-        return value in cond.arg
 
     def prepare(self, cond, cutoffs):  # noqa: ANN001, ANN201
         words = frozenset(cond.arg)  # level words: strings, as the loader checked
@@ -147,12 +142,9 @@ class _Threshold(FieldOperator):
         subject = cond.field if value is NO_VALUE else f"{cond.field} {show_value(value)}"
         return f"{subject} {self.sign} {cutoffs[cond.arg].show()}"
 
-    def holds(self, cond, value, cutoffs):  # noqa: ANN001, ANN201
+    def prepare(self, cond, cutoffs):  # noqa: ANN001, ANN201
         """True or False when the whole value (a number, or every number of a band) is on one side of the
         cut-off; None when a band straddles it."""
-        return interval_of(value).decide(self.interval(cond, cutoffs))
-
-    def prepare(self, cond, cutoffs):  # noqa: ANN001, ANN201
         allowed = self.interval(cond, cutoffs)
         return lambda value: interval_of(value).decide(allowed)
 
@@ -196,8 +188,8 @@ class NotEmpty(FieldOperator):
     def compile(self, cond, cutoffs, fact_key):  # noqa: ANN001, ANN201
         return {"$gt": {fact_key: 0}}  # the list's length, carried by the fact
 
-    def holds(self, cond, value, cutoffs):  # noqa: ANN001, ANN201
-        return len(value) > 0
+    def prepare(self, cond, cutoffs):  # noqa: ANN001, ANN201
+        return lambda value: len(value) > 0
 
     def words(self, cond, cutoffs, value=NO_VALUE):  # noqa: ANN001, ANN201
         if value is NO_VALUE:
@@ -231,9 +223,6 @@ class IncludesAny(FieldOperator):
 
     def compile(self, cond, cutoffs, fact_key):  # noqa: ANN001, ANN201
         return {fact_key: 1}
-
-    def holds(self, cond, value, cutoffs):  # noqa: ANN001, ANN201
-        return names_any(value, self.items(cond))
 
     def prepare(self, cond, cutoffs):  # noqa: ANN001, ANN201
         wanted = self.items(cond)
