@@ -100,9 +100,13 @@ class RuleBook:
         """Finding id -> the rules that conclude it, in order."""
         return self.graph.producers
 
-    def cutoffs_of(self, rule: Rule) -> list[str]:
-        """The named cut-offs a rule reads, in order."""
-        return cutoffs_read(rule)
+    def cutoffs_of(self, rule: Rule) -> tuple[str, ...]:
+        """The named cut-offs a rule reads, in order (worked out once per rule book: every result asks)."""
+        return self._cutoffs_read[rule.id]
+
+    @cached_property
+    def _cutoffs_read(self) -> dict[str, tuple[str, ...]]:
+        return {rule.id: tuple(cutoffs_read(rule)) for rule in self.rules}
 
     def title(self, rule: Rule) -> str:
         """The rule's title with each cut-off it names shown at the value in force, and, where this run
