@@ -125,11 +125,15 @@ def test_every_operator_applies_to_some_field_kind_and_reads_in_words(book):
 
 def test_the_differential_check_reports_a_rule_whose_reading_drifts_from_the_engine(book, monkeypatch):
     """If an operator's Python reading disagreed with what it compiles to, lint would say which rules."""
+    from collections import OrderedDict
+
+    from icitrace.reasoning import verdicts
     from icitrace.rulebase import operators
     from icitrace.verify import check
 
     assert check(book, 300).disagreements == []
-    monkeypatch.setattr(operators.Is, "holds", lambda self, cond, value, cutoffs: False)
+    monkeypatch.setattr(operators.Is, "prepare", lambda self, cond, cutoffs: lambda value: False)
+    monkeypatch.setattr(verdicts, "_readings", OrderedDict())  # the reading is prepared again, drifted
     drifted = check(book, 300)
     assert {"hypoxia-high", "acidity-acidic", "tim3-elevated"} <= {d.rule for d in drifted.disagreements}
     assert all(d.engine_only > 0 and d.reading_only == 0 for d in drifted.disagreements if d.rule == "hypoxia-high")

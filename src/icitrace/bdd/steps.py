@@ -424,14 +424,12 @@ def then_maturity(sid: str, stage: str, icitrace_case: Case) -> None:
         _fail(f"expected strategy {sid!r} at the stage {stage!r}, but it is at {shown!r}")
 
 
-#: firmest first (a chain is as firm as its weakest link)
-_FIRMNESS = ("review-stated", "inferred-link", "external-cutoff")
-
-
 @_step(say.THEN_EVIDENCE)
 def then_evidence(sid: str, evidence: str, icitrace_case: Case) -> None:
+    from icitrace.rulebase.model import EVIDENCE_ORDER  # firmest first; imported when a scenario asks
+
     strategy = _suggested(sid, icitrace_case)
-    best = min((r.chain_evidence for r in strategy.routes), key=_FIRMNESS.index)
+    best = min((r.chain_evidence for r in strategy.routes), key=EVIDENCE_ORDER.index)
     if best != evidence:
         routes = "; ".join(f"{r.rule}: {r.chain_evidence}" for r in strategy.routes)
         _fail(f"expected strategy {sid!r} to rest at best on {evidence} evidence, but its firmest route is "

@@ -1,10 +1,9 @@
 """Checked rules -> durable-rules ruleset definitions (the JSON form its C engine takes).
 
 Each rule becomes one engine rule whose action name is the rule id. Profile-field conditions of a
-rule share one pattern ``p`` on the profile fact; each finding condition is its own pattern ``f<i>``;
-a count condition ``at least k findings of kind K`` joins the patterns ``k1..kk`` on the finding
-facts numbered 1..k of that kind. What each field test compiles to is its operator's business
-(``rulebase.operators``); a list test reads a key of the profile fact (``facts.profile_fact``). Every
+rule share one pattern ``p`` on the profile fact; each join on finding facts (``finding:`` as ``f<i>``,
+``count:`` as ``k1..kk``) is its condition's business (``rulebase.conditions``), and what each field
+test compiles to its operator's (``rulebase.operators``); a list test reads a key of the profile fact (``facts.profile_fact``). Every
 pattern is asymmetric (distinct ids or numbers), so a join fires once, never once per ordering (docs/durable-rules.md).
 """
 
@@ -12,9 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from icitrace.engine.facts import FINDING, PROFILE, ListTest, band_keys, count_key
+from icitrace.engine.facts import PROFILE, ListTest, band_keys, count_key
 from icitrace.profile.model import field_kind
 from icitrace.rulebase.book import RuleBook
+from icitrace.rulebase.conditions import meaning
 from icitrace.rulebase.model import Condition, Rule
 from icitrace.rulebase.operators import OPERATORS, IncludesAny
 
@@ -65,11 +65,7 @@ def _rule(rule: Rule, book: RuleBook, list_tests: dict, bands: bool) -> dict:
     if field_tests:
         patterns.append({"p": {"$and": [{"t": PROFILE}, *field_tests]}})
     for i, cond in enumerate(rule.when):
-        if cond.finding is not None:
-            patterns.append({f"f{i}": {"$and": [{"t": FINDING}, {"id": cond.finding}]}})
-        elif cond.count is not None:
-            for n in range(1, cond.count.at_least + 1):
-                patterns.append({f"k{n}": {"$and": [{"t": FINDING}, {"kind": cond.count.kind}, {"n": n}]}})
+        patterns += meaning(cond).patterns(cond, i)  # the joins on finding facts (``rulebase.conditions``)
     return {"all": patterns, "run": rule.id}
 
 

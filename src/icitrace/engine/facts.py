@@ -11,10 +11,12 @@ import math
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from icitrace.profile.model import Band, Profile, normal_item, possible
+from icitrace.profile.model import Band, Profile, possible
+from icitrace.rulebase.conditions import FINDING_FACT
+from icitrace.rulebase.operators import names_any
 
 PROFILE = "profile"
-FINDING = "finding"
+FINDING = FINDING_FACT
 
 
 def band_keys(field: str) -> tuple[str, str, str]:
@@ -37,7 +39,7 @@ class ListTest(NamedTuple):
     items: frozenset[str]
 
     def holds(self, values: list[str]) -> bool:
-        return any(normal_item(v) in self.items for v in values)
+        return names_any(values, self.items)
 
 
 def profile_fact(profile: Profile, list_tests: Iterable[ListTest]) -> dict[str, object]:
@@ -49,12 +51,12 @@ def profile_fact(profile: Profile, list_tests: Iterable[ListTest]) -> dict[str, 
         if isinstance(value, Band):
             # The band as the other fields narrow it (``profile.possible``), the reading's own bounds: a
             # CPS band >=5 <70 beside a TPS of 60 is >=60 <70 here too, so that both decide alike.
-            low, high, open_high, _ = possible(name, known)
+            bounds = possible(name, known)[0]
             lo, below, at_most = band_keys(name)
-            if math.isfinite(low):
-                fact[lo] = low
-            if math.isfinite(high):
-                fact[below if open_high else at_most] = high
+            if math.isfinite(bounds.low):
+                fact[lo] = bounds.low
+            if math.isfinite(bounds.high):
+                fact[below if bounds.high_open else at_most] = bounds.high
             continue
         fact[name] = value
         if isinstance(value, list):
@@ -63,13 +65,6 @@ def profile_fact(profile: Profile, list_tests: Iterable[ListTest]) -> dict[str, 
         if test.field in known:
             fact[test.key] = int(test.holds(known[test.field]))  # type: ignore[arg-type]
     return fact
-
-
-def fact_value(fact: dict, field: str) -> object:
-    """A field's value as the engine matched it: the number, list or word; ``None`` for a band, whose
-    bounds the fact holds as narrowed (the profile holds the band as given, ``profile.narrowed`` how it
-    was narrowed)."""
-    return fact.get(field)
 
 
 def finding_fact(finding_id: str, kind: str, ordinal: int) -> dict[str, object]:

@@ -23,6 +23,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from icitrace.profile.intervals import Interval
+
 MIN_POSITIVE = 0.0001
 
 Cytokine = Literal["low", "normal", "elevated"]
@@ -149,13 +151,13 @@ class Narrowed:
         return f"{self.band.show()}, so {' '.join(bounds)} as {self.why}"
 
 
-def span(value: float | Band | Narrowed) -> tuple[float, float, bool]:
-    """(lowest, highest, highest_is_open) of a known numeric value: a number is its own span."""
+def interval_of(value: float | Band | Narrowed) -> Interval:
+    """The values a known numeric value allows: a number is its own interval, a band's top is open."""
     if isinstance(value, Band):
-        return (*value.span(), True)
+        return Interval(*value.span(), high_open=True)
     if isinstance(value, Narrowed):
-        return value.low, value.high, value.open_high
-    return value, value, False
+        return Interval(value.low, value.high, value.open_high)
+    return Interval.at(value)
 
 
 def as_numeric(value: float | dict) -> float | Band:
@@ -165,9 +167,7 @@ def as_numeric(value: float | dict) -> float | Band:
 
 def always_below(first: float | Band, second: float | Band) -> bool:
     """Whether every value ``first`` allows is below every value ``second`` allows."""
-    _, high, open_high = span(first)
-    low = span(second)[0]
-    return high < low or (open_high and high <= low)
+    return interval_of(first).below(interval_of(second))
 
 
 def _json(value: object) -> str:
@@ -316,43 +316,42 @@ def field_bounds(name: str) -> tuple[float, float]:
     return least, most
 
 
-def order_bounds(name: str, known: dict[str, object]) -> tuple[float, str, float, bool, str]:
-    """The bounds the known fields put on numeric field ``name`` through ``ORDERED_FIELDS``, exactly:
-    (low, why, high, high_is_open, why). A lower bound is inclusive (CPS >= TPS >= the TPS's lowest); an
-    upper one is closed from a number (TPS <= CPS 40) and open from a band's open top (TPS <= CPS < 40).
-    -inf, inf and "" where nothing bounds the field."""
-    low, low_why, high, open_high, high_why = -math.inf, "", math.inf, True, ""
+def order_bounds(name: str, known: dict[str, object]) -> tuple[Interval, str, str]:
+    """The interval the known fields put numeric field ``name`` in through ``ORDERED_FIELDS``, exactly, and
+    why, for its low and its high end ("" where nothing bounds that end). A lower bound is inclusive
+    (CPS >= TPS >= the TPS's lowest); an upper one is closed from a number (TPS <= CPS 40) and open from a
+    band's open top (TPS <= CPS < 40)."""
+    bound, low_why, high_why = Interval(), "", ""
     for smaller, larger in ORDERED_FIELDS:
         other = known.get(smaller if name == larger else larger if name == smaller else "")
         if other is None:
             continue
-        other_low, other_high, other_open = span(other)  # type: ignore[arg-type]
+        of = interval_of(other)  # type: ignore[arg-type]
         shown = show_value(other)
-        if name == larger and other_low > low:
-            low, low_why = other_low, f"{larger} is never below {smaller} {shown}"
-        if name == smaller and (other_high, not other_open) < (high, not open_high):
-            high, open_high, high_why = other_high, other_open, f"{smaller} is never above {larger} {shown}"
-    return low, low_why, high, open_high, high_why
+        if name == larger and of.low > bound.low:
+            bound, low_why = bound.meet(Interval(low=of.low)), f"{larger} is never below {smaller} {shown}"
+        if name == smaller and (of.high, not of.high_open) < (bound.high, not bound.high_open):
+            bound = bound.meet(Interval(high=of.high, high_open=of.high_open))
+            high_why = f"{smaller} is never above {larger} {shown}"
+    return bound, low_why, high_why
 
 
-def possible(name: str, known: dict[str, object]) -> tuple[float, float, bool, str]:
+def possible(name: str, known: dict[str, object]) -> tuple[Interval, str]:
     """The values numeric field ``name`` can take, given the profile: its own value (a number, a band) or,
-    unknown, the model's range, narrowed by every bound the other known fields imply; (low, high,
-    high_is_open, why), ``why`` in words naming only the bounds that narrowed it ("" for none). The one
-    narrowing of the three-valued reading and of the fact the engine sees (``engine.facts``)."""
+    unknown, the model's range, narrowed by every bound the other known fields imply; and why in words,
+    naming only the bounds that narrowed it ("" for none). The one narrowing of the three-valued reading
+    and of the fact the engine sees (``engine.facts``)."""
     value = known.get(name)
     if value is not None and not isinstance(value, Band):
-        return value, value, False, ""  # type: ignore[return-value]  # a number is exact: the model checked it
-    low, high, open_high = span(value) if value is not None else (*field_bounds(name), False)
-    bound_low, low_why, bound_high, bound_open, high_why = order_bounds(name, known)
+        return Interval.at(value), ""  # type: ignore[arg-type]  # a number is exact: the model checked it
+    own = interval_of(value) if value is not None else Interval(*field_bounds(name))
+    bound, low_why, high_why = order_bounds(name, known)
     why = []
-    if bound_low > low:
-        low = bound_low
+    if bound.low > own.low:
         why.append(low_why)
-    if (bound_high, not bound_open) < (high, not open_high):
-        high, open_high = bound_high, bound_open
+    if (bound.high, not bound.high_open) < (own.high, not own.high_open):
         why.append(high_why)
-    return low, high, open_high, " and ".join(why)
+    return own.meet(bound), " and ".join(why)
 
 
 def narrowed(name: str, known: dict[str, object]) -> object:
@@ -361,16 +360,16 @@ def narrowed(name: str, known: dict[str, object]) -> object:
     value = known[name]
     if not isinstance(value, Band):
         return value
-    low, high, open_high, why = possible(name, known)
-    return Narrowed(value, low, high, open_high, why) if why else value
+    interval, why = possible(name, known)
+    return Narrowed(value, interval.low, interval.high, interval.high_open, why) if why else value
 
 
 def implied_bounds(name: str, known: dict[str, object]) -> tuple[float, float, str]:
     """The range an unknown numeric field can still take, given the known ones, and why in words
     ("" when only the model's own range applies). The top is given as reachable even when it is a band's
     open top: a bound that is a little loose only ever rules out less (``possible`` has it exactly)."""
-    low, high, _, why = possible(name, {k: v for k, v in known.items() if k != name})
-    return low, high, why
+    interval, why = possible(name, {k: v for k, v in known.items() if k != name})
+    return interval.low, interval.high, why
 
 
 def show_value(value: object) -> str:

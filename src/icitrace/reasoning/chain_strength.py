@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from icitrace.engine.durable import Firing
 from icitrace.rulebase.book import RuleBook
+from icitrace.rulebase.conditions import meaning
 from icitrace.rulebase.model import EVIDENCE_ORDER
 
 #: a rule whose premise reads a cut-off from outside the review is no firmer than that cut-off
@@ -54,7 +55,7 @@ class ChainStrength:
         fields = list(self.near.get(rule.id, []))
         for i, cond in enumerate(rule.when):
             if cond.finding is not None:
-                below = self.of_finding(firing.matched[f"f{i}"]["id"])
+                below = self.of_finding(meaning(cond).matched(cond, i, firing.matched))
             elif cond.count is not None:
                 below = self._of_count(cond.count.kind, cond.count.at_least)
             else:

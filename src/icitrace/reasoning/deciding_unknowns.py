@@ -12,6 +12,7 @@ from pydantic import BaseModel
 from icitrace.profile.model import Band
 from icitrace.reasoning.verdicts import Verdict, finding_verdicts
 from icitrace.rulebase.book import RuleBook
+from icitrace.rulebase.conditions import of_kind
 from icitrace.rulebase.model import Rule
 
 
@@ -74,11 +75,11 @@ class _Necessary:
 
     def _count(self, kind: str, at_least: int) -> frozenset[str]:
         """Fields without which fewer than ``at_least`` findings of ``kind`` could still hold."""
-        of_kind = [f for f in self.findings if self.book.finding_kind(f) == kind]
-        holding = sum(self.findings[f].holds is True for f in of_kind)
+        counted = of_kind(self.book.catalog, kind)
+        holding = sum(self.findings[f].holds is True for f in counted)
         if holding >= at_least:
             return frozenset()
-        open_ = {f: self.finding(f) for f in of_kind if self.findings[f].holds is None}
+        open_ = {f: self.finding(f) for f in counted if self.findings[f].holds is None}
         fields = {x for needs in open_.values() for x in needs}
         return frozenset(x for x in fields if holding + sum(x not in n for n in open_.values()) < at_least)
 

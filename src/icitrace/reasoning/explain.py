@@ -12,16 +12,10 @@ from typing import Any, Literal
 from pydantic import BaseModel
 
 from icitrace.profile.model import Band, Profile, narrowed, show_value
-from icitrace.reasoning.verdicts import (
-    Verdict,
-    any_of,
-    condition_verdict,
-    finding_verdicts,
-    ruled_out,
-)
+from icitrace.reasoning.verdicts import Verdict, any_of, condition_verdict, finding_verdicts
 from icitrace.rulebase.book import RuleBook
 from icitrace.rulebase.model import Condition, Rule
-from icitrace.rulebase.operators import describe
+from icitrace.rulebase.conditions import describe, of_kind, ruled_out
 
 Status = Literal["holds", "fails", "unknown"]
 
@@ -118,7 +112,7 @@ class _Explainer:
         if cond.field is not None:
             value = self.known.get(cond.field)
             tested = value if value is None else narrowed(cond.field, self.known)  # a band as the others narrow it
-            shown = show_value(tested) if value is not None else f"unknown, but {ruled_out(cond, self.known, self.book)}"
+            shown = show_value(tested) if value is not None else f"unknown, but {ruled_out(cond, self.known, self.book.cutoffs)}"
             state = (f"known only as the band {show_value(tested)}, which straddles the line" if isinstance(value, Band)
                      else "unknown")
             text = {"holds": describe(cond, self.book.cutoffs, tested), "unknown": f"needs {need}; {cond.field} is {state}",
@@ -131,7 +125,7 @@ class _Explainer:
             return ConditionCheck(condition=text, status=status, missing=list(verdict.missing),
                                   finding=self.explain(cond.finding))
         kind = cond.count.kind
-        held = [f for f, v in self.findings.items() if v.holds and self.book.finding_kind(f) == kind]
+        held = [f for f in of_kind(self.book.catalog, kind) if self.findings[f].holds]
         text = describe(cond, self.book.cutoffs, held) if status == "holds" else f"needs {need}; has {len(held)}"
         return ConditionCheck(condition=text, status=status, value=held, missing=list(verdict.missing))
 

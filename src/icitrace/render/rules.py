@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Protocol
 from icitrace.columns import WIDTH, fit
 from icitrace.rulebase.book import RuleBook
 from icitrace.rulebase.model import Rule
-from icitrace.rulebase.operators import describe
+from icitrace.rulebase.conditions import describe
 
 if TYPE_CHECKING:  # the check itself is imported by `rules lint` alone
     from icitrace.verify import Check

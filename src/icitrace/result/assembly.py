@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from icitrace import DISCLAIMER, __version__
 from icitrace.engine.durable import Firing
-from icitrace.engine.facts import fact_value
 from icitrace.profile.editing import Change
 from icitrace.profile.model import Narrowed, Profile, narrowed
 from icitrace.reasoning.borderline import Borderline, borderline, borderline_fields
@@ -32,8 +31,8 @@ from icitrace.result.model import (
     TraceStep,
 )
 from icitrace.rulebase.book import RuleBook
+from icitrace.rulebase.conditions import describe, meaning
 from icitrace.rulebase.model import EVIDENCE_ORDER, Rule
-from icitrace.rulebase.operators import describe
 
 
 def build_result(profile: Profile, book: RuleBook, firings: list[Firing], verdicts: dict[str, Verdict],
@@ -182,17 +181,15 @@ def _because(rule: Rule, firing: Firing, book: RuleBook, known: dict) -> list[Be
     bounds the engine matched as the other fields narrow them, is shown as given and as narrowed."""
     out = []
     for i, cond in enumerate(rule.when):
+        value = meaning(cond).matched(cond, i, firing.matched)
         if cond.field is not None:
-            value = fact_value(firing.matched["p"], cond.field)
             tested = narrowed(cond.field, known) if value is None else value
             value = tested.band if isinstance(tested, Narrowed) else tested
             out.append(Because(field=cond.field, value=value, condition=describe(cond, book.cutoffs, tested)))
         elif cond.finding is not None:
-            value = firing.matched[f"f{i}"]["id"]
             out.append(Because(field=FINDING_EDGE, value=value, condition=describe(cond, book.cutoffs)))
         else:
-            ids = [firing.matched[f"k{n}"]["id"] for n in range(1, cond.count.at_least + 1)]
-            out.append(Because(field=FINDINGS_EDGE, value=ids, condition=describe(cond, book.cutoffs, ids)))
+            out.append(Because(field=FINDINGS_EDGE, value=value, condition=describe(cond, book.cutoffs, value)))
     return out
 
 

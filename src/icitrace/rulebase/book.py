@@ -37,6 +37,7 @@ from icitrace.rulebase.model import (
     Source,
     engine_number,
 )
+from icitrace.rulebase.graph import RuleGraph
 from icitrace.rulebase.operators import cutoffs_read
 
 
@@ -90,17 +91,22 @@ class RuleBook:
         return f"{self.rules_digest}-{hashlib.sha256(values.encode()).hexdigest()[:12]}"
 
     @cached_property
+    def graph(self) -> RuleGraph:
+        """Which rules conclude each finding and which findings each rule reads (``rulebase.graph``)."""
+        return RuleGraph(self.rules, self.catalog)
+
+    @property
     def producers(self) -> dict[str, list[Rule]]:
         """Finding id -> the rules that conclude it, in order."""
-        out: dict[str, list[Rule]] = {f: [] for f in self.catalog.findings}
-        for rule in self.rules:
-            if rule.then.finding:
-                out[rule.then.finding].append(rule)
-        return out
+        return self.graph.producers
 
-    def cutoffs_of(self, rule: Rule) -> list[str]:
-        """The named cut-offs a rule reads, in order."""
-        return cutoffs_read(rule)
+    def cutoffs_of(self, rule: Rule) -> tuple[str, ...]:
+        """The named cut-offs a rule reads, in order (worked out once per rule book: every result asks)."""
+        return self._cutoffs_read[rule.id]
+
+    @cached_property
+    def _cutoffs_read(self) -> dict[str, tuple[str, ...]]:
+        return {rule.id: tuple(cutoffs_read(rule)) for rule in self.rules}
 
     def title(self, rule: Rule) -> str:
         """The rule's title with each cut-off it names shown at the value in force, and, where this run

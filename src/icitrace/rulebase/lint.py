@@ -6,10 +6,11 @@ Run by the loader, so `suggest` refuses rules that fail them and `icitrace rules
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 
+from icitrace.profile.intervals import Interval
 from icitrace.profile.model import ORDERED_FIELDS, field_bounds, field_levels
+from icitrace.rulebase.graph import RuleGraph
 from icitrace.rulebase.model import Catalog, Cutoff, Rule
 from icitrace.rulebase.operators import OPERATORS
 from icitrace.rulebase.review_fingerprint import copied_runs
@@ -20,7 +21,7 @@ Report = Callable[[Rule, tuple, str], None]
 
 def lint(rules: list[Rule], catalog: Catalog, cutoffs: dict[str, Cutoff], report: Report) -> None:
     possible = {r.id for r in rules if _satisfiable(r, cutoffs, report)}
-    reachable = _reachable(rules, catalog, possible)
+    reachable = RuleGraph(rules, catalog).reachable(possible)
     for rule in rules:
         if rule.id in possible and rule.id not in reachable:
             report(rule, ("when",), "can never fire: a finding it needs can never be inferred")
@@ -73,7 +74,7 @@ def text_problems(text: str) -> list[str]:
 def _satisfiable(rule: Rule, cutoffs: dict[str, Cutoff], report: Report) -> bool:
     """False (and reported) when some profile field would need an impossible value: outside the field's
     own range, excluded by another condition on it, or by a field it is ordered with (CPS >= TPS)."""
-    spans: dict[str, tuple[float, float, bool]] = {}  # field -> (low, high, high is open)
+    spans: dict[str, Interval] = {}  # field -> the values the rule's conditions so far allow it
     words: dict[str, set] = {}
     for i, cond in enumerate(rule.when):
         if cond.kind != "field":
@@ -81,18 +82,17 @@ def _satisfiable(rule: Rule, cutoffs: dict[str, Cutoff], report: Report) -> bool
         op, name = OPERATORS[cond.op], cond.field
         span = op.interval(cond, cutoffs)
         if span is not None:
-            least, most = field_bounds(name)
-            low, high, open_high = span
-            if high < least or (high == least and open_high) or low > most:
-                bound = f"at least {least:g}" if high <= least else f"at most {most:g}"
+            own = Interval(*field_bounds(name))
+            if own.disjoint(span):
+                bound = f"at least {own.low:g}" if span.high <= own.low else f"at most {own.high:g}"
                 report(rule, ("when", i, cond.op), f"`{op.words(cond, cutoffs)}` can never be true: {name} is {bound}")
                 return False
-            spans[name] = _narrow(spans.get(name, (-math.inf, math.inf, False)), span)
-            if _empty(spans[name]):
+            spans[name] = spans.get(name, Interval()).meet(span)
+            if spans[name].empty:
                 report(rule, ("when", i), f"the conditions on `{name}` exclude each other")
                 return False
-            for smaller, larger in ORDERED_FIELDS:  # larger >= smaller: larger's high must clear smaller's low
-                if smaller in spans and larger in spans and _empty((spans[smaller][0], *spans[larger][1:])):
+            for smaller, larger in ORDERED_FIELDS:  # larger >= smaller: some value of larger must reach smaller's
+                if smaller in spans and larger in spans and spans[larger].below(spans[smaller]):
                     report(rule, ("when", i), f"the conditions on `{smaller}` and `{larger}` exclude each other: "
                                               f"{larger} is never below {smaller}")
                     return False
@@ -103,38 +103,3 @@ def _satisfiable(rule: Rule, cutoffs: dict[str, Cutoff], report: Report) -> bool
                 report(rule, ("when", i), f"the conditions on `{name}` exclude each other")
                 return False
     return True
-
-
-def _narrow(a: tuple[float, float, bool], b: tuple[float, float, bool]) -> tuple[float, float, bool]:
-    """The values both spans allow."""
-    low = max(a[0], b[0])
-    high, open_high = min((a[1], a[2]), (b[1], b[2]), key=lambda h: (h[0], not h[1]))
-    return low, high, open_high
-
-
-def _empty(span: tuple[float, float, bool]) -> bool:
-    low, high, open_high = span
-    return low > high or (low == high and open_high)
-
-
-def _reachable(rules: list[Rule], catalog: Catalog, possible: set[str]) -> set[str]:
-    """Rules that some profile could fire: forward from the satisfiable field-only rules."""
-    fired: set[str] = set()
-    findings: set[str] = set()
-    changed = True
-    while changed:
-        changed = False
-        for rule in rules:
-            if rule.id in fired or rule.id not in possible:
-                continue
-            ok = all(
-                (c.finding is None or c.finding in findings)
-                and (c.count is None or sum(catalog.findings[f].kind == c.count.kind for f in findings) >= c.count.at_least)
-                for c in rule.when
-            )
-            if ok:
-                fired.add(rule.id)
-                if rule.then.finding:
-                    findings.add(rule.then.finding)
-                changed = True
-    return fired

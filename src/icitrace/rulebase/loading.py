@@ -23,6 +23,8 @@ from icitrace.rulebase.files import (
     RuleFiles,
     read_rule_files,
 )
+from icitrace.rulebase.conditions import join_problems, meaning
+from icitrace.rulebase.graph import RuleGraph
 from icitrace.rulebase.lint import lint, text_problems, unordered_cutoffs
 from icitrace.rulebase.model import (
     MAX_LIST_TESTS,
@@ -273,14 +275,14 @@ def _check_rules(rules: list[Rule], catalog: Catalog, cutoffs: dict[str, Cutoff]
             bad(("id",), f"duplicate rule id (first defined at {seen[rule.id].where})")
         seen.setdefault(rule.id, rule)
         for i, cond in enumerate(rule.when):
-            for message, key in _condition_problems(cond, catalog, cutoffs):
+            for message, key in meaning(cond).problems(cond, catalog, cutoffs):
                 bad(("when", i, key), message)
         table = catalog.findings if rule.then.finding else catalog.strategies
         if rule.then.id not in table:
             bad(("then", rule.then.kind), f"unknown {rule.then.kind} `{rule.then.id}`{did_you_mean(rule.then.id, table)}")
         if sum(c.kind == "count" for c in rule.when) > 1:
             bad(("when",), "at most one `count:` condition per rule")
-        for message in _join_problems(rule, catalog):
+        for message in join_problems(rule.when, catalog):
             bad(("when",), message)
         if rule.then.strategy and not any(c.kind in ("finding", "count") for c in rule.when):
             bad(("when",), "a strategy rule must name the finding(s) it comes from (`finding:` or `count:`)")
@@ -333,23 +335,6 @@ def _check_shared_conditions(rules: list[Rule], problems: list[RuleProblem]) -> 
                                             "the engine fails at 256 (error 108)"))
 
 
-def _join_problems(rule: Rule, catalog: Catalog) -> list[str]:
-    """durable-rules never lets one fact fill two patterns of one rule (docs/durable-rules.md): a rule that names a
-    finding twice, or a finding beside a count of its own kind, would never fire, while the three-valued
-    reading would say it does."""
-    named = [c.finding for c in rule.when if c.finding is not None]
-    twice = next((f for f in named if named.count(f) > 1), None)
-    if twice:
-        return [f"names finding `{twice}` twice: one fact cannot fill two conditions of a rule in the engine, "
-                "so the rule would never fire"]
-    counted = {c.count.kind for c in rule.when if c.count is not None}
-    clash = next((f for f in named if f in catalog.findings and catalog.findings[f].kind in counted), None)
-    if clash:
-        return [f"names finding `{clash}` beside a count of {catalog.findings[clash].kind} findings: the count "
-                "cannot use that finding's fact again in the engine, so the rule would not fire as it reads"]
-    return []
-
-
 def _check_list_tests(rules: list[Rule], problems: list[RuleProblem]) -> None:
     """Each distinct `includes_any` test is one more key of the profile fact, and a fact holds at most
     253 (docs/durable-rules.md): keep them well inside that beside the profile's own fields."""
@@ -366,54 +351,12 @@ def _check_list_tests(rules: list[Rule], problems: list[RuleProblem]) -> None:
                                             "tests: each adds a key to the profile fact, which holds at most 253"))
 
 
-def _condition_problems(cond: Condition, catalog: Catalog, cutoffs: dict[str, Cutoff]) -> list[tuple[str, str]]:
-    """What is wrong with one condition, each with the key whose line shows it."""
-    if cond.kind == "finding":
-        if cond.finding in catalog.findings:
-            return []
-        return [(f"unknown finding `{cond.finding}`{did_you_mean(cond.finding, catalog.findings)}", "finding")]
-    if cond.kind == "count":
-        return []
-    name, op = cond.field, OPERATORS.get(cond.op or "")
-    if name not in reasoned_fields():
-        return [(f"unknown profile field `{name}`{did_you_mean(name, reasoned_fields())}", "field")]
-    if op is None:
-        return [(f"unknown test `{cond.op}`{did_you_mean(cond.op, OPERATORS)} (tests: {', '.join(OPERATORS)})", cond.op)]
-    kind = field_kind(name)
-    if kind not in op.kinds:
-        fitting = [k for k, o in OPERATORS.items() if kind in o.kinds]
-        return [(f"`{cond.op}` does not apply to {kind} field `{name}` (use {' or '.join(fitting)})", cond.op)]
-    problem = op.check(cond, cutoffs)
-    return [(problem, cond.op)] if problem else []
-
-
 def _check_cycles(rules: list[Rule], catalog: Catalog, problems: list[RuleProblem]) -> None:
     """Refuse findings that depend on themselves through other findings, by `finding:` or by `count:`
-    (``Rule.findings_read``, the dependencies the three-valued reading follows): forward chaining would
-    loop, and the reading would have no order to follow. Reported at the rule that closes the cycle."""
-    needs: dict[str, dict[str, Rule]] = {}  # finding -> finding it reads -> the first rule that reads it
-    for rule in rules:
-        if rule.then.finding:
-            edges = needs.setdefault(rule.then.finding, {})
-            for read in rule.findings_read(catalog):
-                edges.setdefault(read, rule)
-    state: dict[str, int] = {}
-
-    def visit(node: str, path: list[str]) -> None:
-        state[node] = 1
-        for nxt in sorted(needs.get(node, ())):
-            if state.get(nxt) == 1:
-                rule = needs[node][nxt]
-                counted = nxt in catalog.findings and nxt not in (c.finding for c in rule.when)
-                how = f"a count of {catalog.findings[nxt].kind} findings" if counted else None
-                problems.append(RuleProblem(str(rule._doc.path), rule._line,
-                                            f"rule `{rule.id}`: findings depend on each other in a cycle: "
-                                            + " -> ".join(path + [node, nxt])
-                                            + (f" (`{nxt}` is read through {how})" if how else "")))
-            elif nxt not in state:
-                visit(nxt, path + [node])
-        state[node] = 2
-
-    for node in sorted(needs):
-        if node not in state:
-            visit(node, [])
+    (the rule book's one dependency graph, which the three-valued reading follows): forward chaining
+    would loop, and the reading would have no order to follow. Reported at the rule that closes the cycle."""
+    for cycle in RuleGraph(rules, catalog).cycles():
+        how = f" (`{cycle.path[-1]}` is read through a count of {cycle.counted} findings)" if cycle.counted else ""
+        problems.append(RuleProblem(str(cycle.rule._doc.path), cycle.rule._line,
+                                    f"rule `{cycle.rule.id}`: findings depend on each other in a cycle: "
+                                    + " -> ".join(cycle.path) + how))

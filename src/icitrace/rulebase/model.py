@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
     AfterValidator,
@@ -20,6 +20,9 @@ from pydantic import (
     model_validator,
 )
 
+from icitrace.profile.model import MIN_POSITIVE
+
+#: firmest first (``EVIDENCE_ORDER``)
 EvidenceKind = Literal["review-stated", "inferred-link", "external-cutoff"]
 FindingKind = Literal["mechanism", "biomarker signal"]
 #: the kind of resistance the review ties a finding to: primary ([4]) or adaptive ([3])
@@ -28,7 +31,7 @@ HistoryValue = Literal["naive", "primary_resistance", "acquired_resistance"]
 
 #: Evidence kinds from firmest to weakest. A chain is as firm as its weakest link, and a link whose
 #: premise rests on a cut-off from outside the review counts as `external-cutoff` whatever its kind.
-EVIDENCE_ORDER: tuple[str, ...] = ("review-stated", "inferred-link", "external-cutoff")
+EVIDENCE_ORDER: tuple[str, ...] = get_args(EvidenceKind)
 
 REVIEW_CITATION = re.compile(r"^\[(10|[1-9])\]$|^conclusion$")
 RULE_ID = r"^[a-z0-9]+(-[a-z0-9]+)*$"
@@ -61,8 +64,8 @@ class _Strict(BaseModel):
 
 
 #: The numbers the C engine reads reliably (docs/durable-rules.md: exponent-form floats such as 1e-05 fail with error
-#: 204, and so do very large ones): 0, or from 0.0001 to 10,000, the profile's own limits.
-SMALLEST, LARGEST = 0.0001, 10_000
+#: 204, and so do very large ones): 0, or from 0.0001 (the profile's own smallest number) to 10,000.
+SMALLEST, LARGEST = MIN_POSITIVE, 10_000
 
 
 def engine_number(value: float) -> float:
@@ -208,8 +211,9 @@ class Condition(_Strict):
     """One test: a profile field with one operator (`field: tmb` + `below: tmb_high`), a finding
     (`finding: ID`), or a count of findings (`count: {kind, at_least}`).
 
-    The operator is kept as written (`op`, `arg`); what it means lives in ``rulebase.operators``, and the
-    loader checks it there, with the line of the key."""
+    Shape only: what each kind of condition means lives in ``rulebase.conditions``; the operator is kept
+    as written (`op`, `arg`), what it means lives in ``rulebase.operators``, and the loader checks it
+    there, with the line of the key."""
 
     field: str | None = None
     op: str | None = None
@@ -292,18 +296,6 @@ class Rule(_Strict):
     def title_cutoffs(self) -> list[tuple[str, str]]:
         """The cut-offs the title names, as (name, form): form "" (value and unit) or "number"."""
         return [(m.group(1), m.group(2) or "") for m in TITLE_CUTOFF.finditer(self.title)]
-
-    def findings_read(self, catalog: Catalog) -> list[str]:
-        """The findings this rule reads, in order, without repeats: each `finding:` and, for a `count:`,
-        every finding of the counted kind (any of them may fill the count). The one definition of a rule's
-        dependencies: the loader's cycle check and the three-valued reading's order both follow it."""
-        read: list[str] = []
-        for cond in self.when:
-            if cond.finding is not None:
-                read.append(cond.finding)
-            elif cond.count is not None:
-                read += [f for f, entry in catalog.findings.items() if entry.kind == cond.count.kind]
-        return list(dict.fromkeys(read))
 
 
 def _num(value: float) -> str:

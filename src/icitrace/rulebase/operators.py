@@ -6,17 +6,17 @@ allows (for the lint's "can never be true"), and how it reads in words. The comp
 loader, the lint and every rendering ask the registry; adding an operator is one class here.
 
 Conditions on findings (`finding: ID`, `count: {kind, at_least}`) are joins between facts, not tests of
-a field: the compiler builds their patterns and the reasoning reads them from the finding verdicts.
+a field: what they mean lives with every condition's meaning, in ``rulebase.conditions``.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from icitrace.errors import did_you_mean
-from icitrace.profile.model import Band, Narrowed, field_levels, normal_item, show_value, span
+from icitrace.profile.intervals import Interval
+from icitrace.profile.model import Band, Narrowed, field_levels, interval_of, normal_item, show_value
 from icitrace.rulebase.model import MAX_TERMS, Condition, Cutoff, Rule
 
 #: A value no profile field takes: "describe without a value".
@@ -38,15 +38,21 @@ class FieldOperator:
         ruleset for profiles without bands (``engine.compile``)."""
         raise NotImplementedError
 
-    def holds(self, cond: Condition, value: Any, cutoffs: Mapping[str, Cutoff]) -> bool:
-        """Whether a known value satisfies the condition: the engine's semantics, in Python."""
+    def prepare(self, cond: Condition, cutoffs: Mapping[str, Cutoff]) -> Callable[[Any], bool | None]:
+        """Whether a known value satisfies the condition (the engine's semantics, in Python), as a function
+        of the value alone: what can be worked out before any profile is, is (the three-valued reading
+        prepares a rule book once). The one definition of the operator's meaning on a value."""
         raise NotImplementedError
+
+    def holds(self, cond: Condition, value: Any, cutoffs: Mapping[str, Cutoff]) -> bool | None:
+        """Whether a known value satisfies the condition (``prepare``, asked once)."""
+        return self.prepare(cond, cutoffs)(value)
 
     def words(self, cond: Condition, cutoffs: Mapping[str, Cutoff], value: Any = NO_VALUE) -> str:
         raise NotImplementedError
 
-    def interval(self, cond: Condition, cutoffs: Mapping[str, Cutoff]) -> tuple[float, float, bool] | None:
-        """For numbers: (low, high, high_is_open) that the condition allows; None for other kinds."""
+    def interval(self, cond: Condition, cutoffs: Mapping[str, Cutoff]) -> Interval | None:
+        """For numbers: the values the condition allows; None for other kinds."""
         return None
 
     def words_allowed(self, cond: Condition) -> set | None:
@@ -72,8 +78,9 @@ class Is(FieldOperator):
     def compile(self, cond, cutoffs, fact_key):  # noqa: ANN001, ANN201
         return {cond.field: cond.arg}
 
-    def holds(self, cond, value, cutoffs):  # noqa: ANN001, ANN201
-        return value == cond.arg and type(value) is type(cond.arg)  # true is not 1
+    def prepare(self, cond, cutoffs):  # noqa: ANN001, ANN201
+        wanted, kind = cond.arg, type(cond.arg)
+        return lambda value: value == wanted and type(value) is kind  # true is not 1
 
     def words(self, cond, cutoffs, value=NO_VALUE):  # noqa: ANN001, ANN201
         return f"{cond.field} is {show_value(cond.arg)}"
@@ -98,8 +105,9 @@ class In(FieldOperator):
         tests = [{cond.field: word} for word in cond.arg]
         return tests[0] if len(tests) == 1 else {"$or": tests}
 
-    def holds(self, cond, value, cutoffs):  # noqa: ANN001, ANN201
-        return value in cond.arg
+    def prepare(self, cond, cutoffs):  # noqa: ANN001, ANN201
+        words = frozenset(cond.arg)  # level words: strings, as the loader checked
+        return lambda value: value in words
 
     def words(self, cond, cutoffs, value=NO_VALUE):  # noqa: ANN001, ANN201
         either = " or ".join(cond.arg)
@@ -134,15 +142,11 @@ class _Threshold(FieldOperator):
         subject = cond.field if value is NO_VALUE else f"{cond.field} {show_value(value)}"
         return f"{subject} {self.sign} {cutoffs[cond.arg].show()}"
 
-
-    def holds(self, cond, value, cutoffs):  # noqa: ANN001, ANN201
+    def prepare(self, cond, cutoffs):  # noqa: ANN001, ANN201
         """True or False when the whole value (a number, or every number of a band) is on one side of the
         cut-off; None when a band straddles it."""
-        low, high, open_high = span(value)
-        allowed_low, allowed_high, allowed_open = self.interval(cond, cutoffs)
-        inside = low >= allowed_low and (high < allowed_high or (open_high and high <= allowed_high))
-        outside = (high < allowed_low or (open_high and high <= allowed_low)) or low >= allowed_high
-        return True if inside else False if outside else None
+        allowed = self.interval(cond, cutoffs)
+        return lambda value: interval_of(value).decide(allowed)
 
 
 class Below(_Threshold):
@@ -159,7 +163,7 @@ class Below(_Threshold):
         return {"$or": [{"$lt": {cond.field: line}}, {"$lte": {fact_key[1]: line}}, {"$lt": {fact_key[2]: line}}]}
 
     def interval(self, cond, cutoffs):  # noqa: ANN001, ANN201
-        return -math.inf, cutoffs[cond.arg].value, True
+        return Interval(high=cutoffs[cond.arg].value, high_open=True)
 
 
 class AtLeast(_Threshold):
@@ -172,7 +176,7 @@ class AtLeast(_Threshold):
         return {"$or": [{"$gte": {cond.field: line}}, {"$gte": {fact_key[0]: line}}]}
 
     def interval(self, cond, cutoffs):  # noqa: ANN001, ANN201
-        return cutoffs[cond.arg].value, math.inf, False
+        return Interval(low=cutoffs[cond.arg].value)
 
 
 class NotEmpty(FieldOperator):
@@ -184,8 +188,8 @@ class NotEmpty(FieldOperator):
     def compile(self, cond, cutoffs, fact_key):  # noqa: ANN001, ANN201
         return {"$gt": {fact_key: 0}}  # the list's length, carried by the fact
 
-    def holds(self, cond, value, cutoffs):  # noqa: ANN001, ANN201
-        return len(value) > 0
+    def prepare(self, cond, cutoffs):  # noqa: ANN001, ANN201
+        return lambda value: len(value) > 0
 
     def words(self, cond, cutoffs, value=NO_VALUE):  # noqa: ANN001, ANN201
         if value is NO_VALUE:
@@ -220,13 +224,19 @@ class IncludesAny(FieldOperator):
     def compile(self, cond, cutoffs, fact_key):  # noqa: ANN001, ANN201
         return {fact_key: 1}
 
-    def holds(self, cond, value, cutoffs):  # noqa: ANN001, ANN201
+    def prepare(self, cond, cutoffs):  # noqa: ANN001, ANN201
         wanted = self.items(cond)
-        return any(normal_item(v) in wanted for v in value)
+        return lambda value: names_any(value, wanted)
 
     def words(self, cond, cutoffs, value=NO_VALUE):  # noqa: ANN001, ANN201
         need = f"{cond.field} names one of: {', '.join(cond.arg)}"
         return need if value is NO_VALUE else f"{cond.field} {show_value(value)}: {need}"
+
+
+def names_any(values: list[str], wanted: frozenset[str]) -> bool:
+    """Whether a list names one of the ``wanted`` items (normalised): the one item test, of the reading
+    and of the 0/1 key the engine's fact carries for it (``engine.facts.ListTest``)."""
+    return any(normal_item(v) in wanted for v in values)
 
 
 OPERATORS: dict[str, FieldOperator] = {op.key: op for op in (Is(), In(), Below(), AtLeast(), NotEmpty(), IncludesAny())}
@@ -240,14 +250,3 @@ def cutoffs_read(rule: Rule) -> list[str]:
     """The named cut-offs a rule's conditions read, in order, without repeats."""
     named = (OPERATORS[c.op].cutoff(c) for c in rule.when if c.op in OPERATORS)
     return list(dict.fromkeys(n for n in named if n is not None))
-
-
-def describe(cond: Condition, cutoffs: Mapping[str, Cutoff], value: Any = NO_VALUE) -> str:
-    """How any condition reads: ``tmb 3.2 < tmb_high 10 mut/Mb`` with a value, ``tmb < …`` without; for a
-    count, ``value`` is the list of findings it joined."""
-    if cond.finding is not None:
-        return f"finding {cond.finding} derived"
-    if cond.count is not None:
-        need = f"at least {cond.count.at_least} {cond.count.kind} findings"
-        return need if value is NO_VALUE else f"{len(value)} {cond.count.kind} findings {show_value(value)}: {need}"
-    return operator(cond).words(cond, cutoffs, value)
