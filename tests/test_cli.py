@@ -293,9 +293,13 @@ def test_rules_lint_passes_on_the_shipped_rules_and_reports_a_broken_directory(t
 def test_rules_lint_names_each_rule_the_reading_and_the_engine_disagree_on_then_fails(monkeypatch, book):
     """The differential check's report (render.rules): the directory's line on stdout, then on stderr a
     line per drifting rule and the failure last."""
+    from collections import OrderedDict
+
+    from icitrace.reasoning import verdicts
     from icitrace.rulebase import operators
 
-    monkeypatch.setattr(operators.Is, "holds", lambda self, cond, value, cutoffs: False)
+    monkeypatch.setattr(operators.Is, "prepare", lambda self, cond, cutoffs: lambda value: False)
+    monkeypatch.setattr(verdicts, "_readings", OrderedDict())  # the reading is prepared again, drifted
     done = invoke("rules", "lint", "--profiles", "300")
     lines = done.stderr.decode().splitlines()
     assert done.returncode == 2 and done.stdout.decode() == (
