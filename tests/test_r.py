@@ -52,3 +52,30 @@ def test_r_reads_a_kept_cell_holding_a_hash_whole_and_the_map_s_declarations_in_
     assert table.columns["high_tmb"] == ["1", "<NA>"]
     provenance = read_provenance(table.first_line)["map"]
     assert provenance["not_measured"] == ["tregs"] and provenance["constants"] == {"ici_history": "naive"}
+
+
+def test_r_reads_the_outcomes_table_with_every_conclusion_figure_and_empty_cell(tmp_path):
+    """The outcomes table (issue 24) through the same R line: a row per conclusion, the columns as
+    icitrace names them, each figure R's number equal to the text written, NA where a figure cannot be
+    had, and the provenance comment for readLines."""
+    pytest.importorskip("lifelines")
+    out = tmp_path / "outcomes.csv"
+    examples = ROOT / "docs" / "examples"
+    done = invoke("outcomes", str(examples / "teaching-cohort.csv"), "--map", str(examples / "teaching-map.yaml"),
+                  "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    rows = list(csv.reader(io.StringIO(records_of(out.read_text(encoding="utf-8")))))
+    header, rows = rows[0], rows[1:]
+    table = read_with_r(out)
+    assert table.rows == len(rows) > 0 and table.names == header
+    numbers = [name for name in header if table.classes[name] in ("numeric", "integer")]
+    assert {"n_reached", "odds_ratio", "fisher_p", "hazard_ratio", "logrank_p", "q_value"} <= set(numbers)
+    for position, name in enumerate(header):
+        for row, cell in zip(rows, table.columns[name], strict=True):
+            if name in numbers:
+                assert (cell == "<NA>") if row[position] == "" else float(cell) == pytest.approx(
+                    float(row[position]), rel=1e-12), (name, row[position], cell)
+            else:
+                assert cell == row[position], (name, row[position], cell)
+    first = out.read_text(encoding="utf-8").splitlines()[0]
+    assert table.first_line == first and is_provenance(first)

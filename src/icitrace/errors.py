@@ -30,8 +30,10 @@ package is defined here, so the whole tree reads in one place::
     │   └── OutputError            a write failed mid-run (a full disk)
     └── Stopped                    exit 130: Ctrl-C or SIGTERM stopped a batch run (its output resumable)
 
-Signals inside icitrace, never shown to a person as they are: ``StreamClosed`` (an OSError: a closed standard stream), ``YamlProblem``, ``ParseRefused`` and
-``MoveProblem`` (caught where they arise and turned into one of the family, with the file and line).
+Signals inside icitrace, never shown to a person as they are: ``StreamClosed`` (an OSError: a closed
+standard stream), ``YamlProblem``, ``ParseRefused`` and ``MoveProblem`` (caught where they arise and
+turned into one of the family, with the file and line), and ``Busy`` (the page's engine queue is full:
+a 503 with ``Retry-After``).
 """
 
 from __future__ import annotations
@@ -184,6 +186,10 @@ class Stopped(IcitraceError):
 
 
 # --- signals inside icitrace ---------------------------------------------------------------------------------
+
+
+class Busy(Exception):
+    """The page's engine queue is full (web/work.py): the request is refused with 503, not queued."""
 
 
 class YamlProblem(Exception):

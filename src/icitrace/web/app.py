@@ -28,14 +28,14 @@ from typing import Any
 from fastapi import FastAPI, Query, Request
 from fastapi.responses import Response
 
-from icitrace.errors import IcitraceError, InputProblem, TooLarge
+from icitrace.errors import Busy, IcitraceError, InputProblem, TooLarge
 from icitrace.pipeline import evaluate, shipped_dir
 from icitrace.profile.model import Profile
 from icitrace.profile.reading import MAX_BYTES, check_size, parse_json, validate
 from icitrace.render.json import data_json
 from icitrace.service import check_ids, load_rules, plan_sweep
 from icitrace.web.security import CSP, HEADERS, TOO_LARGE, Guard, error_body, json_text
-from icitrace.web.work import MOST_EVALUATIONS, RETRY_AFTER, Busy, EngineQueue, Shed
+from icitrace.web.work import MOST_EVALUATIONS, RETRY_AFTER, EngineQueue, Shed
 
 __all__ = ["CSP", "HEADERS", "create_app", "static_dir"]
 

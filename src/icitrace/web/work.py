@@ -17,6 +17,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
+from icitrace.errors import Busy
 from icitrace.web.security import send_error
 
 #: the most engine jobs held at once (running or waiting): a page asks for a few at a time
@@ -28,10 +29,6 @@ RETRY_AFTER = 1
 
 #: one engine per process, whatever number of apps: never two threads in it at once
 _engine_lock = threading.Lock()
-
-
-class Busy(Exception):
-    """The engine's queue is full: the request is refused, not queued."""
 
 
 class EngineQueue:
