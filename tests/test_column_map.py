@@ -368,3 +368,24 @@ def test_a_missing_column_lists_the_header_s_nearest_columns_when_it_is_wide(tmp
         column_map.check_header(header, "t.csv:1")
     assert "the columns are: 'TMB_NONSYNONYMOUS', " in str(refused.value) and "and 4,991 more" in str(refused.value)
     assert len(str(refused.value)) < 1_000
+
+
+def test_the_maps_page_s_worked_example_prints_what_the_run_gives(tmp_path, monkeypatch):
+    """docs/maps.md's cBioPortal example: its command run, then its pandas lines run as a doctest on
+    the table written, so the figures the page shows are the ones a reader gets."""
+    import doctest
+    import re
+
+    pytest.importorskip("pandas")
+    page = (ROOT / "docs" / "maps.md").read_text(encoding="utf-8")
+    command = next(b for b in re.findall(r"```sh\n(.*?)```", page, flags=re.S)
+                   if "data_clinical_sample.txt" in b and "--out wide.csv" in b).split()
+    session = next(b for b in re.findall(r"```python\n(.*?)```", page, flags=re.S) if 'read_csv("wide.csv"' in b)
+    monkeypatch.chdir(tmp_path)
+    args = [str(ROOT / a) if a.startswith("tests/") else str(tmp_path / a) if a == "wide.csv" else a
+            for a in command[1:]]
+    assert invoke(*args).returncode == 1  # S-0004's error row, as the page says
+    test = doctest.DocTestParser().get_doctest(session, {}, "docs/maps.md", "docs/maps.md", 0)
+    runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
+    runner.run(test, out=lambda text: pytest.fail(text))
+    assert runner.summarize(verbose=False).attempted >= 3
