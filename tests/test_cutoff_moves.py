@@ -215,6 +215,23 @@ def test_every_output_of_a_moved_run_shows_the_title_in_force():
     assert "under 1%:" not in text
 
 
+@pytest.mark.parametrize("command, fmt", [(c, f) for c in COMMANDS if c != "batch"  # batch: its provenance line
+                                          for f in ("text", "json", "markdown") if f != "markdown" or c == "suggest"])
+def test_every_command_says_a_cut_off_was_moved_for_the_run_in_every_format(command, fmt):
+    """A moved line is never silent: each output states the cut-off, its line before and after, and what
+    made it (icitrace, the rules' digest with the tag of the move)."""
+    done = invoke(*COMMANDS[command], "--threshold", "tmb_high=12", "--format", fmt)
+    assert done.returncode == 0, done.stderr
+    out = done.stdout.decode()
+    if fmt == "json":
+        data = json.loads(out)
+        stated = data[0] if isinstance(data, list) else data
+        assert stated["overrides"] == [{"cutoff": "tmb_high", "before": 10.0, "after": 12.0, "unit": "mut/Mb"}]
+        assert stated["rules_digest"].count("-") == 1  # the digest tagged with the move
+    else:
+        assert "tmb_high" in out and "10 -> 12 mut/Mb" in out and "cut-off changed for this run" in out.lower(), out
+
+
 def _rule_title(tmp_path: Path, find: str, replace: str) -> tuple[Path, int]:
     rules = tmp_path / "rules"
     shutil.copytree(shipped_dir("rules"), rules)

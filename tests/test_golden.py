@@ -82,7 +82,7 @@ def _cases():
     ]
     for name, args in diff:
         for fmt in ("text", "json"):
-            yield f"diff/{name}.{EXT[fmt]}", ["diff", *args, "-f", fmt], 0
+            yield f"diff/{name}.{EXT[fmt]}", ["diff", *args, "-f", fmt], 1
     sweep = [  # a number over a range; a level field over its levels and unknown
         ("cold-desert.tmb", ["profiles/cold-desert.json", "--field", "tmb", "--from", "0", "--to", "30",
                              "--step", "0.5"]),
@@ -92,7 +92,7 @@ def _cases():
     ]
     for name, args in sweep:
         for fmt in ("text", "json"):
-            yield f"sweep/{name}.{EXT[fmt]}", ["sweep", *args, "-f", fmt], 0
+            yield f"sweep/{name}.{EXT[fmt]}", ["sweep", *args, "-f", fmt], 1
     yield "profile.schema.json", ["schema"], 0
 
 

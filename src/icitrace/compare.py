@@ -7,13 +7,13 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from icitrace import DISCLAIMER
+from icitrace import DISCLAIMER, __version__
 from icitrace.profile.editing import EditError, apply_changes
 from icitrace.profile.model import Profile, field_bounds, field_kind, implied_bounds
 from icitrace.reasoning.explain import explain
 from icitrace.reasoning.verdicts import assess
 from icitrace.result.model import Result
-from icitrace.rulebase.book import RuleBook
+from icitrace.rulebase.book import Override, RuleBook
 
 
 class Shift(BaseModel):
@@ -26,8 +26,24 @@ class Shift(BaseModel):
     now: list[str] = []
 
 
-class Diff(BaseModel):
+class Stamped(BaseModel):
+    """What every output states of its making, as a result does: icitrace, the rules, and each cut-off
+    ``--threshold`` moved for the run (a moved line is never silent)."""
+
     disclaimer: str
+    icitrace_version: str
+    rules_version: str
+    rules_digest: str
+    overrides: list[Override]
+
+
+def stamp(book: RuleBook) -> dict[str, Any]:
+    """The ``Stamped`` fields for a run on ``book``."""
+    return {"disclaimer": DISCLAIMER, "icitrace_version": __version__, "rules_version": book.version,
+            "rules_digest": book.digest, "overrides": list(book.overrides)}
+
+
+class Diff(Stamped):
     a: str
     b: str
     changed_fields: list[dict[str, Any]]
@@ -50,7 +66,7 @@ def diff(book: RuleBook, a: Result, b: Result) -> Diff:
         routes = {r.rule: r for r in explain(book, profile_b, verdicts_b, cid).routes}
         now = [_where(rule, routes[rule]) for rule in rules_a[(cid, kind)]]
         lost.append(Shift(id=cid, kind=kind, rules=rules_a[(cid, kind)], now=now))
-    return Diff(disclaimer=DISCLAIMER, a=a.profile.id, b=b.profile.id, changed_fields=changed, gained=gained, lost=lost)
+    return Diff(**stamp(book), a=a.profile.id, b=b.profile.id, changed_fields=changed, gained=gained, lost=lost)
 
 
 def _conclusions(result: Result) -> dict[tuple[str, str], list[str]]:
@@ -69,8 +85,7 @@ def _where(rule: str, route: Any) -> str:
     return f"{rule} does not fire: {failing.condition}" if failing else f"{rule}: {route.status}"
 
 
-class Sweep(BaseModel):
-    disclaimer: str
+class Sweep(Stamped):
     profile: str
     field: str
     values: list[Any]
@@ -99,10 +114,10 @@ def sweep_profile(book: RuleBook, base: Profile, field: str, values: list[Any]) 
             # the other fields' bound is the reason only for a value the field itself could take
             in_range = least is None or least <= value <= most
             impossible.append((index, value, bound if bound and in_range else str(error).removeprefix("after --set: ")))
-    return sweep(field, evaluated, impossible, base.id or "profile")
+    return sweep(book, field, evaluated, impossible, base.id or "profile")
 
 
-def sweep(field: str, evaluated: list[tuple[Any, dict]], impossible: list[tuple[int, Any, str]],
+def sweep(book: RuleBook, field: str, evaluated: list[tuple[Any, dict]], impossible: list[tuple[int, Any, str]],
           profile_id: str) -> Sweep:
     """Where each conclusion holds along the evaluated values (each value with the conclusions of its
     result, as ``_conclusions`` gives them); the impossible values (position in the sweep, value,
@@ -134,5 +149,5 @@ def sweep(field: str, evaluated: list[tuple[Any, dict]], impossible: list[tuple[
         else:
             runs.append({"at": [value, value], "reason": reason})
         last = index
-    return Sweep(disclaimer=DISCLAIMER, profile=profile_id, field=field, values=values, present=present,
+    return Sweep(**stamp(book), profile=profile_id, field=field, values=values, present=present,
                  transitions=transitions, impossible=runs)

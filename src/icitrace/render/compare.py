@@ -7,10 +7,11 @@ import textwrap
 from icitrace.columns import fit
 from icitrace.compare import Diff, Sweep
 from icitrace.profile.model import show_value
+from icitrace.render.text import OVERRIDE_SAID, override_text, stamp_line
 
 
 def render_diff_text(d: Diff) -> str:
-    lines = [*textwrap.wrap(d.disclaimer, 100), "", f"diff {d.a} -> {d.b}", ""]
+    lines = [*_header(d), f"diff {d.a} -> {d.b}", ""]
     lines.append("Changed fields:" if d.changed_fields else "Changed fields: none")
     lines += [f"  {c['field']}: {_v(c['before'])} -> {_v(c['after'])}" for c in d.changed_fields]
     for title, shifts, verb in (("Gained", d.gained, "by"), ("Lost", d.lost, "was by")):
@@ -24,7 +25,7 @@ def render_diff_text(d: Diff) -> str:
 def render_sweep_text(s: Sweep) -> str:
     shown = [_v(v) for v in s.values] or ["none"]
     span = f"{shown[0]} .. {shown[-1]}" if len(shown) > 1 else shown[0]
-    lines = [*textwrap.wrap(s.disclaimer, 100), "", f"sweep {s.field} over {len(s.values)} values ({span}) on {s.profile}", ""]
+    lines = [*_header(s), f"sweep {s.field} over {len(s.values)} values ({span}) on {s.profile}", ""]
     if s.present:
         width = max(len(k) for k in s.present)
         lines.append(f"{'conclusion'.ljust(width)}  present at")
@@ -45,6 +46,12 @@ def render_sweep_text(s: Sweep) -> str:
             lines += textwrap.wrap(f"{s.field} {where}: {run['reason']}", 100, initial_indent="  ",
                                    subsequent_indent="    ")
     return fit("\n".join(lines)) + "\n"
+
+
+def _header(model: Diff | Sweep) -> list[str]:
+    """The disclaimer, what made the output, and each cut-off moved for the run, as a result's text says them."""
+    return [*textwrap.wrap(model.disclaimer, 100), stamp_line(model),
+            *(OVERRIDE_SAID + override_text(o) for o in model.overrides), ""]
 
 
 def _v(value: object) -> str:

@@ -9,6 +9,7 @@ Pure presentation of a ``Result``: no reasoning happens here. Lines are laid out
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 from icitrace.profile.model import Band, show_value
 from icitrace.reasoning.borderline import ASSAY_NOTE, Borderline
@@ -76,12 +77,24 @@ def _render(results: Iterable[Result], body: Callable[[Page, Result], None], col
         yield page.text()
 
 
+def stamp_line(r: Any) -> str:
+    """What made an output (a result, a diff, a sweep): icitrace and the rules."""
+    return f"icitrace {r.icitrace_version} | rules {r.rules_version} ({r.rules_digest})"
+
+
+OVERRIDE_SAID = "cut-off changed for this run:"
+
+
+def override_text(o: Any) -> str:
+    """A cut-off --threshold moved, after OVERRIDE_SAID: the line before and after, with its unit."""
+    return f" {o.cutoff} {show_value(o.before)} -> {show_value(o.after)} {printable(o.unit)}"
+
+
 def _header(out: Page, r: Result) -> None:
     out.say(0, (printable(r.disclaimer), "bold yellow"))
-    out.say(0, (f"icitrace {r.icitrace_version} | rules {r.rules_version} ({r.rules_digest})", "dim"))
+    out.say(0, (stamp_line(r), "dim"))
     for o in r.overrides:
-        out.say(0, ("cut-off changed for this run:", "bold"), f" {o.cutoff} {show_value(o.before)} -> "
-                f"{show_value(o.after)} {printable(o.unit)}")
+        out.say(0, (OVERRIDE_SAID, "bold"), override_text(o))
     out.blank()
 
 
