@@ -1,6 +1,8 @@
 """End to end: the real `icitrace` command in a subprocess, on real files."""
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -356,6 +358,8 @@ def test_version():
 
     assert invoke("--version").stdout.decode() == f"icitrace {__version__}\n"
     assert run_cli("-V").stdout.decode() == f"icitrace {__version__}\n"
+    module = subprocess.run([sys.executable, "-m", "icitrace", "--version"], capture_output=True, timeout=120)
+    assert module.stdout.decode() == f"icitrace {__version__}\n"  # python -m icitrace, where no script is on PATH
 
 
 @pytest.mark.cli

@@ -108,7 +108,9 @@ def _mapped_rows(tables: list[str], column_map: Optional[Path], row: Optional[st
 def explain(
     profile: str = PROFILE_ARGUMENT,
     target: str = ID_ARGUMENT,
-    format: ReportFormat = typer.Option(ReportFormat.text, "--format", "-f", help="text, json or markdown."),
+    format: ReportFormat = typer.Option(ReportFormat.text, "--format", "-f",
+                                        help="text or json: the explanation; markdown or dot: the whole "
+                                             "result's report or chain graph, as suggest writes them."),
     sets: Optional[list[str]] = SET_OPTION,
     thresholds: Optional[list[str]] = THRESHOLD_OPTION,
     rules: Optional[Path] = RULES_OPTION,
