@@ -2,9 +2,11 @@
 values as fast as they are answered, and the page and its script probed meanwhile (issue 21).
 
 Before, engine work went through the thread pool the page's own routes need: `GET /static/app.js` took 10 s.
-The bound checked here is a correctness bound, kept generous for a busy 2-core machine: the median of
-several probes under 0.5 s (each probe is timed, printed and may be slow once). The load is bounded in
-requests and in seconds, and the figures are printed (`pytest -s`)."""
+What is checked is an order, not a time (a shared machine makes any time bound flaky): while the engine's
+queue is full, a probe of the page is answered before any sweep ahead of it is, so most probes see no
+sweep finish while they wait (a page queued behind the engine would see one finish every time). The probes'
+times are printed (`pytest -s`), and tests/benchmarks/load.py measures them. The load is bounded in
+requests and in seconds."""
 
 import http.client
 import json
@@ -20,7 +22,7 @@ pytestmark = pytest.mark.cli  # every test here talks to a real `icitrace serve`
 pytest.importorskip("fastapi")
 
 SWEEP = json.dumps({"profile": {}, "field": "tmb", "from": 0, "to": 499, "step": 1}).encode()
-CLIENTS, MOST_REQUESTS, MOST_SECONDS, PROBES, BOUND = 60, 20_000, 25.0, 9, 0.5
+CLIENTS, MOST_REQUESTS, MOST_SECONDS, PROBES = 60, 20_000, 25.0, 9
 #: a refused client tries again after a tenth of the Retry-After it is given: far more often than it is
 #: asked to, without making this test's own 60 threads a busy loop on a shared 2-core machine (the figures
 #: with no pause at all: tests/benchmarks/load.py --sweeps)
@@ -70,6 +72,11 @@ class Load:
                 self.statuses[status] = self.statuses.get(status, 0) + 1
         connection.close()
 
+    def answered(self) -> int:
+        """Sweeps the engine has answered so far."""
+        with self.lock:
+            return self.statuses.get(200, 0)
+
     def __enter__(self) -> "Load":
         for thread in self.threads:
             thread.start()
@@ -96,13 +103,16 @@ def _probe(port: int, path: str) -> tuple[float, int]:
         connection.close()
 
 
-def test_under_60_concurrent_sweeps_the_page_and_its_script_answer_within_half_a_second(server):
+def test_under_60_concurrent_sweeps_the_page_and_its_script_never_wait_for_the_engine(server):
     times: dict[str, list[float]] = {"/": [], "/static/app.js": []}
+    finished: dict[str, list[int]] = {"/": [], "/static/app.js": []}  # sweeps answered during each probe
     with Load(server) as load:
         time.sleep(1.0)  # every client has sent its first sweep
         for _ in range(PROBES):
             for path, seen in times.items():
+                before = load.answered()
                 elapsed, status = _probe(server, path)
+                finished[path].append(load.answered() - before)
                 assert status == 200, (path, status, f"{elapsed:.1f} s")
                 seen.append(elapsed)
             time.sleep(0.1)
@@ -111,8 +121,9 @@ def test_under_60_concurrent_sweeps_the_page_and_its_script_answer_within_half_a
         print(f"\nGET {path} under {CLIENTS} sweep clients: median {1000 * statistics.median(seen):.0f} ms, "
               f"max {1000 * max(seen):.0f} ms, each {[round(1000 * t) for t in seen]} ms")
     print(f"sweeps while probing: {in_flight}; all: {load.statuses}; Retry-After {sorted(load.retry_after)}")
-    for path, seen in times.items():
-        assert statistics.median(seen) < BOUND, (path, seen)
+    print(f"sweeps answered during each probe: {finished}")
+    for path, during in finished.items():
+        assert statistics.median(during) == 0, (path, during, times[path])
     assert in_flight.get(503, 0) >= 1 and load.retry_after == {"1"}, "the engine's queue was not full while probed"
     assert load.statuses.get(200, 0) >= 1, "no sweep was answered: the engine did not run"
     assert set(load.statuses) <= {200, 503}, load.statuses
