@@ -35,16 +35,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench import command_ms, minimal_app  # noqa: E402
 
-from icitrace.batch import run as batch  # noqa: E402
+from icitrace.batch.records import Settings  # noqa: E402
+from icitrace.batch.writing import write_records  # noqa: E402
 from icitrace.batch.inputs import Record  # noqa: E402
 from icitrace.pipeline import rulebook  # noqa: E402
 from icitrace.profile.synth import synth_profiles  # noqa: E402
 
 
-def settings(fmt: str, book) -> batch.Settings:  # noqa: ANN001
+def settings(fmt: str, book) -> Settings:  # noqa: ANN001
     width = len(book.catalog.findings) + len(book.catalog.strategies)
-    return {"jsonl": batch.Settings(), "wide": batch.Settings(fmt="wide", wide_width=width),
-            "full": batch.Settings(full=True)}[fmt]
+    return {"jsonl": Settings(), "wide": Settings(fmt="wide", wide_width=width),
+            "full": Settings(full=True)}[fmt]
 
 
 class Counting(io.RawIOBase):
@@ -61,11 +62,11 @@ class Counting(io.RawIOBase):
         return len(data)
 
 
-def one(records: list[Record], chosen: batch.Settings) -> tuple[float, int]:
+def one(records: list[Record], chosen: Settings) -> tuple[float, int]:
     """CPU microseconds per record, and the bytes written."""
     out = Counting()
     start = time.process_time()
-    batch.run(iter(records), out, chosen, 1, None)
+    write_records(iter(records), out, chosen, 1, None)
     return (time.process_time() - start) / len(records) * 1e6, out.size
 
 
