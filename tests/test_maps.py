@@ -12,7 +12,6 @@ import pytest
 from conftest import ROOT, invoke, records_of
 
 from icitrace.batch.column_map import DEFAULT_NA, load_map
-from icitrace.batch.provenance import read_provenance
 from icitrace.errors import InputProblem
 
 DATA = ROOT / "tests" / "data"

@@ -33,7 +33,6 @@ from icitrace.rulebase.model import (
     REVIEW_CITATION,
     TITLE_CUTOFF,
     Catalog,
-    Condition,
     Cutoff,
     Rule,
     Source,
