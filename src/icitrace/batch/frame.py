@@ -25,7 +25,7 @@ from typing import Any
 from icitrace import DISCLAIMER
 from icitrace.batch.column_map import load_map
 from icitrace.batch.formats import check_header, header_columns
-from icitrace.batch.group_cutoffs import GroupCutoffsError, load_group_cutoffs
+from icitrace.batch.group_cutoffs import GroupCutoffsError, grouping_problem, load_group_cutoffs
 from icitrace.batch.inputs import InputError, Record, is_utf8
 from icitrace.batch.provenance import KEY, provenance
 from icitrace.batch.records import Settings, process
@@ -128,14 +128,9 @@ class _Evaluation:
 
     def _group_cutoffs(self, option: tuple[str, str | Path], cutoffs: dict[str, Any]) -> Any:
         column, path = option
-        column_map = self.column_map
-        if column_map is not None and column not in column_map.keep and not (
-                column == "tumor_type" and column_map.gives(column)):
-            raise InputError(f"cutoffs_by={column!r}: with a map, a column the map keeps (kept: "
-                             f"{', '.join(column_map.keep) or 'none'}), or tumor_type when the map gives it")
-        if column_map is None and column != "tumor_type":
-            raise InputError(f"cutoffs_by={column!r}: without a map, records are grouped by the profile field "
-                             "tumor_type")
+        why = grouping_problem(column, self.column_map, "a map")
+        if why:
+            raise InputError(f"cutoffs_by={column!r}: {why}")
         return load_group_cutoffs(column, Path(path), cutoffs)
 
     def _group(self, row: dict[str, Any], column: str) -> Any:

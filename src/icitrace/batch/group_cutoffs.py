@@ -177,3 +177,16 @@ def load_group_cutoffs(column: str, path: Path, cutoffs: dict[str, Any]) -> Grou
     return GroupCutoffs(column, str(path), hashlib.sha256(raw).hexdigest()[:16],
                         tuple((written[key][0], tuple(values.items())) for key, values in groups.items()),
                         tuple(written[key][1] for key in groups))
+
+
+def grouping_problem(column: str, column_map: Any, map_said: str) -> str:
+    """Why records cannot be grouped by ``column`` ("" when they can): through a map, by a column it keeps
+    or the tumor_type it gives; without one, by the profile field tumor_type. ``map_said`` names the map
+    as the caller's surface does (``--map``, ``a map``)."""
+    if column_map is not None and column not in column_map.keep and not (
+            column == "tumor_type" and column_map.gives(column)):
+        return (f"with {map_said}, a column the map keeps (kept: {', '.join(column_map.keep) or 'none'}), or "
+                "tumor_type when the map gives it")
+    if column_map is None and column != "tumor_type":
+        return f"without {map_said}, records are grouped by the profile field tumor_type"
+    return ""

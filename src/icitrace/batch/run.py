@@ -26,7 +26,7 @@ from typing import Any
 from icitrace.batch import output as outputs
 from icitrace.batch.column_map import load_map
 from icitrace.batch.formats import WITH_HEADER, check_header
-from icitrace.batch.group_cutoffs import load_group_cutoffs
+from icitrace.batch.group_cutoffs import grouping_problem, load_group_cutoffs
 from icitrace.batch.inputs import check, estimate_total, group_values
 from icitrace.batch.records import Settings
 from icitrace.batch.session import Session
@@ -175,11 +175,9 @@ def group_cutoffs(option: tuple[str, Path], mapping: Any, book: Any) -> Any:
     """The --cutoffs-by table, checked against the rules; its column must be one every record carries."""
     column, path = option
     column = _kept(column, mapping)
-    if mapping is not None and column not in mapping.keep and not (column == "tumor_type" and mapping.gives(column)):
-        raise InputProblem(f"--cutoffs-by {column}: with --map, a column the map keeps (kept: "
-                           f"{', '.join(mapping.keep) or 'none'}), or tumor_type when the map gives it")
-    if mapping is None and column != "tumor_type":
-        raise InputProblem(f"--cutoffs-by {column}: without --map, records are grouped by the profile field tumor_type")
+    why = grouping_problem(column, mapping, "--map")
+    if why:
+        raise InputProblem(f"--cutoffs-by {column}: {why}")
     return load_group_cutoffs(column, path, dict(book.cutoffs))
 
 
